@@ -1,0 +1,197 @@
+import { Command, CommanderError, Option } from 'commander';
+import { systemClock } from './clock.js';
+import { runBackfill } from './commands/backfill.js';
+import { withDatabase, type CommandContext } from './commands/context.js';
+import { runForward } from './commands/forward.js';
+import { runGaps } from './commands/gaps.js';
+import type { RunOutcome } from './commands/recorded-run.js';
+import { runStatus } from './commands/status.js';
+import { readDotenv, resolveConfig, type ConfigFlags } from './config.js';
+import { CryptocollectError, errorMessage } from './errors.js';
+import { createHttpGet } from './exchange/http-get.js';
+import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
+import { parseDate } from './input/parse-date.js';
+import { parseIntervals } from './input/parse-intervals.js';
+import { parseSymbols } from './input/parse-symbols.js';
+import { createProgress } from './output/progress.js';
+import { renderGaps } from './output/render-gaps.js';
+import { renderRun } from './output/render-run.js';
+import { renderStatus } from './output/render-status.js';
+
+interface Io {
+  readonly stdout: NodeJS.WritableStream;
+  readonly stderr: NodeJS.WriteStream;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  readonly stop: AbortSignal;
+}
+
+interface OutputFlags {
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const EXIT_BY_STATUS: Record<string, number> = { success: EXIT.success, partial: EXIT.partial, failed: EXIT.failure, interrupted: EXIT.interrupted };
+
+/** Builds the commander program; each action sets `state.exitCode` and writes only results to stdout. */
+function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose: boolean }): Command {
+  const program = new Command('cryptocollect')
+    .description('Backfill and keep current Binance spot OHLCV candles in PostgreSQL (or an embedded database).')
+    .version('0.1.0')
+    .addOption(new Option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL); default: the embedded database'))
+    .addOption(new Option('--data-dir <dir>', 'embedded database folder (env CRYPTOCOLLECT_DATA_DIR)'))
+    .addOption(new Option('--base-url <url>', 'exchange REST base URL (env BINANCE_BASE_URL, default https://api.binance.com)'))
+    .addOption(new Option('--concurrency <n>', 'requests in flight at once (env CRYPTOCOLLECT_CONCURRENCY, default 8)'))
+    .addOption(new Option('--timeout <seconds>', 'abandon a request after this long (env CRYPTOCOLLECT_TIMEOUT, default 30)'))
+    .option('--verbose', 'show stack traces for errors')
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n`)
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`cryptocollect: ${s.replace(/^error: /, '').trim()}\n`),
+    });
+
+  const context = (cmd: Command, out: OutputFlags): CommandContext => {
+    const flags = cmd.optsWithGlobals<ConfigFlags & { verbose?: boolean }>();
+    state.json = out.json === true;
+    state.verbose = flags.verbose === true || Boolean(io.env.DEBUG);
+    const config = resolveConfig(flags, io.env, readDotenv(io.cwd));
+    return {
+      config,
+      clock: systemClock,
+      http: createHttpGet(),
+      progress: createProgress({ quiet: out.quiet === true }),
+      stop: io.stop,
+    };
+  };
+  const print = (out: OutputFlags, doc: unknown, human: () => string): void => {
+    io.stdout.write(out.json ? `${JSON.stringify(doc, null, 2)}\n` : human());
+  };
+  const finish = (command: string, out: OutputFlags, outcome: RunOutcome): void => {
+    print(out, outcome, () => renderRun(command, outcome));
+    state.exitCode = EXIT_BY_STATUS[outcome.status] ?? EXIT.failure;
+  };
+
+  program
+    .command('backfill')
+    .description('track each symbol × interval from --since and store every closed candle not stored yet')
+    .requiredOption('--since <date>', 'first open time, ISO 8601 (a date means 00:00 UTC)')
+    .option('--until <date>', 'end of the range, exclusive (default: the newest closed candle)')
+    .requiredOption('--symbols <list>', 'comma-separated symbols: BTCUSDT, btcusdt or BTC/USDT')
+    .option('--interval <list>', 'comma-separated Binance intervals (1s 1m 3m 5m 15m 30m 1h 2h 4h 6h 8h 12h 1d 3d 1w 1M)', '1h')
+    .option('--json', 'print the result as one JSON document')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (o: { since: string; until?: string; symbols: string; interval: string } & OutputFlags, cmd: Command) => {
+      const opts = {
+        since: parseDate('--since', o.since),
+        until: o.until === undefined ? undefined : parseDate('--until', o.until),
+        symbols: parseSymbols(o.symbols),
+        intervals: parseIntervals(o.interval),
+      };
+      const ctx = context(cmd, o);
+      const outcome = await withDatabase(ctx, (h) => runBackfill(ctx, h.db, opts));
+      finish('backfill', o, outcome);
+    });
+
+  program
+    .command('forward')
+    .description('bring every tracked series (or the selected ones) up to the newest closed candle')
+    .option('--symbols <list>', 'only these tracked symbols')
+    .option('--interval <list>', 'only these intervals')
+    .option('--json', 'print the result as one JSON document')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (o: { symbols?: string; interval?: string } & OutputFlags, cmd: Command) => {
+      const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
+      const ctx = context(cmd, o);
+      const outcome = await withDatabase(ctx, (h) => runForward(ctx, h.db, filter));
+      if (outcome === null) {
+        ctx.progress.note('nothing to do: no tracked series (start one with `cryptocollect backfill`)');
+        print(o, { run_id: null, status: 'success', series: [] }, () => '');
+        return;
+      }
+      finish('forward', o, outcome);
+    });
+
+  program
+    .command('gaps')
+    .description('list holes never collected (and, apart, ranges where the exchange has no candles); --fill fetches them')
+    .option('--symbols <list>', 'only these tracked symbols')
+    .option('--interval <list>', 'only these intervals')
+    .option('--fill', 'fetch exactly the gaps')
+    .option('--json', 'print the result as one JSON document')
+    .option('--quiet', 'no progress on stderr')
+    .action(async (o: { symbols?: string; interval?: string; fill?: boolean } & OutputFlags, cmd: Command) => {
+      const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
+      const ctx = context(cmd, o);
+      const result = await withDatabase(ctx, (h) => runGaps(ctx, h.db, filter, o.fill === true));
+      print(o, result, () => renderGaps(result));
+      if (result.fill) state.exitCode = EXIT_BY_STATUS[result.fill.status] ?? EXIT.failure;
+    });
+
+  program
+    .command('status')
+    .description('per series: stored and expected candles, completeness, gaps, lag; and the recent runs')
+    .option('--symbols <list>', 'only these symbols')
+    .option('--interval <list>', 'only these intervals')
+    .option('--runs <n>', 'how many recent runs to list', '10')
+    .option('--json', 'print the result as one JSON document')
+    .action(async (o: { symbols?: string; interval?: string; runs: string } & OutputFlags, cmd: Command) => {
+      const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
+      const runs = Number(o.runs);
+      if (!Number.isInteger(runs) || runs < 0) throw new CommanderError(EXIT.usage, 'usage', `--runs "${o.runs}" is not a whole number`);
+      const ctx = context(cmd, { ...o, quiet: true });
+      const result = await withDatabase(ctx, (h) => runStatus(h.db, ctx.clock, filter, runs));
+      print(o, result, () => renderStatus(result));
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; the one top-level catch maps every error to its documented code. */
+export async function runCli(argv: readonly string[], io: Io): Promise<number> {
+  const state = { exitCode: EXIT.success as number, json: argv.includes('--json'), verbose: argv.includes('--verbose') || Boolean(io.env.DEBUG) };
+  const program = buildProgram(io, state);
+  try {
+    await program.parseAsync([...argv]);
+    return state.exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successes; every other commander error is a usage error it has already printed.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.success;
+      if (err.code === 'usage') io.stderr.write(`cryptocollect: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    const known = err instanceof CryptocollectError;
+    const message = known ? err.message : `internal error: ${errorMessage(err)} (run with --verbose for details)`;
+    io.stderr.write(`cryptocollect: ${message}\n`);
+    if (state.verbose && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    const exitCode = known ? err.exitCode : EXIT.failure;
+    if (state.json) {
+      const code = known ? err.code : 'internal';
+      io.stdout.write(`${JSON.stringify({ error: { code, message, exit_code: exitCode } }, null, 2)}\n`);
+    }
+    return exitCode;
+  }
+}
+
+/** Entry point for bin/cryptocollect.js: wires signals and the process, then sets the exit code. */
+export async function main(argv: readonly string[]): Promise<void> {
+  const controller = new AbortController();
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals++;
+    if (signals === 1) {
+      process.stderr.write(`cryptocollect: ${signal} received, finishing the pages in flight (send again to exit at once)\n`);
+      controller.abort(new Error(signal));
+    } else {
+      // Committed pages are safe; the page in flight is simply fetched again by the next run.
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stop: controller.signal });
+  process.exitCode = code;
+}

@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { ensureSeries } from '../db/series-repository.js';
+import { UsageError } from '../errors.js';
+import { resolveSymbols } from '../exchange/resolve-symbols.js';
+import { suggestSymbols } from '../input/suggest-symbols.js';
+import { missingWithin } from '../planner/detect-gaps.js';
+import { alignDown, alignUp } from '../planner/intervals.js';
+import { loadCoverage } from '../planner/load-coverage.js';
+import { collectSeries, type CollectJob } from './collect-series.js';
+import { createClient, type CommandContext } from './context.js';
+import { recordedRun, type RunOutcome } from './recorded-run.js';
+
+export interface BackfillOptions {
+  readonly since: number;
+  /** Exclusive end of the open times to collect; default: the newest closed candle by the exchange's clock. */
+  readonly until?: number | undefined;
+  readonly symbols: readonly string[];
+  readonly intervals: readonly string[];
+}
+
+/**
+ * Tracks each (symbol, interval) from `since` and stores every closed candle the exchange has in the range that is
+ * not stored yet — skipping what earlier runs stored or were told is empty.
+ */
+export async function runBackfill(ctx: CommandContext, db: Kysely<Database>, opts: BackfillOptions): Promise<RunOutcome> {
+  if (opts.until !== undefined && opts.until <= opts.since) throw new UsageError('--until must be after --since');
+  const client = createClient(ctx);
+  const resolved = await resolveSymbols(client, opts.symbols);
+  if (resolved.unknown.length > 0) {
+    const parts = resolved.unknown.map((s) => {
+      const close = suggestSymbols(s, resolved.all);
+      return close.length ? `${s} (did you mean ${close.join(', ')}?)` : s;
+    });
+    throw new UsageError(`unknown symbol${parts.length > 1 ? 's' : ''} on ${client.baseUrl}: ${parts.join('; ')}`);
+  }
+  const serverTime = resolved.serverTime;
+  if (opts.since >= serverTime) {
+    throw new UsageError(`--since ${new Date(opts.since).toISOString()} is in the future (exchange time ${new Date(serverTime).toISOString()})`);
+  }
+  const args = {
+    since: new Date(opts.since).toISOString(),
+    until: opts.until === undefined ? null : new Date(opts.until).toISOString(),
+    symbols: opts.symbols,
+    intervals: opts.intervals,
+  };
+  return recordedRun(db, 'backfill', args, client.stats, serverTime, ctx.stop, async () => {
+    const jobs: CollectJob[] = [];
+    for (const symbol of opts.symbols) {
+      for (const interval of opts.intervals) {
+        const start = alignUp(interval, opts.since);
+        const series = await ensureSeries(db, { symbol, interval }, start);
+        // Candles opening before the current slot are closed by the exchange's clock.
+        const end = Math.min(opts.until ?? Number.POSITIVE_INFINITY, alignDown(interval, serverTime));
+        const missing = end > start ? missingWithin(await loadCoverage(db, series), { from: start, to: end }) : [];
+        jobs.push({ series, missing });
+      }
+    }
+    return collectSeries({ db, client, serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress }, jobs);
+  });
+}

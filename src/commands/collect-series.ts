@@ -1,0 +1,118 @@
+import type { Kysely } from 'kysely';
+import pLimit from 'p-limit';
+import type { Database } from '../db/schema.js';
+import type { Range, Series } from '../domain.js';
+import { CryptocollectError, DatabaseError, errorMessage } from '../errors.js';
+import { KLINES_PAGE_LIMIT, type BinanceClient } from '../exchange/binance-client.js';
+import type { Progress } from '../output/progress.js';
+import { interpretPage } from '../planner/interpret-page.js';
+import { planPages } from '../planner/plan-pages.js';
+import type { SeriesResult } from '../runlog/run-log.js';
+import { writePage } from '../writer/write-page.js';
+
+export interface CollectJob {
+  readonly series: Series;
+  /** Ranges of open times to fetch. */
+  readonly missing: readonly Range[];
+  /** Set when the series cannot be collected at all (e.g. its symbol is no longer listed). */
+  readonly error?: string;
+}
+
+export interface CollectOptions {
+  readonly db: Kysely<Database>;
+  readonly client: BinanceClient;
+  /** The exchange's clock at the start of the run: only candles closed before it are stored. */
+  readonly serverTime: number;
+  readonly concurrency: number;
+  readonly stop: AbortSignal;
+  readonly progress: Progress;
+}
+
+/** Errors after which no other series can succeed either: the whole run stops. */
+function isFatal(err: unknown): boolean {
+  if (err instanceof DatabaseError) return true;
+  if (!(err instanceof CryptocollectError)) return true;
+  return err.code === 'ip-banned' || err.code === 'restricted-location';
+}
+
+interface JobState {
+  readonly job: CollectJob;
+  written: number;
+  requests: number;
+  error: string | null;
+}
+
+/**
+ * Fetches and stores the missing ranges of many series at once: every page of every series goes through one
+ * concurrency limit (the client's weight limiter sits behind it), so one deep series is as parallel as many
+ * shallow ones. Each page commits on its own, whatever order pages finish in.
+ */
+export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<SeriesResult[]> {
+  const { db, client, serverTime, stop, progress } = opts;
+  const limit = pLimit(opts.concurrency);
+  const pending = new Set<Promise<void>>();
+  const states = jobs.map((job): JobState => ({ job, written: 0, requests: 0, error: job.error ?? null }));
+  let fatal: { error: unknown } | null = null;
+  let pagesPlanned = 0;
+  let pagesDone = 0;
+  let written = 0;
+
+  const report = (): void => progress.update(`${pagesDone}/${pagesPlanned} pages · ${written.toLocaleString('en-US')} candles written`);
+
+  const fetchPage = async (state: JobState, range: Range): Promise<void> => {
+    if (fatal || state.error !== null || stop.aborted) return;
+    const { symbol, interval, id } = state.job.series;
+    state.requests++;
+    const raw = await client.klines(symbol, interval, range.from, range.to - 1);
+    const page = interpretPage(range, raw, serverTime, KLINES_PAGE_LIMIT);
+    let n: number;
+    try {
+      n = await writePage(db, id, page.candles, page.empties);
+    } catch (err) {
+      throw new DatabaseError('write-failed', `storing ${symbol} ${interval} candles failed: ${errorMessage(err)}`, {}, { cause: err });
+    }
+    state.written += n;
+    written += n;
+    pagesDone++;
+    if (page.rest) {
+      pagesPlanned++;
+      schedule(state, page.rest);
+    }
+    report();
+  };
+
+  const schedule = (state: JobState, range: Range): void => {
+    const p: Promise<void> = limit(() => fetchPage(state, range))
+      .catch((err: unknown) => {
+        if (isFatal(err)) {
+          fatal ??= { error: err };
+          limit.clearQueue();
+        } else if (state.error === null) {
+          state.error = errorMessage(err);
+          progress.note(`${state.job.series.symbol} ${state.job.series.interval}: ${state.error}`);
+        }
+      })
+      .finally(() => pending.delete(p));
+    pending.add(p);
+  };
+
+  for (const state of states) {
+    if (state.error !== null) continue;
+    const pages = planPages(state.job.series.interval, state.job.missing, KLINES_PAGE_LIMIT);
+    pagesPlanned += pages.length;
+    for (const range of pages) schedule(state, range);
+  }
+  report();
+  while (pending.size > 0) await Promise.all([...pending]);
+  progress.stop();
+  if (fatal) throw (fatal as { error: unknown }).error;
+
+  return states.map((s) => ({
+    symbol: s.job.series.symbol,
+    interval: s.job.series.interval,
+    status: s.error !== null ? 'failed' : 'success',
+    candles_written: s.written,
+    requests: s.requests,
+    error: s.error,
+  }));
+}

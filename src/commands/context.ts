@@ -1,0 +1,41 @@
+import type { Clock } from '../clock.js';
+import type { Config } from '../config.js';
+import { openDatabase, type DatabaseHandle } from '../db/open-database.js';
+import { BinanceClient } from '../exchange/binance-client.js';
+import type { HttpGet } from '../exchange/http-get.js';
+import type { Progress } from '../output/progress.js';
+
+/** Everything a command needs from the outside world, passed in so commands run the same from the CLI and tests. */
+export interface CommandContext {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly http: HttpGet;
+  readonly progress: Progress;
+  /** Aborted on the first SIGINT/SIGTERM: stop issuing requests, let in-flight pages commit. */
+  readonly stop: AbortSignal;
+}
+
+export function createClient(ctx: CommandContext): BinanceClient {
+  return new BinanceClient({
+    baseUrl: ctx.config.baseUrl,
+    http: ctx.http,
+    clock: ctx.clock,
+    timeoutMs: ctx.config.timeoutMs,
+    retries: ctx.config.retries,
+    retryBaseMs: ctx.config.retryBaseMs,
+  });
+}
+
+/** Opens the configured database for the duration of `fn`, and always closes it (releasing the embedded lock). */
+export async function withDatabase<T>(ctx: CommandContext, fn: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
+  const handle = await openDatabase({
+    databaseUrl: ctx.config.databaseUrl,
+    dataDir: ctx.config.dataDir,
+    poolSize: ctx.config.concurrency + 2,
+  });
+  try {
+    return await fn(handle);
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,47 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import { listSeries, type SeriesFilter } from '../db/series-repository.js';
+import type { Series } from '../domain.js';
+import { UsageError } from '../errors.js';
+import { resolveSymbols } from '../exchange/resolve-symbols.js';
+import { alignDown } from '../planner/intervals.js';
+import { loadCollectedEnd } from '../planner/load-coverage.js';
+import { collectSeries, type CollectJob } from './collect-series.js';
+import { createClient, type CommandContext } from './context.js';
+import { recordedRun, type RunOutcome } from './recorded-run.js';
+
+/** Selected series that are not tracked are a usage error: forward only continues what backfill started. */
+export async function selectTracked(db: Kysely<Database>, filter: SeriesFilter): Promise<Series[]> {
+  const series = await listSeries(db, filter);
+  const missing = (filter.symbols ?? []).filter((s) => !series.some((x) => x.symbol === s));
+  if (missing.length > 0) {
+    throw new UsageError(`not tracked: ${missing.join(', ')} — start a series with \`cryptocollect backfill --since <date> --symbols ${missing.join(',')}\``);
+  }
+  return series;
+}
+
+/**
+ * The crontab command: brings each tracked series from its newest collected point up to the newest closed candle.
+ * A series that is already current costs no request at all; the run costs one exchangeInfo request.
+ */
+export async function runForward(ctx: CommandContext, db: Kysely<Database>, filter: SeriesFilter): Promise<RunOutcome | null> {
+  const series = await selectTracked(db, filter);
+  if (series.length === 0) return null;
+  const client = createClient(ctx);
+  const resolved = await resolveSymbols(client, [...new Set(series.map((s) => s.symbol))]);
+  const serverTime = resolved.serverTime;
+  const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null };
+  return recordedRun(db, 'forward', args, client.stats, serverTime, ctx.stop, async () => {
+    const jobs: CollectJob[] = [];
+    for (const s of series) {
+      if (resolved.unknown.includes(s.symbol)) {
+        jobs.push({ series: s, missing: [], error: `the exchange no longer lists ${s.symbol}` });
+        continue;
+      }
+      const from = await loadCollectedEnd(db, s);
+      const to = alignDown(s.interval, serverTime);
+      jobs.push({ series: s, missing: to > from ? [{ from, to }] : [] });
+    }
+    return collectSeries({ db, client, serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress }, jobs);
+  });
+}

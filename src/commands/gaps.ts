@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { SeriesFilter } from '../db/series-repository.js';
+import type { Range, Series } from '../domain.js';
+import { resolveSymbols } from '../exchange/resolve-symbols.js';
+import { describeRange, type RangeSummary } from '../planner/describe-range.js';
+import { detectGaps } from '../planner/detect-gaps.js';
+import { addSlots } from '../planner/intervals.js';
+import { loadCoverage } from '../planner/load-coverage.js';
+import { collectSeries, type CollectJob } from './collect-series.js';
+import { createClient, type CommandContext } from './context.js';
+import { selectTracked } from './forward.js';
+import { recordedRun, type RunOutcome } from './recorded-run.js';
+
+export interface SeriesRange extends RangeSummary {
+  readonly symbol: string;
+  readonly interval: string;
+}
+
+export interface GapsResult {
+  /** Never-collected holes found before filling. */
+  readonly gaps: SeriesRange[];
+  /** Ranges the exchange itself has no candles for: not gaps. */
+  readonly exchange_empty: SeriesRange[];
+  /** With --fill: the run that fetched the gaps, and what is still missing after it. */
+  readonly fill: (RunOutcome & { readonly remaining: SeriesRange[] }) | null;
+}
+
+interface SeriesGaps {
+  readonly series: Series;
+  readonly gaps: Range[];
+  readonly empties: Range[];
+}
+
+async function scan(db: Kysely<Database>, series: readonly Series[]): Promise<SeriesGaps[]> {
+  const out: SeriesGaps[] = [];
+  for (const s of series) {
+    const report = detectGaps(await loadCoverage(db, s));
+    // Off-grid history leaves sub-interval slivers between candles; only whole slots are worth listing.
+    const empties = report.exchangeEmpty.filter((r) => addSlots(s.interval, r.from, 1) <= r.to);
+    out.push({ series: s, gaps: report.gaps, empties });
+  }
+  return out;
+}
+
+function flatten(found: readonly SeriesGaps[], pick: (g: SeriesGaps) => readonly Range[]): SeriesRange[] {
+  return found.flatMap((g) =>
+    pick(g).map((r) => ({ symbol: g.series.symbol, interval: g.series.interval, ...describeRange(g.series.interval, r) })),
+  );
+}
+
+/** The gap detector: holes never collected, listed apart from ranges the exchange has no candles for. */
+export async function runGaps(ctx: CommandContext, db: Kysely<Database>, filter: SeriesFilter, fill: boolean): Promise<GapsResult> {
+  const series = await selectTracked(db, filter);
+  const found = await scan(db, series);
+  const result = { gaps: flatten(found, (g) => g.gaps), exchange_empty: flatten(found, (g) => g.empties) };
+  const toFill = found.filter((g) => g.gaps.length > 0);
+  if (!fill || toFill.length === 0) return { ...result, fill: null };
+
+  const client = createClient(ctx);
+  const resolved = await resolveSymbols(client, [...new Set(toFill.map((g) => g.series.symbol))]);
+  const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null, fill: true };
+  const outcome = await recordedRun(db, 'gaps', args, client.stats, resolved.serverTime, ctx.stop, () => {
+    const jobs: CollectJob[] = toFill.map((g) =>
+      resolved.unknown.includes(g.series.symbol)
+        ? { series: g.series, missing: [], error: `the exchange no longer lists ${g.series.symbol}` }
+        : { series: g.series, missing: g.gaps },
+    );
+    return collectSeries(
+      { db, client, serverTime: resolved.serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress },
+      jobs,
+    );
+  });
+  const after = await scan(
+    db,
+    toFill.map((g) => g.series),
+  );
+  return { ...result, fill: { ...outcome, remaining: flatten(after, (g) => g.gaps) } };
+}

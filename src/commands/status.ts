@@ -1,0 +1,61 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../clock.js';
+import type { Database } from '../db/schema.js';
+import { listSeries, type SeriesFilter } from '../db/series-repository.js';
+import { countSlots } from '../planner/intervals.js';
+import { detectGaps } from '../planner/detect-gaps.js';
+import { loadCoverage } from '../planner/load-coverage.js';
+import { listRuns, type RunRecord } from '../runlog/run-log.js';
+
+export interface SeriesStatus {
+  readonly symbol: string;
+  readonly interval: string;
+  readonly start_time: string;
+  readonly first_open_time: string | null;
+  readonly last_open_time: string | null;
+  readonly candles: number;
+  /** Candles stored plus candles missing in gaps: what the collected span should hold. */
+  readonly candles_expected: number;
+  /** candles / candles_expected (1 when nothing is expected yet). */
+  readonly completeness: number;
+  readonly gaps: number;
+  readonly gap_candles: number;
+  readonly exchange_empty_ranges: number;
+  /** Up to where the series is collected (newest candle or exchange-empty answer), ISO 8601. */
+  readonly collected_until: string;
+  /** Seconds between collected_until and now (local clock). */
+  readonly lag_seconds: number;
+}
+
+export interface StatusResult {
+  readonly series: SeriesStatus[];
+  readonly runs: RunRecord[];
+}
+
+/** What is stored, how complete it is, and the recent runs. Reads the database only; never calls the exchange. */
+export async function runStatus(db: Kysely<Database>, clock: Clock, filter: SeriesFilter, runLimit: number): Promise<StatusResult> {
+  const series: SeriesStatus[] = [];
+  for (const s of await listSeries(db, filter)) {
+    const cov = await loadCoverage(db, s);
+    const report = detectGaps(cov);
+    const gapCandles = report.gaps.reduce((n, r) => n + countSlots(s.interval, r.from, r.to), 0);
+    const expected = cov.candleCount + gapCandles;
+    const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
+    series.push({
+      symbol: s.symbol,
+      interval: s.interval,
+      start_time: new Date(s.startTime).toISOString(),
+      first_open_time: iso(cov.firstOpen),
+      last_open_time: iso(cov.lastOpen),
+      candles: cov.candleCount,
+      candles_expected: expected,
+      completeness: expected === 0 ? 1 : Math.floor((cov.candleCount / expected) * 1e6) / 1e6,
+      gaps: report.gaps.length,
+      gap_candles: gapCandles,
+      exchange_empty_ranges: report.exchangeEmpty.length,
+      collected_until: new Date(report.collectedEnd).toISOString(),
+      lag_seconds: Math.max(0, Math.round((clock.now() - report.collectedEnd) / 1000)),
+    });
+  }
+  return { series, runs: await listRuns(db, runLimit) };
+}

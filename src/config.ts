@@ -1,0 +1,130 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import path from 'node:path';
+import dotenv from 'dotenv';
+import { UsageError } from './errors.js';
+
+/** Settings shared by every command, resolved once: flag > environment > `.env` > default; then frozen. */
+export interface Config {
+  readonly databaseUrl: string | undefined;
+  readonly dataDir: string;
+  readonly baseUrl: string;
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  readonly retries: number;
+  readonly retryBaseMs: number;
+}
+
+export interface ConfigFlags {
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir?: string | undefined;
+  readonly baseUrl?: string | undefined;
+  readonly concurrency?: string | undefined;
+  readonly timeout?: string | undefined;
+}
+
+export const DEFAULT_BASE_URL = 'https://api.binance.com';
+
+interface Setting {
+  readonly flag?: keyof ConfigFlags;
+  readonly flagName?: string;
+  readonly env: string;
+}
+
+const SETTINGS = {
+  databaseUrl: { flag: 'databaseUrl', flagName: '--database-url', env: 'DATABASE_URL' },
+  dataDir: { flag: 'dataDir', flagName: '--data-dir', env: 'CRYPTOCOLLECT_DATA_DIR' },
+  baseUrl: { flag: 'baseUrl', flagName: '--base-url', env: 'BINANCE_BASE_URL' },
+  concurrency: { flag: 'concurrency', flagName: '--concurrency', env: 'CRYPTOCOLLECT_CONCURRENCY' },
+  timeout: { flag: 'timeout', flagName: '--timeout', env: 'CRYPTOCOLLECT_TIMEOUT' },
+  retries: { env: 'CRYPTOCOLLECT_RETRIES' },
+  retryBaseMs: { env: 'CRYPTOCOLLECT_RETRY_BASE_MS' },
+} satisfies Record<string, Setting>;
+
+/** `.env` in the working directory, read without touching process.env (so it never overrides the environment). */
+export function readDotenv(cwd: string): Record<string, string> {
+  const file = path.join(cwd, '.env');
+  if (!existsSync(file)) return {};
+  try {
+    return dotenv.parse(readFileSync(file));
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}
+
+export function defaultDataDir(env: Readonly<Record<string, string | undefined>>): string {
+  const xdg = env.XDG_DATA_HOME;
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(env.HOME || homedir(), '.local', 'share');
+  return path.join(base, 'cryptocollect');
+}
+
+/** Resolves and validates every setting, reporting all problems at once. */
+export function resolveConfig(
+  flags: ConfigFlags,
+  env: Readonly<Record<string, string | undefined>>,
+  dotenvVars: Readonly<Record<string, string>>,
+): Config {
+  const problems: string[] = [];
+  const pick = (s: Setting): { value: string | undefined; source: string } => {
+    const fromFlag = s.flag ? flags[s.flag] : undefined;
+    if (fromFlag !== undefined) return { value: fromFlag, source: s.flagName ?? s.env };
+    if (env[s.env] !== undefined && env[s.env] !== '') return { value: env[s.env], source: s.env };
+    if (dotenvVars[s.env] !== undefined && dotenvVars[s.env] !== '') return { value: dotenvVars[s.env], source: `${s.env} (.env)` };
+    return { value: undefined, source: s.env };
+  };
+  const integer = (s: Setting, fallback: number, min: number, max: number, unit = ''): number => {
+    const { value, source } = pick(s);
+    if (value === undefined) return fallback;
+    const n = Number(value.trim());
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+      problems.push(`${source}="${value}" is not a whole number from ${min} to ${max}${unit}`);
+      return fallback;
+    }
+    return n;
+  };
+
+  const db = pick(SETTINGS.databaseUrl);
+  if (db.value !== undefined && !/^postgres(ql)?:\/\/[^\s]+$/.test(db.value.trim())) {
+    // Never echo the value: it may hold a password.
+    problems.push(`${db.source} is not a postgres:// or postgresql:// URL`);
+  } else if (db.value !== undefined) {
+    try {
+      new URL(db.value.trim());
+    } catch {
+      problems.push(`${db.source} is not a valid URL`);
+    }
+  }
+
+  const base = pick(SETTINGS.baseUrl);
+  let baseUrl = DEFAULT_BASE_URL;
+  if (base.value !== undefined) {
+    try {
+      const u = new URL(base.value.trim());
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
+      baseUrl = u.origin + u.pathname.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${base.source}="${base.value}" is not an http(s) URL (e.g. https://api.binance.com)`);
+    }
+  }
+
+  const dir = pick(SETTINGS.dataDir);
+  const dataDir = dir.value !== undefined ? path.resolve(dir.value) : defaultDataDir(env);
+
+  const concurrency = integer(SETTINGS.concurrency, 8, 1, 64);
+  const timeoutS = integer(SETTINGS.timeout, 30, 1, 600, ' seconds');
+  const retries = integer(SETTINGS.retries, 3, 0, 20);
+  const retryBaseMs = integer(SETTINGS.retryBaseMs, 2000, 0, 600_000, ' ms');
+
+  if (problems.length > 0) {
+    throw new UsageError(problems.length === 1 ? `invalid configuration: ${problems[0]}` : `invalid configuration: ${problems.join('; ')}`);
+  }
+  return Object.freeze({
+    databaseUrl: db.value?.trim(),
+    dataDir,
+    baseUrl,
+    concurrency,
+    timeoutMs: timeoutS * 1000,
+    retries,
+    retryBaseMs,
+  });
+}

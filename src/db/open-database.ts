@@ -1,0 +1,112 @@
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { DatabaseError } from '../errors.js';
+import { acquireEmbeddedLock } from './embedded-lock.js';
+import { migrateToLatest } from './migrate.js';
+import { scriptCapable } from './pglite-script-client.js';
+import { redactUrl } from './redact-url.js';
+import type { Database } from './schema.js';
+
+export interface DatabaseTarget {
+  /** PostgreSQL connection URL; when absent the embedded PGlite database in `dataDir` is used. */
+  readonly databaseUrl?: string | undefined;
+  readonly dataDir: string;
+  readonly poolSize: number;
+}
+
+export interface DatabaseHandle {
+  readonly db: Kysely<Database>;
+  readonly kind: 'postgres' | 'embedded';
+  /** Where the data lives, safe to print (no password). */
+  readonly location: string;
+  close(): Promise<void>;
+}
+
+/** Opens the configured database, brings its schema up to date, and returns it ready to use. */
+export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
+  const handle = target.databaseUrl ? await openPostgres(target.databaseUrl, target.poolSize) : await openEmbedded(target.dataDir);
+  try {
+    await migrateToLatest(handle.db);
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+  return handle;
+}
+
+async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
+  const location = redactUrl(url);
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 15_000 });
+  // An idle client losing its server (a restart) must not crash the process; the next query reports it.
+  pool.on('error', () => undefined);
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(db);
+  } catch (err) {
+    await db.destroy().catch(() => undefined);
+    throw describeConnectError(err, url, location);
+  }
+  return { db, kind: 'postgres', location, close: () => db.destroy() };
+}
+
+async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
+  const lock = await acquireEmbeddedLock(dataDir);
+  const location = path.join(dataDir, 'pgdata');
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(location);
+  } catch (err) {
+    await lock.release();
+    throw new DatabaseError('embedded-open-failed', `cannot open the embedded database in ${location}: ${(err as Error).message}`, {}, { cause: err });
+  }
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(scriptCapable(pglite)) });
+  return {
+    db,
+    kind: 'embedded',
+    location,
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        await lock.release();
+      }
+    },
+  };
+}
+
+function describeConnectError(err: unknown, url: string, location: string): DatabaseError {
+  const e = err as { code?: string; message?: string };
+  let user = '';
+  let database = '';
+  let host = '';
+  try {
+    const u = new URL(url);
+    user = decodeURIComponent(u.username);
+    database = decodeURIComponent(u.pathname.replace(/^\//, ''));
+    host = u.host;
+  } catch {
+    // URL validity is checked with the configuration; keep the generic message.
+  }
+  switch (e.code) {
+    case 'ECONNREFUSED':
+      return new DatabaseError('database-unreachable', `cannot reach PostgreSQL at ${host || location}: connection refused`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new DatabaseError('database-unreachable', `cannot reach PostgreSQL: host ${host} not found`);
+    case 'ETIMEDOUT':
+      return new DatabaseError('database-unreachable', `cannot reach PostgreSQL at ${host}: timed out`);
+    case '28P01':
+    case '28000':
+      return new DatabaseError('database-auth-failed', `PostgreSQL at ${host} refused the credentials for user "${user}"`);
+    case '3D000':
+      return new DatabaseError('database-missing', `PostgreSQL at ${host} has no database "${database}"; create it first (createdb ${database})`);
+    default: {
+      // pg's messages do not contain the password, but the URL might be echoed by other layers: strip it.
+      const message = (e.message ?? String(err)).split(url).join(location);
+      return new DatabaseError('database-unreachable', `cannot connect to PostgreSQL at ${location}: ${message}`);
+    }
+  }
+}

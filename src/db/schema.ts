@@ -1,0 +1,77 @@
+import type { ColumnType, Generated } from 'kysely';
+
+/** int8 and numeric arrive as strings from pg (exactness), as numbers or bigints from PGlite. */
+type Int8 = ColumnType<string | number | bigint, number | string, number | string>;
+
+export interface SeriesTable {
+  id: Generated<number>;
+  symbol: string;
+  interval: string;
+  start_time: Date;
+  created_at: Generated<Date>;
+}
+
+export interface ExchangeEmptyTable {
+  series_id: number;
+  from_time: Date;
+  to_time: Date;
+  recorded_at: Generated<Date>;
+}
+
+export interface RunsTable {
+  id: Generated<number>;
+  command: string;
+  args: ColumnType<unknown, string, string>;
+  status: string;
+  started_at: Generated<Date>;
+  finished_at: Date | null;
+  requests: Generated<number>;
+  weight: Generated<number>;
+  retries: Generated<number>;
+  rate_limited: Generated<number>;
+  candles_written: ColumnType<string | number | bigint, number | undefined, number>;
+  error: string | null;
+  series_results: ColumnType<unknown, string, string>;
+  pid: number | null;
+  host: string | null;
+}
+
+/** The user-facing view; the tool itself reads it only in tests and examples. */
+export interface CandlesView {
+  symbol: string;
+  interval: string;
+  open_time: Date;
+  close_time: Date;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  quote_volume: string;
+  trades: Int8;
+  taker_buy_base_volume: string;
+  taker_buy_quote_volume: string;
+}
+
+export interface CandleDataTable {
+  series_id: number;
+  open_time: Date;
+  close_time: Date;
+  trades: Int8;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  quote_volume: string;
+  taker_buy_base_volume: string;
+  taker_buy_quote_volume: string;
+}
+
+export interface Database {
+  series: SeriesTable;
+  candle_data: CandleDataTable;
+  exchange_empty: ExchangeEmptyTable;
+  runs: RunsTable;
+  candles: CandlesView;
+}

@@ -1,0 +1,47 @@
+/**
+ * Terminology
+ * - interval: a Binance kline interval (`1m`, `1h`, `1M`…).
+ * - series: one (symbol, interval) pair the tool tracks from a start time onwards.
+ * - candle: one kline, keyed by its open time; stored exactly as the exchange's decimal strings.
+ * - range: a half-open span of open times `[from, to)` in epoch milliseconds.
+ * - exchange-empty range: a range the exchange was asked about and answered with no candle (before a listing,
+ *   after a delisting, an outage, a halt). Remembered so it is never asked again, and never called a gap.
+ * - gap: a range before the series' newest collected point that holds neither a candle nor an exchange-empty
+ *   answer: never collected, or rows deleted behind the tool's back.
+ * - run: one invocation of a command, recorded in the runs table.
+ */
+
+export interface Range {
+  readonly from: number;
+  readonly to: number;
+}
+
+/** One closed kline, exactly as the exchange sent it (decimal strings stay strings). */
+export interface Candle {
+  readonly openTime: number;
+  readonly closeTime: number;
+  readonly open: string;
+  readonly high: string;
+  readonly low: string;
+  readonly close: string;
+  readonly volume: string;
+  readonly quoteVolume: string;
+  readonly trades: number;
+  readonly takerBuyBaseVolume: string;
+  readonly takerBuyQuoteVolume: string;
+}
+
+export interface SeriesKey {
+  readonly symbol: string;
+  readonly interval: string;
+}
+
+export interface Series extends SeriesKey {
+  readonly id: number;
+  /** First open time the series covers (the backfill's --since, aligned up to the interval grid). */
+  readonly startTime: number;
+}
+
+export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'interrupted';
+
+export type CommandName = 'backfill' | 'forward' | 'gaps' | 'status';

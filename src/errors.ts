@@ -1,0 +1,61 @@
+/**
+ * One small error hierarchy. Every error a user can cause or meet carries its exit code; the single top-level
+ * catch in cli.ts maps them. Nothing below the CLI calls process.exit.
+ */
+import { EXIT } from './exit-codes.js';
+
+export type ErrorDetails = Record<string, string | number | boolean | null>;
+
+export class CryptocollectError extends Error {
+  readonly code: string;
+  readonly exitCode: number;
+  readonly details: ErrorDetails;
+
+  constructor(code: string, message: string, exitCode: number, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+    this.exitCode = exitCode;
+    this.details = details;
+  }
+}
+
+/** Bad flags, dates, symbols, configuration values: the user can fix the command line. */
+export class UsageError extends CryptocollectError {
+  constructor(message: string, details: ErrorDetails = {}) {
+    super('usage', message, EXIT.usage, details);
+  }
+}
+
+/** The exchange refused or failed in a way retrying will not fix. */
+export class ExchangeError extends CryptocollectError {
+  constructor(code: string, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(code, message, EXIT.failure, details, options);
+  }
+}
+
+/** The database is unreachable, refuses us, or failed a statement. */
+export class DatabaseError extends CryptocollectError {
+  constructor(code: string, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super(code, message, EXIT.failure, details, options);
+  }
+}
+
+/** The run was stopped by a signal. */
+export class InterruptedError extends CryptocollectError {
+  constructor(message = 'interrupted') {
+    super('interrupted', message, EXIT.interrupted);
+  }
+}
+
+/** A bug: reported with its stack, because the user cannot fix it. */
+export class InternalError extends CryptocollectError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('internal', message, EXIT.failure, {}, options);
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,233 @@
+import pRetry from 'p-retry';
+import type { Clock } from '../clock.js';
+import type { Candle } from '../domain.js';
+import { ExchangeError } from '../errors.js';
+import { classifyStatus, NETWORK_VERDICT, parseRetryAfter, type Verdict } from './failure-table.js';
+import { NetworkError, type HttpGet, type HttpResponse } from './http-get.js';
+import { MalformedResponseError, parseKlines } from './parse-klines.js';
+import { DEFAULT_BUDGET, weightBudgetFrom } from './rate-limits.js';
+import { emptyRequestStats, type RequestStats } from './request-stats.js';
+import { WeightLimiter } from './weight-limiter.js';
+
+/** Request weights from the digest; klines cost 2 whatever the limit, so we always ask for 1000. */
+export const WEIGHT = { klines: 2, exchangeInfo: 20, ping: 1, time: 1, tickerAll: 80, tickerOne: 2 } as const;
+export const KLINES_PAGE_LIMIT = 1000;
+
+export interface BinanceClientOptions {
+  readonly baseUrl: string;
+  readonly http: HttpGet;
+  readonly clock: Clock;
+  readonly timeoutMs: number;
+  /** Retries after the first attempt for transient failures. */
+  readonly retries: number;
+  /** First backoff; doubles each retry (2 s, 4 s, 8 s by default), randomised ×1–2. */
+  readonly retryBaseMs: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface ExchangeSymbol {
+  readonly symbol: string;
+  readonly status: string;
+  readonly baseAsset: string;
+  readonly quoteAsset: string;
+}
+
+export interface ExchangeInfo {
+  readonly serverTime: number;
+  readonly symbols: readonly ExchangeSymbol[];
+}
+
+/** A failed attempt, with the failure table's verdict attached for p-retry's decisions. */
+class AttemptError extends Error {
+  constructor(
+    readonly verdict: Verdict,
+    message: string,
+    readonly binanceCode?: number,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export class BinanceClient {
+  readonly stats: RequestStats = emptyRequestStats();
+  readonly limiter: WeightLimiter;
+  private usedWeightHeader = DEFAULT_BUDGET.header;
+
+  constructor(private readonly opts: BinanceClientOptions) {
+    this.limiter = new WeightLimiter(DEFAULT_BUDGET, opts.clock);
+  }
+
+  get baseUrl(): string {
+    return this.opts.baseUrl;
+  }
+
+  /**
+   * Symbols' metadata, the server's clock and the live weight budget in one request. With `symbols`, an unknown
+   * one makes the exchange answer -1121 for the whole request: the caller then asks for the full list.
+   */
+  async exchangeInfo(symbols?: readonly string[]): Promise<ExchangeInfo> {
+    const query: Record<string, string> = {};
+    if (symbols && symbols.length === 1) query.symbol = symbols[0] as string;
+    else if (symbols && symbols.length > 1) query.symbols = JSON.stringify(symbols);
+    const info = await this.request('/api/v3/exchangeInfo', query, WEIGHT.exchangeInfo, undefined, (body) => {
+      if (typeof body !== 'object' || body === null || Array.isArray(body)) throw malformed('exchangeInfo is not an object');
+      if (!Number.isSafeInteger((body as { serverTime?: unknown }).serverTime)) throw malformed('exchangeInfo has no serverTime');
+      return body as Record<string, unknown>;
+    });
+    const budget = weightBudgetFrom(info.rateLimits);
+    if (budget) {
+      this.limiter.setBudget(budget);
+      this.usedWeightHeader = budget.header;
+    }
+    const serverTime = Number(info.serverTime);
+    const list = Array.isArray(info.symbols) ? (info.symbols as unknown[]) : [];
+    const out: ExchangeSymbol[] = [];
+    for (const s of list) {
+      if (typeof s !== 'object' || s === null) continue;
+      const r = s as Record<string, unknown>;
+      if (typeof r.symbol !== 'string') continue;
+      out.push({
+        symbol: r.symbol,
+        status: String(r.status ?? ''),
+        baseAsset: String(r.baseAsset ?? ''),
+        quoteAsset: String(r.quoteAsset ?? ''),
+      });
+    }
+    return { serverTime, symbols: out };
+  }
+
+  /** One page of closed-or-open klines with open time in [startTime, endTime], oldest first. */
+  async klines(symbol: string, interval: string, startTime: number, endTime: number): Promise<Candle[]> {
+    return this.request(
+      '/api/v3/klines',
+      { symbol, interval, startTime: String(startTime), endTime: String(endTime), limit: String(KLINES_PAGE_LIMIT) },
+      WEIGHT.klines,
+      symbol,
+      parseKlines,
+    );
+  }
+
+  private async request<T>(
+    path: string,
+    query: Record<string, string>,
+    weight: number,
+    symbol: string | undefined,
+    parse: (body: unknown) => T,
+  ): Promise<T> {
+    const { clock, signal } = this.opts;
+    const url = this.opts.baseUrl.replace(/\/+$/, '') + path;
+    try {
+      return await pRetry(() => this.attempt(url, query, weight, parse), {
+        retries: this.opts.retries,
+        factor: 2,
+        minTimeout: this.opts.retryBaseMs,
+        maxTimeout: Math.max(this.opts.retryBaseMs, 60_000),
+        randomize: true,
+        ...(signal ? { signal } : {}),
+        onFailedAttempt: async ({ error }) => {
+          const verdict = error instanceof AttemptError ? error.verdict : NETWORK_VERDICT;
+          const jitter = Math.random() * 250;
+          if (verdict.action === 'rate-limited') {
+            this.stats.rateLimited++;
+            this.limiter.pauseUntil(clock.now() + verdict.afterMs + jitter);
+          } else if (verdict.action === 'firewall') {
+            this.limiter.pauseUntil(clock.now() + verdict.afterMs + jitter);
+          } else if (verdict.action === 'retry' && verdict.afterMs !== undefined) {
+            await clock.sleep(verdict.afterMs + jitter, signal);
+          }
+        },
+        shouldConsumeRetry: ({ error }) => !(error instanceof AttemptError && error.verdict.action === 'rate-limited'),
+        shouldRetry: ({ error }) => {
+          const action = error instanceof AttemptError ? error.verdict.action : 'retry';
+          const again = action === 'retry' || action === 'rate-limited' || action === 'firewall';
+          if (again) this.stats.retries++;
+          return again;
+        },
+      });
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      throw this.toExchangeError(err, path, symbol);
+    }
+  }
+
+  private async attempt<T>(url: string, query: Record<string, string>, weight: number, parse: (body: unknown) => T): Promise<T> {
+    const { clock, signal } = this.opts;
+    const window = await this.limiter.acquire(weight, signal);
+    this.stats.requests++;
+    this.stats.weight += weight;
+    let res: HttpResponse;
+    try {
+      res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs, ...(signal ? { signal } : {}) });
+    } catch (err) {
+      if (err instanceof NetworkError) throw new AttemptError(NETWORK_VERDICT, err.message);
+      throw err;
+    }
+    const used = res.headers[this.usedWeightHeader];
+    if (used !== undefined) this.limiter.observe(Number(used), window);
+    let body: unknown;
+    try {
+      body = JSON.parse(res.body);
+    } catch {
+      body = undefined;
+    }
+    if (res.status >= 200 && res.status < 300) {
+      if (body === undefined) throw new AttemptError(NETWORK_VERDICT, 'malformed JSON in the response');
+      try {
+        return parse(body);
+      } catch (err) {
+        // A corrupt body is as transient as a dropped connection: ask again.
+        if (err instanceof MalformedResponseError) throw new AttemptError(NETWORK_VERDICT, `malformed response: ${err.message}`);
+        throw err;
+      }
+    }
+    const code = typeof body === 'object' && body !== null ? (body as { code?: unknown }).code : undefined;
+    const msg = typeof body === 'object' && body !== null ? (body as { msg?: unknown }).msg : undefined;
+    const binanceCode = typeof code === 'number' ? code : undefined;
+    const retryAfter = parseRetryAfter(res.headers['retry-after'], clock.now());
+    const verdict = classifyStatus(res.status, binanceCode, retryAfter, clock.now());
+    const detail = typeof msg === 'string' ? `${msg}` : `HTTP ${res.status}`;
+    throw new AttemptError(verdict, detail, binanceCode, res.status);
+  }
+
+  private toExchangeError(err: unknown, path: string, symbol: string | undefined): Error {
+    if (!(err instanceof AttemptError)) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+    const where = `${this.opts.baseUrl}${path}`;
+    const v = err.verdict;
+    switch (v.action) {
+      case 'banned':
+        return new ExchangeError(
+          'ip-banned',
+          `the exchange banned this IP for exceeding its request weight limit until ${new Date(v.untilMs).toISOString()}; wait until then before running again`,
+          { until: new Date(v.untilMs).toISOString() },
+        );
+      case 'restricted':
+        return new ExchangeError(
+          'restricted-location',
+          `the exchange refuses requests from this location (HTTP 451); point --base-url (or BINANCE_BASE_URL) at another host, e.g. https://data-api.binance.vision (Binance market data) or https://api.binance.us (a different exchange)`,
+        );
+      case 'reject':
+        if (err.binanceCode === -1121) {
+          return new ExchangeError('invalid-symbol', `the exchange does not know symbol ${symbol ?? '(unknown)'} (-1121 Invalid symbol)`, {
+            binanceCode: -1121,
+          });
+        }
+        return new ExchangeError('exchange-rejected', `the exchange rejected ${path}${symbol ? ` for ${symbol}` : ''}: ${err.message}`, {
+          status: err.status ?? 0,
+          binanceCode: err.binanceCode ?? null,
+        });
+      default:
+        return new ExchangeError(
+          'exchange-unavailable',
+          `the exchange at ${where} failed after ${this.opts.retries + 1} attempts: ${err.message}`,
+          { status: err.status ?? 0 },
+        );
+    }
+  }
+}
+
+function malformed(message: string): MalformedResponseError {
+  return new MalformedResponseError(message);
+}

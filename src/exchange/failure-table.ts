@@ -1,0 +1,46 @@
+/**
+ * What to do with each way a request can fail — the one place that decides retries. Sources: the Binance digest
+ * (429/418/403/451, 5xx, error codes) and ordinary network failures.
+ */
+
+export type Verdict =
+  /** Transient: retry with exponential backoff, honouring Retry-After when given. */
+  | { readonly action: 'retry'; readonly afterMs?: number }
+  /** 429: every request pauses until Retry-After; does not consume a retry. */
+  | { readonly action: 'rate-limited'; readonly afterMs: number }
+  /** 403 web application firewall: pause minutes, a few times, then fail the series. */
+  | { readonly action: 'firewall'; readonly afterMs: number }
+  /** 418: the IP is banned; stop the whole run. */
+  | { readonly action: 'banned'; readonly untilMs: number }
+  /** 451: the exchange refuses this location; stop the whole run. */
+  | { readonly action: 'restricted' }
+  /** Any other 4xx: retrying will not help. */
+  | { readonly action: 'reject' };
+
+/** Binance error codes that mean "try again" for a read (errors.md). */
+const RETRYABLE_CODES = new Set([-1000, -1001, -1006, -1007, -1008]);
+
+export const FIREWALL_PAUSE_MS = 3 * 60_000;
+
+export function classifyStatus(status: number, binanceCode: number | undefined, retryAfterMs: number | undefined, now: number): Verdict {
+  if (status === 429) return { action: 'rate-limited', afterMs: retryAfterMs ?? 60_000 };
+  if (status === 418) return { action: 'banned', untilMs: now + (retryAfterMs ?? 120_000) };
+  if (status === 451) return { action: 'restricted' };
+  if (status === 403) return { action: 'firewall', afterMs: retryAfterMs ?? FIREWALL_PAUSE_MS };
+  if (status >= 500) return retryAfterMs === undefined ? { action: 'retry' } : { action: 'retry', afterMs: retryAfterMs };
+  if (binanceCode !== undefined && RETRYABLE_CODES.has(binanceCode)) return { action: 'retry' };
+  if (status === 408) return { action: 'retry' };
+  return { action: 'reject' };
+}
+
+/** Network failures (reset, refused, timeout, truncated body) and malformed bodies are transient. */
+export const NETWORK_VERDICT: Verdict = { action: 'retry' };
+
+/** Retry-After is seconds (Binance) or an HTTP date. */
+export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}

@@ -1,0 +1,72 @@
+import got, { RequestError } from 'got';
+
+export interface HttpResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly body: string;
+}
+
+export interface HttpGetOptions {
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A GET that resolves for every HTTP status and rejects only when no complete response arrived. */
+export type HttpGet = (url: string, query: Readonly<Record<string, string>>, options: HttpGetOptions) => Promise<HttpResponse>;
+
+/** Raised when no complete response arrived (refused, reset, DNS, timeout, truncated body). */
+export class NetworkError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'NetworkError';
+  }
+}
+
+const USER_AGENT = 'cryptocollect (+https://www.npmjs.com/package/cryptocollect)';
+
+export function createHttpGet(): HttpGet {
+  return async (url, query, { timeoutMs, signal }) => {
+    try {
+      const res = await got(url, {
+        searchParams: { ...query },
+        throwHttpErrors: false,
+        followRedirect: false,
+        // Retrying is decided by our failure table and p-retry, not by got.
+        retry: { limit: 0 },
+        timeout: { request: timeoutMs },
+        headers: { 'user-agent': USER_AGENT, accept: 'application/json' },
+        responseType: 'text',
+        ...(signal ? { signal } : {}),
+      });
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
+      return { status: res.statusCode, headers, body: res.body };
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (err instanceof RequestError) {
+        const code = err.code ?? 'ERR_NETWORK';
+        throw new NetworkError(code, describeNetworkError(code, err.message));
+      }
+      throw err;
+    }
+  };
+}
+
+function describeNetworkError(code: string, message: string): string {
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host name not found (DNS)';
+    case 'ECONNRESET':
+      return 'connection reset';
+    case 'ETIMEDOUT':
+      return 'timed out';
+    default:
+      return message.split('\n')[0] ?? code;
+  }
+}

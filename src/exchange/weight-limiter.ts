@@ -1,0 +1,84 @@
+import type { Clock } from '../clock.js';
+
+export interface WeightBudget {
+  /** Weight allowed per window. */
+  readonly limit: number;
+  /** Window length in ms; windows are aligned to the clock like the exchange's (minute boundaries…). */
+  readonly windowMs: number;
+}
+
+/**
+ * One weight budget for the whole process. Requests reserve their weight before they are sent; the exchange's
+ * `X-MBX-USED-WEIGHT-*` header corrects the estimate, because other processes on the same IP spend the same budget.
+ * A 429 pauses every request until its Retry-After has passed.
+ */
+export class WeightLimiter {
+  private budget: WeightBudget;
+  private windowStart = Number.NEGATIVE_INFINITY;
+  private used = 0;
+  private pausedUntil = 0;
+  private peakUsed = 0;
+
+  constructor(
+    budget: WeightBudget,
+    private readonly clock: Clock,
+    /** Fraction of the limit we allow ourselves: a little room for requests of other processes racing ours. */
+    private readonly headroom = 0.97,
+  ) {
+    this.budget = budget;
+  }
+
+  setBudget(budget: WeightBudget): void {
+    this.budget = budget;
+  }
+
+  getBudget(): WeightBudget {
+    return this.budget;
+  }
+
+  /** The largest weight seen used in one window (ours and the server's count, whichever is higher). */
+  get peakWindowWeight(): number {
+    return this.peakUsed;
+  }
+
+  /** Waits until `weight` fits in the current window, then reserves it. Returns the window it was charged to. */
+  async acquire(weight: number, signal?: AbortSignal): Promise<number> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const now = this.clock.now();
+      if (this.pausedUntil > now) {
+        await this.clock.sleep(this.pausedUntil - now, signal);
+        continue;
+      }
+      this.roll(now);
+      const allowed = Math.max(weight, Math.floor(this.budget.limit * this.headroom));
+      if (this.used + weight <= allowed) {
+        this.used += weight;
+        this.peakUsed = Math.max(this.peakUsed, this.used);
+        return this.windowStart;
+      }
+      await this.clock.sleep(this.windowStart + this.budget.windowMs - now + 1, signal);
+    }
+  }
+
+  /** The server's count for the window the request was charged to; ignored once that window has passed. */
+  observe(serverUsed: number, window: number): void {
+    this.roll(this.clock.now());
+    if (window !== this.windowStart || !Number.isFinite(serverUsed)) return;
+    if (serverUsed > this.used) this.used = serverUsed;
+    this.peakUsed = Math.max(this.peakUsed, this.used);
+  }
+
+  /** Every request waits until `until` (a 429's Retry-After). */
+  pauseUntil(until: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+
+  private roll(now: number): void {
+    const start = Math.floor(now / this.budget.windowMs) * this.budget.windowMs;
+    if (start !== this.windowStart) {
+      this.windowStart = start;
+      this.used = 0;
+    }
+  }
+}

@@ -1,0 +1,17 @@
+/** The documented exit codes (README "Exit codes" and `--help`). */
+export const EXIT = {
+  success: 0,
+  failure: 1,
+  usage: 2,
+  partial: 3,
+  interrupted: 130,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export const EXIT_CODES_HELP = `Exit codes:
+  0    success
+  1    failure (exchange or database error, every series failed)
+  2    invalid usage or input (flags, dates, symbols, intervals, configuration)
+  3    partial: some series failed, the others succeeded
+  130  interrupted (SIGINT/SIGTERM)`;

@@ -1,0 +1,39 @@
+import { sql, type Kysely } from 'kysely';
+import type { Candle, Range } from '../domain.js';
+import type { Database } from '../db/schema.js';
+
+/**
+ * Stores one answered page in one transaction: its candles and the ranges in it where the exchange had none.
+ * Idempotent (a page fetched twice changes nothing), so a run killed at any instant loses at most the pages in
+ * flight and the next run simply asks for them again. Rows go in through `unnest` of column arrays: one
+ * statement with a dozen parameters whatever the page size.
+ */
+export async function writePage(db: Kysely<Database>, seriesId: number, candles: readonly Candle[], empties: readonly Range[]): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    let written = 0;
+    if (candles.length > 0) {
+      const col = <T>(pick: (c: Candle) => T): T[] => candles.map(pick);
+      const result = await sql`
+        insert into candle_data (series_id, open_time, close_time, trades, open, high, low, close, volume,
+                                 quote_volume, taker_buy_base_volume, taker_buy_quote_volume)
+        select ${seriesId}::int4,
+               'epoch'::timestamptz + t.o * interval '1 millisecond',
+               'epoch'::timestamptz + t.c * interval '1 millisecond',
+               t.n, t.op, t.hi, t.lo, t.cl, t.v, t.qv, t.tb, t.tq
+          from unnest(${col((c) => c.openTime)}::int8[], ${col((c) => c.closeTime)}::int8[], ${col((c) => c.trades)}::int8[],
+                      ${col((c) => c.open)}::numeric[], ${col((c) => c.high)}::numeric[], ${col((c) => c.low)}::numeric[],
+                      ${col((c) => c.close)}::numeric[], ${col((c) => c.volume)}::numeric[], ${col((c) => c.quoteVolume)}::numeric[],
+                      ${col((c) => c.takerBuyBaseVolume)}::numeric[], ${col((c) => c.takerBuyQuoteVolume)}::numeric[])
+               as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)
+        on conflict (series_id, open_time) do nothing`.execute(tx);
+      written = Number(result.numAffectedRows ?? 0n);
+    }
+    for (const r of empties) {
+      await sql`
+        insert into exchange_empty (series_id, from_time, to_time)
+        values (${seriesId}, ${new Date(r.from)}, ${new Date(r.to)})
+        on conflict (series_id, from_time) do update set to_time = greatest(exchange_empty.to_time, excluded.to_time)`.execute(tx);
+    }
+    return written;
+  });
+}

@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Clock } from '../../src/clock.js';
+import { weightBudgetFrom } from '../../src/exchange/rate-limits.js';
+import { WeightLimiter } from '../../src/exchange/weight-limiter.js';
+
+/** A clock that only moves when someone sleeps on it. */
+function manualClock(start = 0): Clock & { slept: number[] } {
+  let now = start;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+  };
+}
+
+describe('WeightLimiter', () => {
+  it('admits requests up to the budget, then waits for the next window', async () => {
+    const clock = manualClock(0);
+    const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
+    for (let i = 0; i < 50; i++) await limiter.acquire(2);
+    assert.equal(clock.now(), 0);
+    await limiter.acquire(2);
+    assert.equal(clock.now(), 10_001);
+    assert.equal(limiter.peakWindowWeight, 100);
+  });
+
+  it('takes the server’s higher count for the same window (other processes share the IP)', async () => {
+    const clock = manualClock(0);
+    const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
+    const w = await limiter.acquire(2);
+    limiter.observe(99, w);
+    await limiter.acquire(2);
+    assert.equal(clock.now(), 10_001);
+  });
+
+  it('ignores a count reported for a window that has passed', async () => {
+    const clock = manualClock(0);
+    const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
+    const w = await limiter.acquire(2);
+    await clock.sleep(10_000);
+    limiter.observe(100, w);
+    await limiter.acquire(2);
+    assert.equal(clock.now(), 10_000);
+  });
+
+  it('pauses everything until a 429’s Retry-After', async () => {
+    const clock = manualClock(0);
+    const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
+    limiter.pauseUntil(5_000);
+    await limiter.acquire(1);
+    assert.equal(clock.now(), 5_000);
+  });
+});
+
+describe('weightBudgetFrom', () => {
+  it('reads REQUEST_WEIGHT from exchangeInfo.rateLimits', () => {
+    const limits = [
+      { rateLimitType: 'ORDERS', interval: 'SECOND', intervalNum: 10, limit: 100 },
+      { rateLimitType: 'REQUEST_WEIGHT', interval: 'SECOND', intervalNum: 5, limit: 120 },
+    ];
+    assert.deepEqual(weightBudgetFrom(limits), { limit: 120, windowMs: 5000, header: 'x-mbx-used-weight-5s' });
+    assert.equal(weightBudgetFrom([{ rateLimitType: 'REQUEST_WEIGHT', interval: 'WEEK', intervalNum: 1, limit: 1 }]), undefined);
+    assert.equal(weightBudgetFrom('nope'), undefined);
+  });
+});

@@ -1,0 +1,91 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { collectedEnd, detectGaps, missingWithin } from '../../src/planner/detect-gaps.js';
+import { planPages } from '../../src/planner/plan-pages.js';
+import type { SeriesCoverage } from '../../src/planner/series-coverage.js';
+
+const H = 3_600_000;
+const cov = (over: Partial<SeriesCoverage>): SeriesCoverage => ({
+  startTime: 0,
+  candleCount: 0,
+  firstOpen: null,
+  lastOpen: null,
+  candlesEnd: null,
+  holes: [],
+  empties: [],
+  ...over,
+});
+
+describe('detectGaps', () => {
+  it('an untouched series has no gaps and is collected up to its start', () => {
+    const report = detectGaps(cov({}));
+    assert.deepEqual(report.gaps, []);
+    assert.equal(report.collectedEnd, 0);
+  });
+
+  it('a complete series has no gaps', () => {
+    assert.deepEqual(detectGaps(cov({ candleCount: 10, firstOpen: 0, lastOpen: 9 * H, candlesEnd: 10 * H })).gaps, []);
+  });
+
+  it('one missing candle is one gap', () => {
+    const report = detectGaps(cov({ candleCount: 9, firstOpen: 0, lastOpen: 9 * H, candlesEnd: 10 * H, holes: [{ from: 4 * H, to: 5 * H }] }));
+    assert.deepEqual(report.gaps, [{ from: 4 * H, to: 5 * H }]);
+  });
+
+  it('exchange-empty ranges are not gaps', () => {
+    const report = detectGaps(
+      cov({
+        candleCount: 4,
+        firstOpen: 2 * H,
+        lastOpen: 7 * H,
+        candlesEnd: 8 * H,
+        holes: [{ from: 4 * H, to: 6 * H }],
+        empties: [
+          { from: 0, to: 2 * H },
+          { from: 4 * H, to: 6 * H },
+          { from: 8 * H, to: 12 * H },
+        ],
+      }),
+    );
+    assert.deepEqual(report.gaps, []);
+    assert.equal(report.collectedEnd, 12 * H);
+    assert.deepEqual(report.exchangeEmpty.length, 3);
+  });
+
+  it('a missing head (rows deleted at the start) is a gap', () => {
+    const report = detectGaps(cov({ candleCount: 5, firstOpen: 5 * H, lastOpen: 9 * H, candlesEnd: 10 * H }));
+    assert.deepEqual(report.gaps, [{ from: 0, to: 5 * H }]);
+  });
+
+  it('uncollected space between a killed run’s later page and the rest is a gap; the tail is not', () => {
+    const c = cov({ candleCount: 2, firstOpen: 0, lastOpen: 20 * H, candlesEnd: 21 * H, holes: [{ from: H, to: 20 * H }] });
+    assert.deepEqual(detectGaps(c).gaps, [{ from: H, to: 20 * H }]);
+    assert.equal(collectedEnd(c), 21 * H);
+    assert.deepEqual(missingWithin(c, { from: 0, to: 30 * H }), [
+      { from: H, to: 20 * H },
+      { from: 21 * H, to: 30 * H },
+    ]);
+  });
+
+  it('a backfill window only fetches what is uncollected inside it', () => {
+    const c = cov({ startTime: 0, candleCount: 10, firstOpen: 0, lastOpen: 9 * H, candlesEnd: 10 * H, empties: [{ from: 10 * H, to: 15 * H }] });
+    assert.deepEqual(missingWithin(c, { from: 0, to: 15 * H }), []);
+    assert.deepEqual(missingWithin(c, { from: 0, to: 20 * H }), [{ from: 15 * H, to: 20 * H }]);
+  });
+});
+
+describe('planPages', () => {
+  it('splits ranges into pages of at most 1000 slots', () => {
+    const pages = planPages('1h', [{ from: 0, to: 2500 * H }], 1000);
+    assert.deepEqual(pages, [
+      { from: 0, to: 1000 * H },
+      { from: 1000 * H, to: 2000 * H },
+      { from: 2000 * H, to: 2500 * H },
+    ]);
+  });
+
+  it('calendar months per page for 1M', () => {
+    const from = Date.UTC(2017, 0, 1);
+    assert.deepEqual(planPages('1M', [{ from, to: Date.UTC(2024, 0, 1) }], 12).length, 7);
+  });
+});

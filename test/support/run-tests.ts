@@ -1,0 +1,114 @@
+/**
+ * Test entry point (`npm test` runs it after `tsc`):
+ *
+ *   node --import tsx test/support/run-tests.ts [--node-test-flag…] [files…]
+ *
+ * - If CRYPTOCOLLECT_TEST_PG_URL is unset/empty, starts a throwaway PostgreSQL
+ *   cluster and exports its URL to the tests; stops it afterwards (also on
+ *   SIGINT/SIGTERM/SIGHUP).
+ * - Runs `node --import tsx --test --test-concurrency=2 --test-reporter=spec`
+ *   on the given files, or on every `*.test.ts` under test/ (except test/bench/).
+ *   Arguments starting with `-` are passed through to node (e.g.
+ *   `--test-name-pattern=foo`; `--test-reporter=tap` replaces spec, whose
+ *   summary lines read `ℹ pass N` rather than TAP's `# pass N`). Use the
+ *   `--flag=value` form: separate values would be taken for file names.
+ * - Exits with the child's exit code. Nothing is printed after the child's
+ *   output, so the runner's `# pass N` / `# fail N` summary stays last.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { constants as osConstants } from 'node:os';
+import { join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
+import { TEST_PG_URL_ENV } from './test-database.ts';
+
+const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const testRoot = join(repoRoot, 'test');
+const excludedDirs = new Set([join(testRoot, 'bench'), join(testRoot, 'node_modules')]);
+
+function findTestFiles(dir: string, out: string[] = []): string[] {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!excludedDirs.has(full) && !entry.name.startsWith('.')) findTestFiles(full, out);
+    } else if (entry.isFile() && entry.name.endsWith('.test.ts')) {
+      out.push(full);
+    }
+  }
+  return out;
+}
+
+const signalExitCodes: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const passthrough = args.filter((a) => a.startsWith('-'));
+  let files = args.filter((a) => !a.startsWith('-'));
+  if (files.length === 0) {
+    files = findTestFiles(testRoot)
+      .map((f) => relative(process.cwd(), f) || f)
+      .sort();
+    if (files.length === 0) {
+      console.error(`run-tests: no *.test.ts files found under ${testRoot}`);
+      process.exit(1);
+    }
+  }
+  // Make relative paths explicit so node never treats them as module specifiers.
+  files = files.map((f) => (f.startsWith('.') || f.startsWith(sep) ? f : `.${sep}${f}`));
+
+  let cluster: PostgresCluster | undefined;
+  let child: ChildProcess | undefined;
+  let signalled: NodeJS.Signals | undefined;
+
+  // Last-resort cleanup if we die unexpectedly; normally stop() has already run.
+  process.on('exit', () => cluster?.stopSync());
+
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      // Second signal: stop waiting for the child.
+      child?.kill('SIGKILL');
+      cluster?.stopSync();
+      process.exit(signalExitCodes[signal] ?? 1);
+    }
+    signalled = signal;
+    // On Ctrl-C the terminal already sent SIGINT to the child's process group; forward anyway
+    // (harmless) so `kill -TERM <runner>` also ends the tests.
+    if (child && child.exitCode === null) child.kill(signal);
+  };
+  for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
+
+  if (!process.env[TEST_PG_URL_ENV]) {
+    try {
+      cluster = await startPostgresCluster();
+    } catch (e) {
+      console.error(`run-tests: could not start a PostgreSQL cluster for the tests:\n${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    }
+    process.env[TEST_PG_URL_ENV] = cluster.url;
+    if (signalled) {
+      await cluster.stop();
+      process.exit(signalExitCodes[signalled] ?? 1);
+    }
+  }
+
+  // A `--test-reporter=…` given on the command line replaces the default spec reporter.
+  const reporter = passthrough.some((a) => a.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
+  const nodeArgs = ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporter, ...passthrough, ...files];
+  const code = await new Promise<number>((resolveCode) => {
+    child = spawn(process.execPath, nodeArgs, { stdio: 'inherit', env: process.env });
+    child.on('error', (e) => {
+      console.error(`run-tests: could not start node --test: ${e.message}`);
+      resolveCode(1);
+    });
+    child.on('exit', (c, sig) => {
+      if (c !== null) resolveCode(c);
+      else resolveCode(sig ? 128 + (osConstants.signals[sig] ?? 0) : 1);
+    });
+  });
+
+  if (cluster) await cluster.stop();
+  process.exit(signalled && code === 0 ? (signalExitCodes[signalled] ?? 1) : code);
+}
+
+await main();
