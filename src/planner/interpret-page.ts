@@ -27,11 +27,11 @@ export function interpretPage(range: Range, page: readonly Candle[], serverTime:
   }
   let rest: Range | null = null;
   const last = candles[candles.length - 1];
-  if (page.length >= pageLimit && last && answeredTo === range.to) {
-    // A full page: the exchange may hold more after the last candle; only up to it is answered.
-    const next = last.openTime + 1;
-    answeredTo = Math.min(answeredTo, next);
-    if (next < range.to) rest = { from: next, to: range.to };
+  if (page.length >= pageLimit && last && answeredTo === range.to && last.closeTime + 1 < range.to) {
+    // A full page whose last candle ends before the range does: the exchange may hold more after it (off-grid
+    // history packs more than one candle per slot), so only up to it is answered and the rest is asked next.
+    answeredTo = last.openTime + 1;
+    rest = { from: answeredTo, to: range.to };
   }
   const empties: Range[] = [];
   let cursor = range.from;

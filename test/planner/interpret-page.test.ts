@@ -48,6 +48,11 @@ describe('interpretPage', () => {
     assert.deepEqual(res.rest, { from: 2 * H + 1, to: 10 * H });
   });
 
+  it('a full page that reaches the end of its range needs no continuation', () => {
+    const page = Array.from({ length: 3 }, (_, i) => candle(i * H));
+    assert.deepEqual(interpretPage({ from: 0, to: 3 * H }, page, NOW, 3), { candles: page, empties: [], rest: null });
+  });
+
   it('never keeps the still-open candle, and claims nothing empty from it on', () => {
     const page = [candle(0), candle(H)];
     const res = interpretPage({ from: 0, to: 10 * H }, page, H + 10, 1000);

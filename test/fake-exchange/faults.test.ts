@@ -1,0 +1,149 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { after, before, test } from 'node:test';
+import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
+import { errorOf, get, klines } from './helpers.ts';
+
+let ex: FakeExchange;
+before(async () => {
+  ex = await createFakeExchange();
+});
+after(() => ex.close());
+
+const KLINES = { symbol: 'BTCUSDT', interval: '1h', limit: 50 };
+
+/** Raw HTTP GET that reports what actually arrived on the wire, even when the body is cut short. */
+function raw(path: string): Promise<{ status?: number; headers?: Record<string, unknown>; body: string; error?: string }> {
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    let status: number | undefined;
+    let headers: Record<string, unknown> | undefined;
+    const req = request(`${ex.url}${path}`, { agent: false }, (res) => {
+      status = res.statusCode;
+      headers = res.headers;
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status, headers, body: Buffer.concat(chunks).toString() }));
+      res.on('error', (e) => resolve({ status, headers, body: Buffer.concat(chunks).toString(), error: e.message }));
+    });
+    req.on('error', (e) => resolve({ status, headers, body: Buffer.concat(chunks).toString(), error: (e as NodeJS.ErrnoException).code ?? e.message }));
+    req.end();
+  });
+}
+
+test('status faults hit `times` matching requests, then normal service resumes', async () => {
+  ex.injectFault({ path: '/api/v3/klines', kind: 'status500', times: 2 });
+  assert.equal((await get(ex, '/api/v3/ping')).status, 200); // other paths unaffected
+  assert.equal((await klines(ex, KLINES)).status, 500);
+  const second = await klines(ex, KLINES);
+  assert.equal(second.status, 500);
+  assert.equal(typeof errorOf(second).code, 'number');
+  assert.equal((await klines(ex, KLINES)).status, 200);
+});
+
+test('symbol filter and clearFaults', async () => {
+  ex.injectFault({ symbol: 'ETHUSDT', kind: 'status503', times: 5 });
+  assert.equal((await klines(ex, KLINES)).status, 200);
+  assert.equal((await klines(ex, { ...KLINES, symbol: 'ETHUSDT' })).status, 503);
+  ex.clearFaults();
+  assert.equal((await klines(ex, { ...KLINES, symbol: 'ETHUSDT' })).status, 200);
+});
+
+test('502 is an HTML gateway page; 403 is the WAF page', async () => {
+  ex.injectFault({ kind: 'status502' });
+  const bad = await klines(ex, KLINES);
+  assert.equal(bad.status, 502);
+  assert.match(bad.text, /502 Bad Gateway/);
+  ex.injectFault({ kind: 'status403', retryAfterSec: 300 });
+  const waf = await klines(ex, KLINES);
+  assert.equal(waf.status, 403);
+  assert.equal(waf.headers.get('retry-after'), '300');
+});
+
+test('429 and 418 faults carry -1003 and Retry-After', async () => {
+  ex.injectFault({ kind: 'status429', retryAfterSec: 7 });
+  const r429 = await klines(ex, KLINES);
+  assert.equal(r429.status, 429);
+  assert.equal(r429.headers.get('retry-after'), '7');
+  assert.equal(errorOf(r429).code, -1003);
+  ex.injectFault({ kind: 'status418' });
+  const r418 = await klines(ex, KLINES);
+  assert.equal(r418.status, 418);
+  assert.equal(r418.headers.get('retry-after'), '120');
+  assert.match(errorOf(r418).msg, /IP banned until \d+/);
+  // Injected throttling does not count as the server's own.
+  assert.deepEqual(ex.rateLimitStats(), { throttled: 0, banned: 0 });
+});
+
+test('451 restricted location body', async () => {
+  ex.injectFault({ kind: 'status451' });
+  const r = await klines(ex, KLINES);
+  assert.equal(r.status, 451);
+  assert.deepEqual(r.body, {
+    code: 0,
+    msg: "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms. Please contact customer service if you believe you received this message in error.",
+  });
+});
+
+test('binanceError codes', async () => {
+  ex.injectFault({ kind: 'binanceError', code: -1008 });
+  const busy = await klines(ex, KLINES);
+  assert.equal(busy.status, 503);
+  assert.equal(errorOf(busy).code, -1008);
+  ex.injectFault({ kind: 'binanceError', code: -1001 });
+  const disc = await klines(ex, KLINES);
+  assert.equal(disc.status, 500);
+  assert.deepEqual(disc.body, { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' });
+});
+
+test('badjson answers 200 with a body that is not JSON', async () => {
+  ex.injectFault({ kind: 'badjson' });
+  const r = await klines(ex, KLINES);
+  assert.equal(r.status, 200);
+  assert.equal(r.body, undefined);
+  assert.throws(() => JSON.parse(r.text));
+});
+
+test('reset destroys the connection before any answer', async () => {
+  ex.injectFault({ kind: 'reset' });
+  await assert.rejects(fetch(`${ex.url}/api/v3/klines?symbol=BTCUSDT&interval=1h`));
+  assert.equal(ex.requests[ex.requests.length - 1]!.status, 0);
+  assert.equal((await klines(ex, KLINES)).status, 200);
+});
+
+test('truncated sends the full Content-Length but only half the body', async () => {
+  ex.injectFault({ kind: 'truncated' });
+  const r = await raw('/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=50');
+  assert.equal(r.status, 200);
+  const promised = Number(r.headers!['content-length']);
+  assert.ok(promised > 1000);
+  assert.ok(r.body.length < promised);
+  assert.ok(r.error, 'the client sees an error');
+  ex.injectFault({ kind: 'truncated' });
+  await assert.rejects(async () => (await fetch(`${ex.url}/api/v3/klines?symbol=BTCUSDT&interval=1h&limit=50`)).json());
+});
+
+test('hang never answers; the client times out and close() still completes', async () => {
+  const hanging = await createFakeExchange();
+  hanging.injectFault({ kind: 'hang' });
+  await assert.rejects(fetch(`${hanging.url}/api/v3/ping`, { signal: AbortSignal.timeout(200) }), /abort|timeout/i);
+  // Another client request is left hanging while close() runs.
+  hanging.injectFault({ kind: 'hang' });
+  const pending = fetch(`${hanging.url}/api/v3/ping`).then(
+    () => 'answered',
+    () => 'failed',
+  );
+  await new Promise((r) => setTimeout(r, 50));
+  await hanging.close();
+  assert.equal(await pending, 'failed');
+});
+
+test('latency delays responses', async () => {
+  ex.setLatency(150);
+  try {
+    const t0 = performance.now();
+    await get(ex, '/api/v3/ping');
+    assert.ok(performance.now() - t0 >= 140);
+  } finally {
+    ex.setLatency(0);
+  }
+});

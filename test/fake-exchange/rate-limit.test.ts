@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
+import { errorOf, get, klines } from './helpers.ts';
+
+/** A fake exchange whose wall clock the test moves by hand. */
+async function withClock(limit: number, fn: (ex: FakeExchange, clock: { t: number }) => Promise<void>): Promise<void> {
+  const clock = { t: Date.UTC(2024, 0, 1, 12, 0, 10) }; // 10 s into a minute window
+  const ex = await createFakeExchange({ realClock: () => clock.t, rateLimit: { interval: 'MINUTE', intervalNum: 1, limit } });
+  try {
+    await fn(ex, clock);
+  } finally {
+    await ex.close();
+  }
+}
+
+const k = (ex: FakeExchange) => klines(ex, { symbol: 'BTCUSDT', interval: '1m', limit: 1 });
+
+test('used-weight headers accumulate per endpoint weight and reset with the wall-clock window', () =>
+  withClock(6000, async (ex, clock) => {
+    assert.equal((await get(ex, '/api/v3/ping')).headers.get('x-mbx-used-weight-1m'), '1');
+    assert.equal((await k(ex)).headers.get('x-mbx-used-weight-1m'), '3');
+    assert.equal((await get(ex, '/api/v3/exchangeInfo')).headers.get('x-mbx-used-weight-1m'), '23');
+    assert.equal((await get(ex, '/api/v3/ticker/24hr', { symbol: 'BTCUSDT' })).headers.get('x-mbx-used-weight'), '25');
+    assert.equal((await get(ex, '/api/v3/ticker/24hr')).headers.get('x-mbx-used-weight'), '105');
+    // Errors carry the headers and cost weight too.
+    const err = await klines(ex, { symbol: 'NOPE', interval: '1m' });
+    assert.equal(err.status, 400);
+    assert.equal(err.headers.get('x-mbx-used-weight-1m'), '107');
+    clock.t += 50_000; // next minute
+    assert.equal((await k(ex)).headers.get('x-mbx-used-weight-1m'), '2');
+  }));
+
+test('over the limit → 429 -1003 with Retry-After until the window resets; a patient client is never banned', () =>
+  withClock(10, async (ex, clock) => {
+    for (let i = 0; i < 5; i++) assert.equal((await k(ex)).status, 200);
+    const r = await k(ex);
+    assert.equal(r.status, 429);
+    assert.deepEqual(r.body, {
+      code: -1003,
+      msg: 'Too much request weight used; current limit is 10 request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.',
+    });
+    assert.equal(r.headers.get('retry-after'), '50');
+    assert.equal(r.headers.get('x-mbx-used-weight-1m'), '10');
+    clock.t += 50_000;
+    assert.equal((await k(ex)).status, 200);
+    assert.deepEqual(ex.rateLimitStats(), { throttled: 1, banned: 0 });
+  }));
+
+test('ignoring Retry-After gets a 418 IP ban; everything answers 418 until it expires', () =>
+  withClock(4, async (ex, clock) => {
+    await k(ex);
+    await k(ex);
+    assert.equal((await k(ex)).status, 429);
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await k(ex)).status);
+    assert.deepEqual(statuses, [429, 429, 429, 418]);
+    const ping = await get(ex, '/api/v3/ping');
+    assert.equal(ping.status, 418);
+    const banned = ex.requests.find((r) => r.status === 418)!;
+    assert.ok(banned);
+    const first418 = await get(ex, '/api/v3/time');
+    assert.match(errorOf(first418).msg, /^Way too much request weight used; IP banned until \d+\. Please use WebSocket Streams for live updates to avoid bans\.$/);
+    assert.equal(errorOf(first418).code, -1003);
+    assert.equal(first418.headers.get('retry-after'), '120');
+    clock.t += 119_000;
+    assert.equal((await get(ex, '/api/v3/ping')).status, 418);
+    clock.t += 1_000;
+    assert.equal((await get(ex, '/api/v3/ping')).status, 200);
+    const stats = ex.rateLimitStats();
+    assert.equal(stats.banned, 4);
+    assert.equal(stats.throttled, 4);
+  }));
+
+test('setRateLimit changes the limit, header suffix and exchangeInfo rateLimits', () =>
+  withClock(6000, async (ex) => {
+    ex.setRateLimit({ interval: 'SECOND', intervalNum: 10, limit: 50 });
+    const r = await get<{ rateLimits: unknown[] }>(ex, '/api/v3/exchangeInfo');
+    assert.equal(r.headers.get('x-mbx-used-weight-10s'), '20');
+    assert.deepEqual(r.body.rateLimits[0], { rateLimitType: 'REQUEST_WEIGHT', interval: 'SECOND', intervalNum: 10, limit: 50 });
+    await get(ex, '/api/v3/exchangeInfo');
+    const third = await get(ex, '/api/v3/exchangeInfo');
+    assert.equal(third.status, 429);
+    assert.match(third.text, /current limit is 50 request weight per 10 SECOND/);
+  }));

@@ -1,0 +1,47 @@
+// Binance's escalation from 429 to 418: after a 429 a client must pause until Retry-After. One that
+// keeps sending more than MAX_IGNORED requests before then gets its IP banned (418) for BAN_START_MS,
+// doubling with each further ban up to 3 days, and everything answers 418 until the ban expires.
+
+const MAX_IGNORED = 3;
+const BAN_START_MS = 120_000;
+const BAN_MAX_MS = 3 * 86_400_000;
+
+export type BanVerdict = { banned: false } | { banned: true; until: number; retryAfterSec: number };
+
+export class IpBan {
+  private backoffUntil = -Infinity;
+  private ignored = 0;
+  private bannedUntil = -Infinity;
+  private nextBanMs = BAN_START_MS;
+
+  constructor(private readonly clock: () => number) {}
+
+  /** Called on every request before anything else; decides whether it is answered 418. */
+  check(): BanVerdict {
+    const now = this.clock();
+    if (now < this.bannedUntil) return this.verdict(now);
+    if (now < this.backoffUntil) {
+      this.ignored += 1;
+      if (this.ignored > MAX_IGNORED) {
+        this.bannedUntil = now + this.nextBanMs;
+        this.nextBanMs = Math.min(BAN_MAX_MS, this.nextBanMs * 2);
+        this.backoffUntil = -Infinity;
+        this.ignored = 0;
+        return this.verdict(now);
+      }
+    } else {
+      this.ignored = 0;
+    }
+    return { banned: false };
+  }
+
+  /** Called when a request was answered 429 with Retry-After ending at `until` (wall ms). */
+  throttled(until: number): void {
+    if (this.clock() >= this.backoffUntil) this.ignored = 0;
+    this.backoffUntil = Math.max(this.backoffUntil, until);
+  }
+
+  private verdict(now: number): BanVerdict {
+    return { banned: true, until: this.bannedUntil, retryAfterSec: Math.max(1, Math.ceil((this.bannedUntil - now) / 1000)) };
+  }
+}

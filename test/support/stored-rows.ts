@@ -1,0 +1,50 @@
+// Reads what the CLI stored, straight from the database (pg for PostgreSQL, PGlite for the embedded one),
+// as text, so values are compared with the exchange's decimal strings exactly.
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { RealKline } from './fake-exchange/index.ts';
+
+export interface DbTarget {
+  databaseUrl?: string | undefined;
+  dataDir: string;
+}
+
+export async function query<T = Record<string, unknown>>(target: DbTarget, text: string, params: unknown[] = []): Promise<T[]> {
+  if (target.databaseUrl) {
+    const client = new pg.Client({ connectionString: target.databaseUrl });
+    await client.connect();
+    try {
+      return (await client.query(text, params)).rows as T[];
+    } finally {
+      await client.end();
+    }
+  }
+  const db = await PGlite.create(path.join(target.dataDir, 'pgdata'));
+  try {
+    return (await db.query<T>(text, params)).rows;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Stored candles of one series as 12-field wire rows (field 11 is "0"), oldest first. */
+export async function storedKlines(target: DbTarget, symbol: string, interval: string): Promise<RealKline[]> {
+  const rows = await query<Record<string, string>>(
+    target,
+    `select (extract(epoch from open_time) * 1000)::int8::text as o, open::text, high::text, low::text, close::text,
+            volume::text, (extract(epoch from close_time) * 1000)::int8::text as c, quote_volume::text, trades::text,
+            taker_buy_base_volume::text as tb, taker_buy_quote_volume::text as tq
+       from candles where symbol = $1 and interval = $2 order by open_time`,
+    [symbol, interval],
+  );
+  return rows.map((r) => [
+    Number(r.o), r.open as string, r.high as string, r.low as string, r.close as string, r.volume as string,
+    Number(r.c), r.quote_volume as string, Number(r.trades), r.tb as string, r.tq as string, '0',
+  ]);
+}
+
+export async function countCandles(target: DbTarget, where = 'true', params: unknown[] = []): Promise<number> {
+  const rows = await query<{ n: string | number }>(target, `select count(*)::int as n from candles where ${where}`, params);
+  return Number(rows[0]?.n ?? 0);
+}
