@@ -5,7 +5,6 @@ import type { Range, Series } from '../domain.js';
 import { resolveSymbols } from '../exchange/resolve-symbols.js';
 import { describeRange, type RangeSummary } from '../planner/describe-range.js';
 import { detectGaps } from '../planner/detect-gaps.js';
-import { addSlots } from '../planner/intervals.js';
 import { loadCoverage } from '../planner/load-coverage.js';
 import { collectSeries, type CollectJob } from './collect-series.js';
 import { createClient, type CommandContext } from './context.js';
@@ -36,16 +35,17 @@ async function scan(db: Kysely<Database>, series: readonly Series[]): Promise<Se
   const out: SeriesGaps[] = [];
   for (const s of series) {
     const report = detectGaps(await loadCoverage(db, s));
-    // Off-grid history leaves sub-interval slivers between candles; only whole slots are worth listing.
-    const empties = report.exchangeEmpty.filter((r) => addSlots(s.interval, r.from, 1) <= r.to);
-    out.push({ series: s, gaps: report.gaps, empties });
+    out.push({ series: s, gaps: report.gaps, empties: report.exchangeEmpty });
   }
   return out;
 }
 
+/** Listed as grid slots; slivers between off-grid candles stand for no candle and are left out. */
 function flatten(found: readonly SeriesGaps[], pick: (g: SeriesGaps) => readonly Range[]): SeriesRange[] {
   return found.flatMap((g) =>
-    pick(g).map((r) => ({ symbol: g.series.symbol, interval: g.series.interval, ...describeRange(g.series.interval, r) })),
+    pick(g)
+      .map((r) => ({ symbol: g.series.symbol, interval: g.series.interval, ...describeRange(g.series.interval, r) }))
+      .filter((r) => r.candles > 0),
   );
 }
 

@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.js';
 import type { CommandName, RunStatus } from '../domain.js';
 import { errorMessage, InterruptedError } from '../errors.js';
 import type { RequestStats } from '../exchange/request-stats.js';
+import { reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
 import { finishRun, startRun, type SeriesResult } from '../runlog/run-log.js';
 
 export interface RunOutcome {
@@ -39,6 +40,7 @@ export async function recordedRun(
   body: () => Promise<SeriesResult[]>,
 ): Promise<RunOutcome> {
   const started = Date.now();
+  await reapAbandonedRuns(db);
   const id = await startRun(db, command, args);
   const totals = (results: readonly SeriesResult[]) => ({
     requests: stats.requests,

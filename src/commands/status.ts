@@ -2,9 +2,10 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
 import { listSeries, type SeriesFilter } from '../db/series-repository.js';
-import { countSlots } from '../planner/intervals.js';
+import { describeRange } from '../planner/describe-range.js';
 import { detectGaps } from '../planner/detect-gaps.js';
 import { loadCoverage } from '../planner/load-coverage.js';
+import { reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
 import { listRuns, type RunRecord } from '../runlog/run-log.js';
 
 export interface SeriesStatus {
@@ -38,7 +39,8 @@ export async function runStatus(db: Kysely<Database>, clock: Clock, filter: Seri
   for (const s of await listSeries(db, filter)) {
     const cov = await loadCoverage(db, s);
     const report = detectGaps(cov);
-    const gapCandles = report.gaps.reduce((n, r) => n + countSlots(s.interval, r.from, r.to), 0);
+    const gapSizes = report.gaps.map((r) => describeRange(s.interval, r).candles).filter((n) => n > 0);
+    const gapCandles = gapSizes.reduce((n, c) => n + c, 0);
     const expected = cov.candleCount + gapCandles;
     const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
     series.push({
@@ -50,12 +52,13 @@ export async function runStatus(db: Kysely<Database>, clock: Clock, filter: Seri
       candles: cov.candleCount,
       candles_expected: expected,
       completeness: expected === 0 ? 1 : Math.floor((cov.candleCount / expected) * 1e6) / 1e6,
-      gaps: report.gaps.length,
+      gaps: gapSizes.length,
       gap_candles: gapCandles,
-      exchange_empty_ranges: report.exchangeEmpty.length,
+      exchange_empty_ranges: report.exchangeEmpty.filter((r) => describeRange(s.interval, r).candles > 0).length,
       collected_until: new Date(report.collectedEnd).toISOString(),
       lag_seconds: Math.max(0, Math.round((clock.now() - report.collectedEnd) / 1000)),
     });
   }
+  await reapAbandonedRuns(db);
   return { series, runs: await listRuns(db, runLimit) };
 }

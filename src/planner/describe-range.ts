@@ -1,5 +1,5 @@
 import type { Range } from '../domain.js';
-import { addSlots, countSlots } from './intervals.js';
+import { addSlots, alignDown, alignUp, countSlots } from './intervals.js';
 
 export interface RangeSummary {
   /** First missing (or empty) open time, ISO 8601 UTC. */
@@ -10,11 +10,15 @@ export interface RangeSummary {
   readonly candles: number;
 }
 
+/**
+ * A range as slots of the interval grid. Real history has candles cut short (2023-03-24 12:00 closed at
+ * 12:39:41.646) and off-grid stretches, so a range's bounds are not always slot bounds: counting the grid slots
+ * that open inside it gives the number of candles it stands for either way, and a sliver between two off-grid
+ * candles counts zero.
+ */
 export function describeRange(interval: string, r: Range): RangeSummary {
-  const candles = countSlots(interval, r.from, r.to);
-  return {
-    from: new Date(r.from).toISOString(),
-    to: new Date(addSlots(interval, r.from, Math.max(0, candles - 1))).toISOString(),
-    candles,
-  };
+  const first = alignUp(interval, r.from);
+  const candles = countSlots(interval, first, r.to);
+  const last = candles > 0 ? alignDown(interval, addSlots(interval, first, candles - 1)) : first;
+  return { from: new Date(first).toISOString(), to: new Date(last).toISOString(), candles };
 }

@@ -9,7 +9,6 @@ import { countCandles, query, storedKlines } from '../support/stored-rows.ts';
 import { DB_KINDS, makeTarget, type Target } from '../support/targets.ts';
 
 const H = 3_600_000;
-const D = 24 * H;
 const NOW = Date.UTC(2024, 5, 1, 0, 30); // 2024-06-01T00:30Z: the 00:00 candle is still open
 const SINCE = '2024-01-01';
 const SINCE_MS = Date.UTC(2024, 0, 1);

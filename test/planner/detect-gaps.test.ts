@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectedEnd, detectGaps, missingWithin } from '../../src/planner/detect-gaps.js';
+import { describeRange } from '../../src/planner/describe-range.js';
 import { planPages } from '../../src/planner/plan-pages.js';
 import type { SeriesCoverage } from '../../src/planner/series-coverage.js';
 
@@ -87,5 +88,33 @@ describe('planPages', () => {
   it('calendar months per page for 1M', () => {
     const from = Date.UTC(2017, 0, 1);
     assert.deepEqual(planPages('1M', [{ from, to: Date.UTC(2024, 0, 1) }], 12).length, 7);
+  });
+});
+
+describe('describeRange', () => {
+  const iso = (s: string) => Date.parse(s);
+  it('an on-grid range: first and last missing open time, inclusive', () => {
+    assert.deepEqual(describeRange('1h', { from: iso('2024-03-01T10:00:00Z'), to: iso('2024-03-01T13:00:00Z') }), {
+      from: '2024-03-01T10:00:00.000Z',
+      to: '2024-03-01T12:00:00.000Z',
+      candles: 3,
+    });
+  });
+  it('after a candle cut short (2023-03-24 12:00 closed 12:39:41.646) it counts the grid slots', () => {
+    assert.deepEqual(describeRange('1h', { from: iso('2023-03-24T12:39:41.647Z'), to: iso('2023-03-24T14:00:00Z') }), {
+      from: '2023-03-24T13:00:00.000Z',
+      to: '2023-03-24T13:00:00.000Z',
+      candles: 1,
+    });
+  });
+  it('a sliver between off-grid candles stands for no candle', () => {
+    assert.equal(describeRange('1h', { from: iso('2018-02-10T01:28:14.789Z'), to: iso('2018-02-10T01:59:00Z') }).candles, 0);
+  });
+  it('months', () => {
+    assert.deepEqual(describeRange('1M', { from: iso('2024-01-01T00:00:00Z'), to: iso('2024-04-01T00:00:00Z') }), {
+      from: '2024-01-01T00:00:00.000Z',
+      to: '2024-03-01T00:00:00.000Z',
+      candles: 3,
+    });
   });
 });

@@ -1,0 +1,29 @@
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Database } from '../db/schema.js';
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A run left `running` by a process that no longer exists (kill -9, power loss) is recorded as interrupted, so it
+ * does not show as running forever. Only runs of this host can be checked; others are left as they are.
+ */
+export async function reapAbandonedRuns(db: Kysely<Database>): Promise<number> {
+  const running = await db.selectFrom('runs').select(['id', 'pid']).where('status', '=', 'running').where('host', '=', hostname()).execute();
+  const dead = running.filter((r) => r.pid !== null && r.pid !== process.pid && !processExists(r.pid)).map((r) => r.id);
+  if (dead.length === 0) return 0;
+  await db
+    .updateTable('runs')
+    .set({ status: 'interrupted', error: 'the process ended without finishing the run (killed?)' })
+    .where('id', 'in', dead)
+    .where('status', '=', 'running')
+    .execute();
+  return dead.length;
+}

@@ -1,0 +1,67 @@
+// Resume: a backfill killed with SIGKILL mid-run, then run again, ends with exactly the right rows, and the two
+// runs together fetch each page once — plus at most the pages that were in flight at the kill.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
+import { jsonOf, runCli, startCli } from '../support/run-cli.ts';
+import { countCandles, query, storedKlines } from '../support/stored-rows.ts';
+import { DB_KINDS, makeTarget, type Target } from '../support/targets.ts';
+
+const NOW = Date.UTC(2024, 5, 1, 0, 30, 30);
+const SINCE_MS = Date.UTC(2024, 3, 1); // two months of 1m candles: 87,870 candles, 88 pages
+const CONCURRENCY = 4;
+
+for (const kind of DB_KINDS) {
+  describe(`resume after kill -9 on ${kind}`, () => {
+    let fake: FakeExchange;
+    let t: Target;
+    before(async () => {
+      fake = await createFakeExchange({ now: NOW, latencyMs: 15 });
+      t = await makeTarget(kind, fake.url, { CRYPTOCOLLECT_CONCURRENCY: String(CONCURRENCY) });
+    });
+    after(async () => {
+      await t.cleanup();
+      await fake.close();
+    });
+
+    it('loses at most the pages in flight and re-fetches nothing else', async () => {
+      const expected = fake.expectedKlines('BTCUSDT', '1m', SINCE_MS, NOW);
+      const totalPages = Math.ceil(expected.length / 1000);
+      const args = ['backfill', '--since', new Date(SINCE_MS).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json'];
+
+      const first = startCli(t, args);
+      // Kill once a good share of the pages has been asked for (and some committed).
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (fake.klineRequests().length >= Math.floor(totalPages / 3)) {
+            clearInterval(timer);
+            first.child.kill('SIGKILL');
+            resolve();
+          }
+        }, 2);
+      });
+      const killed = await first.done;
+      assert.equal(killed.signal, 'SIGKILL');
+      const firstRequests = fake.klineRequests().length;
+      const storedAfterKill = await countCandles(t);
+      assert.ok(storedAfterKill > 0 && storedAfterKill < expected.length, `stored ${storedAfterKill} of ${expected.length} at the kill`);
+
+      fake.resetRequests();
+      const second = await runCli(t, args);
+      assert.equal(second.code, 0, second.stderr);
+      const secondRequests = fake.klineRequests().length;
+
+      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), expected);
+      assert.ok(secondRequests < totalPages, `the second run re-fetched everything (${secondRequests} requests)`);
+      assert.ok(
+        firstRequests + secondRequests <= totalPages + CONCURRENCY,
+        `${firstRequests} + ${secondRequests} requests for ${totalPages} pages with ${CONCURRENCY} in flight`,
+      );
+      assert.equal(jsonOf<{ candles_written: number }>(second).candles_written, expected.length - storedAfterKill);
+
+      // The killed run is recorded as interrupted, not running forever.
+      const runs = await query<{ status: string }>(t, 'select status from runs order by id');
+      assert.deepEqual(runs.map((r) => r.status), ['interrupted', 'success']);
+    });
+  });
+}

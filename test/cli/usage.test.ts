@@ -1,0 +1,65 @@
+// Bad input gets one clear line on stderr and exit 2, and writes nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
+import { jsonOf, runCli } from '../support/run-cli.ts';
+import { query } from '../support/stored-rows.ts';
+import { makeTarget, type Target } from '../support/targets.ts';
+
+describe('usage errors', () => {
+  let fake: FakeExchange;
+  let t: Target;
+  before(async () => {
+    fake = await createFakeExchange();
+    t = await makeTarget('postgres', fake.url);
+  });
+  after(async () => {
+    await t.cleanup();
+    await fake.close();
+  });
+
+  const cases: Array<[string, string[], RegExp]> = [
+    ['a date that is not one', ['backfill', '--since', 'notadate', '--symbols', 'BTCUSDT'], /--since "notadate" is not an ISO 8601 date/],
+    ['--until before --since', ['backfill', '--since', '2024-02-01', '--until', '2024-01-01', '--symbols', 'BTCUSDT'], /--until must be after --since/],
+    ['--since in the future', ['backfill', '--since', '2030-01-01', '--symbols', 'BTCUSDT'], /is in the future/],
+    ['an unknown option', ['backfill', '--since', '2024-01-01', '--symbols', 'BTCUSDT', '--bogus'], /unknown option '--bogus'/],
+    ['a missing required option', ['backfill', '--symbols', 'BTCUSDT'], /required option '--since <date>' not specified/],
+    ['an invalid interval', ['backfill', '--since', '2024-01-01', '--symbols', 'BTCUSDT', '--interval', '1H'], /"1H" is not a Binance interval \(did you mean 1h\?\)/],
+    ['an injection attempt', ['backfill', '--since', '2024-01-01', '--symbols', "BTCUSDT'; drop table candles;--"], /is not a valid symbol/],
+    ['an unknown symbol, with a suggestion', ['backfill', '--since', '2024-01-01', '--symbols', 'BTCUSTD'], /unknown symbol .*BTCUSTD \(did you mean BTCUSDT\?\)/],
+    ['a bad environment value', ['backfill', '--since', '2024-01-01', '--symbols', 'BTCUSDT', '--concurrency', 'abc'], /--concurrency="abc" is not a whole number/],
+    ['forward on an untracked symbol', ['forward', '--symbols', 'ETHUSDT'], /not tracked: ETHUSDT/],
+  ];
+  for (const [name, args, message] of cases) {
+    it(`${name}: exit 2, one line, nothing stored`, async () => {
+      fake.resetRequests();
+      const res = await runCli(t, args);
+      assert.equal(res.code, 2, res.stderr);
+      assert.match(res.stderr, message);
+      assert.equal(res.stderr.trim().split('\n').length, 1, res.stderr);
+      assert.doesNotMatch(res.stderr, /\n\s+at /);
+      assert.equal(res.stdout, '');
+      assert.equal(fake.klineRequests().length, 0);
+    });
+  }
+
+  it('wrote nothing at all', async () => {
+    const tables = await query<{ n: number }>(t, `select count(*)::int as n from pg_tables where tablename = 'series'`);
+    if (tables[0]?.n === 1) {
+      assert.deepEqual(await query(t, 'select * from series'), []);
+      assert.deepEqual(await query(t, 'select * from runs'), []);
+    }
+  });
+
+  it('--json errors are one JSON document on stdout too', async () => {
+    const res = await runCli(t, ['backfill', '--since', '2024-01-01', '--symbols', 'NOPE', '--json']);
+    assert.equal(res.code, 2);
+    assert.deepEqual(Object.keys(jsonOf<{ error: object }>(res).error), ['code', 'message', 'exit_code']);
+  });
+
+  it('help lists the exit codes', async () => {
+    const res = await runCli(t, ['--help']);
+    assert.equal(res.code, 0);
+    assert.match(res.stdout, /Exit codes:[\s\S]*130\s+interrupted/);
+  });
+});
