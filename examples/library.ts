@@ -1,0 +1,22 @@
+// Using cryptocollect as a library: the same functions the CLI runs.
+// Build first (npm ci runs the build), then: node --import tsx examples/library.ts
+import {
+  createHttpGet, createProgress, readDotenv, resolveConfig, runBackfill, runStatus, systemClock, withDatabase,
+  type CommandContext,
+} from '../dist/index.js';
+
+const config = resolveConfig({}, process.env, readDotenv(process.cwd()));
+const ctx: CommandContext = {
+  config,
+  clock: systemClock,
+  http: createHttpGet(),
+  progress: createProgress({ quiet: false }),
+  stop: new AbortController().signal,
+};
+
+const outcome = await withDatabase(ctx, async ({ db }) => {
+  const run = await runBackfill(ctx, db, { since: Date.UTC(2024, 0, 1), symbols: ['BTCUSDT'], intervals: ['1d'] });
+  const status = await runStatus(db, ctx.clock, { symbols: ['BTCUSDT'] }, 1);
+  return { run, status };
+});
+console.log(JSON.stringify(outcome.status.series, null, 2));

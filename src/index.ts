@@ -1,0 +1,19 @@
+/**
+ * Library API: the same functions the CLI calls. Commands take a context (configuration, clock, HTTP, progress,
+ * stop signal) and a Kysely database; open one with `openDatabase`.
+ */
+export { systemClock, type Clock } from './clock.js';
+export { resolveConfig, readDotenv, type Config } from './config.js';
+export { openDatabase, type DatabaseHandle } from './db/open-database.js';
+export type { Database } from './db/schema.js';
+export { createHttpGet } from './exchange/http-get.js';
+export { createProgress, silentProgress } from './output/progress.js';
+export { withDatabase, type CommandContext } from './commands/context.js';
+export { runBackfill, type BackfillOptions } from './commands/backfill.js';
+export { runForward } from './commands/forward.js';
+export { runGaps, type GapsResult } from './commands/gaps.js';
+export { runStatus, type StatusResult, type SeriesStatus } from './commands/status.js';
+export type { RunOutcome } from './commands/recorded-run.js';
+export { CryptocollectError, UsageError, ExchangeError, DatabaseError, InterruptedError, InternalError } from './errors.js';
+export { EXIT } from './exit-codes.js';
+export type { Candle, Range, Series, RunStatus } from './domain.js';
