@@ -14,9 +14,9 @@ const ctx: CommandContext = {
   stop: new AbortController().signal,
 };
 
-const outcome = await withDatabase(ctx, async ({ db }) => {
-  const run = await runBackfill(ctx, db, { since: Date.UTC(2024, 0, 1), symbols: ['BTCUSDT'], intervals: ['1d'] });
-  const status = await runStatus(db, ctx.clock, { symbols: ['BTCUSDT'] }, 1);
+const outcome = await withDatabase(ctx, async (handle) => {
+  const run = await runBackfill(ctx, handle, { since: Date.UTC(2024, 0, 1), symbols: ['BTCUSDT'], intervals: ['1d'] });
+  const status = await runStatus(handle.db, ctx.clock, { symbols: ['BTCUSDT'] }, 1);
   return { run, status };
 });
 console.log(JSON.stringify(outcome.status.series, null, 2));

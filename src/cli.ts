@@ -91,7 +91,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
         intervals: parseIntervals(o.interval),
       };
       const ctx = context(cmd, o);
-      const outcome = await withDatabase(ctx, (h) => runBackfill(ctx, h.db, opts));
+      const outcome = await withDatabase(ctx, (h) => runBackfill(ctx, h, opts));
       finish('backfill', o, outcome);
     });
 
@@ -105,7 +105,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
     .action(async (o: { symbols?: string; interval?: string } & OutputFlags, cmd: Command) => {
       const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
       const ctx = context(cmd, o);
-      const outcome = await withDatabase(ctx, (h) => runForward(ctx, h.db, filter));
+      const outcome = await withDatabase(ctx, (h) => runForward(ctx, h, filter));
       if (outcome === null) {
         ctx.progress.note('nothing to do: no tracked series (start one with `cryptocollect backfill`)');
         print(o, { run_id: null, status: 'success', series: [] }, () => '');
@@ -125,7 +125,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
     .action(async (o: { symbols?: string; interval?: string; fill?: boolean } & OutputFlags, cmd: Command) => {
       const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
       const ctx = context(cmd, o);
-      const result = await withDatabase(ctx, (h) => runGaps(ctx, h.db, filter, o.fill === true));
+      const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, o.fill === true));
       print(o, result, () => renderGaps(result));
       if (result.fill) state.exitCode = EXIT_BY_STATUS[result.fill.status] ?? EXIT.failure;
     });

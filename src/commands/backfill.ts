@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { DatabaseHandle } from '../db/open-database.js';
 import { ensureSeries } from '../db/series-repository.js';
 import { UsageError } from '../errors.js';
 import { resolveSymbols } from '../exchange/resolve-symbols.js';
@@ -7,7 +6,8 @@ import { suggestSymbols } from '../input/suggest-symbols.js';
 import { missingWithin } from '../planner/detect-gaps.js';
 import { alignDown, alignUp } from '../planner/intervals.js';
 import { loadCoverage } from '../planner/load-coverage.js';
-import { collectSeries, type CollectJob } from './collect-series.js';
+import type { Series } from '../domain.js';
+import { collectLocked } from './collect-locked.js';
 import { createClient, type CommandContext } from './context.js';
 import { recordedRun, type RunOutcome } from './recorded-run.js';
 
@@ -23,7 +23,8 @@ export interface BackfillOptions {
  * Tracks each (symbol, interval) from `since` and stores every closed candle the exchange has in the range that is
  * not stored yet — skipping what earlier runs stored or were told is empty.
  */
-export async function runBackfill(ctx: CommandContext, db: Kysely<Database>, opts: BackfillOptions): Promise<RunOutcome> {
+export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, opts: BackfillOptions): Promise<RunOutcome> {
+  const { db } = handle;
   if (opts.until !== undefined && opts.until <= opts.since) throw new UsageError('--until must be after --since');
   const client = createClient(ctx);
   const resolved = await resolveSymbols(client, opts.symbols);
@@ -45,17 +46,16 @@ export async function runBackfill(ctx: CommandContext, db: Kysely<Database>, opt
     intervals: opts.intervals,
   };
   return recordedRun(db, 'backfill', args, client.stats, serverTime, ctx.stop, async () => {
-    const jobs: CollectJob[] = [];
+    const series: Series[] = [];
     for (const symbol of opts.symbols) {
-      for (const interval of opts.intervals) {
-        const start = alignUp(interval, opts.since);
-        const series = await ensureSeries(db, { symbol, interval }, start);
-        // Candles opening before the current slot are closed by the exchange's clock.
-        const end = Math.min(opts.until ?? Number.POSITIVE_INFINITY, alignDown(interval, serverTime));
-        const missing = end > start ? missingWithin(await loadCoverage(db, series), { from: start, to: end }) : [];
-        jobs.push({ series, missing });
-      }
+      for (const interval of opts.intervals) series.push(await ensureSeries(db, { symbol, interval }, alignUp(interval, opts.since)));
     }
-    return collectSeries({ db, client, serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress }, jobs);
+    const options = { client, serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress };
+    return collectLocked(handle, options, series, async (s) => {
+      const start = alignUp(s.interval, opts.since);
+      // Candles opening before the current slot are closed by the exchange's clock.
+      const end = Math.min(opts.until ?? Number.POSITIVE_INFINITY, alignDown(s.interval, serverTime));
+      return { series: s, missing: end > start ? missingWithin(await loadCoverage(db, s), { from: start, to: end }) : [] };
+    });
   });
 }

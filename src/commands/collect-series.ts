@@ -16,6 +16,8 @@ export interface CollectJob {
   readonly missing: readonly Range[];
   /** Set when the series cannot be collected at all (e.g. its symbol is no longer listed). */
   readonly error?: string;
+  /** Set when the series is left alone this run (e.g. another process is collecting it). */
+  readonly skip?: string;
 }
 
 export interface CollectOptions {
@@ -51,7 +53,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   const { db, client, serverTime, stop, progress } = opts;
   const limit = pLimit(opts.concurrency);
   const pending = new Set<Promise<void>>();
-  const states = jobs.map((job): JobState => ({ job, written: 0, requests: 0, error: job.error ?? null }));
+  const states = jobs.map((job): JobState => ({ job, written: 0, requests: 0, error: job.error ?? job.skip ?? null }));
   let fatal: { error: unknown } | null = null;
   let pagesPlanned = 0;
   let pagesDone = 0;
@@ -110,7 +112,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   return states.map((s) => ({
     symbol: s.job.series.symbol,
     interval: s.job.series.interval,
-    status: s.error !== null ? 'failed' : 'success',
+    status: s.job.skip !== undefined ? 'skipped' : s.error !== null ? 'failed' : 'success',
     candles_written: s.written,
     requests: s.requests,
     error: s.error,

@@ -6,7 +6,8 @@ import { UsageError } from '../errors.js';
 import { resolveSymbols } from '../exchange/resolve-symbols.js';
 import { alignDown } from '../planner/intervals.js';
 import { loadCollectedEnd } from '../planner/load-coverage.js';
-import { collectSeries, type CollectJob } from './collect-series.js';
+import type { DatabaseHandle } from '../db/open-database.js';
+import { collectLocked } from './collect-locked.js';
 import { createClient, type CommandContext } from './context.js';
 import { recordedRun, type RunOutcome } from './recorded-run.js';
 
@@ -24,24 +25,22 @@ export async function selectTracked(db: Kysely<Database>, filter: SeriesFilter):
  * The crontab command: brings each tracked series from its newest collected point up to the newest closed candle.
  * A series that is already current costs no request at all; the run costs one exchangeInfo request.
  */
-export async function runForward(ctx: CommandContext, db: Kysely<Database>, filter: SeriesFilter): Promise<RunOutcome | null> {
+export async function runForward(ctx: CommandContext, handle: DatabaseHandle, filter: SeriesFilter): Promise<RunOutcome | null> {
+  const { db } = handle;
   const series = await selectTracked(db, filter);
   if (series.length === 0) return null;
   const client = createClient(ctx);
   const resolved = await resolveSymbols(client, [...new Set(series.map((s) => s.symbol))]);
   const serverTime = resolved.serverTime;
   const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null };
-  return recordedRun(db, 'forward', args, client.stats, serverTime, ctx.stop, async () => {
-    const jobs: CollectJob[] = [];
-    for (const s of series) {
-      if (resolved.unknown.includes(s.symbol)) {
-        jobs.push({ series: s, missing: [], error: `the exchange no longer lists ${s.symbol}` });
-        continue;
-      }
+  return recordedRun(db, 'forward', args, client.stats, serverTime, ctx.stop, () => {
+    const options = { client, serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress };
+    return collectLocked(handle, options, series, async (s) => {
+      if (resolved.unknown.includes(s.symbol)) return { series: s, missing: [], error: `the exchange no longer lists ${s.symbol}` };
+      // Planned under the series lock: another run may just have moved the collected end.
       const from = await loadCollectedEnd(db, s);
       const to = alignDown(s.interval, serverTime);
-      jobs.push({ series: s, missing: to > from ? [{ from, to }] : [] });
-    }
-    return collectSeries({ db, client, serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress }, jobs);
+      return { series: s, missing: to > from ? [{ from, to }] : [] };
+    });
   });
 }

@@ -6,7 +6,8 @@ import { resolveSymbols } from '../exchange/resolve-symbols.js';
 import { describeRange, type RangeSummary } from '../planner/describe-range.js';
 import { detectGaps } from '../planner/detect-gaps.js';
 import { loadCoverage } from '../planner/load-coverage.js';
-import { collectSeries, type CollectJob } from './collect-series.js';
+import type { DatabaseHandle } from '../db/open-database.js';
+import { collectLocked } from './collect-locked.js';
 import { createClient, type CommandContext } from './context.js';
 import { selectTracked } from './forward.js';
 import { recordedRun, type RunOutcome } from './recorded-run.js';
@@ -50,7 +51,8 @@ function flatten(found: readonly SeriesGaps[], pick: (g: SeriesGaps) => readonly
 }
 
 /** The gap detector: holes never collected, listed apart from ranges the exchange has no candles for. */
-export async function runGaps(ctx: CommandContext, db: Kysely<Database>, filter: SeriesFilter, fill: boolean): Promise<GapsResult> {
+export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filter: SeriesFilter, fill: boolean): Promise<GapsResult> {
+  const { db } = handle;
   const series = await selectTracked(db, filter);
   const found = await scan(db, series);
   const result = { gaps: flatten(found, (g) => g.gaps), exchange_empty: flatten(found, (g) => g.empties) };
@@ -61,14 +63,16 @@ export async function runGaps(ctx: CommandContext, db: Kysely<Database>, filter:
   const resolved = await resolveSymbols(client, [...new Set(toFill.map((g) => g.series.symbol))]);
   const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null, fill: true };
   const outcome = await recordedRun(db, 'gaps', args, client.stats, resolved.serverTime, ctx.stop, () => {
-    const jobs: CollectJob[] = toFill.map((g) =>
-      resolved.unknown.includes(g.series.symbol)
-        ? { series: g.series, missing: [], error: `the exchange no longer lists ${g.series.symbol}` }
-        : { series: g.series, missing: g.gaps },
-    );
-    return collectSeries(
-      { db, client, serverTime: resolved.serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress },
-      jobs,
+    const options = { client, serverTime: resolved.serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress };
+    return collectLocked(
+      handle,
+      options,
+      toFill.map((g) => g.series),
+      async (s) => {
+        if (resolved.unknown.includes(s.symbol)) return { series: s, missing: [], error: `the exchange no longer lists ${s.symbol}` };
+        // Re-read under the series lock: what another run filled meanwhile is not fetched again.
+        return { series: s, missing: detectGaps(await loadCoverage(db, s)).gaps };
+      },
     );
   });
   const after = await scan(

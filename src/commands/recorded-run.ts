@@ -58,7 +58,7 @@ export async function recordedRun(
     throw err;
   }
   const status = runStatusOf(results, stop.aborted);
-  const failures = results.filter((r) => r.error).map((r) => `${r.symbol} ${r.interval}: ${r.error}`);
+  const failures = results.filter((r) => r.status === 'failed').map((r) => `${r.symbol} ${r.interval}: ${r.error}`);
   const error = status === 'interrupted' ? 'interrupted by signal' : failures.length ? failures.join('; ') : null;
   const t = totals(results);
   await finishRun(db, id, status, t, results, error);

@@ -9,6 +9,7 @@ import { migrateToLatest } from './migrate.js';
 import { scriptCapable } from './pglite-script-client.js';
 import { redactUrl } from './redact-url.js';
 import type { Database } from './schema.js';
+import { noSeriesLocker, postgresSeriesLocker, type SeriesLocker } from './series-locks.js';
 
 export interface DatabaseTarget {
   /** PostgreSQL connection URL; when absent the embedded PGlite database in `dataDir` is used. */
@@ -22,6 +23,8 @@ export interface DatabaseHandle {
   readonly kind: 'postgres' | 'embedded';
   /** Where the data lives, safe to print (no password). */
   readonly location: string;
+  /** Locks series against other processes for the duration of a run. */
+  readonly lockSeries: SeriesLocker;
   close(): Promise<void>;
 }
 
@@ -49,7 +52,7 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
     await db.destroy().catch(() => undefined);
     throw describeConnectError(err, url, location);
   }
-  return { db, kind: 'postgres', location, close: () => db.destroy() };
+  return { db, kind: 'postgres', location, lockSeries: postgresSeriesLocker(pool), close: () => db.destroy() };
 }
 
 async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
@@ -67,6 +70,7 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
     db,
     kind: 'embedded',
     location,
+    lockSeries: noSeriesLocker,
     close: async () => {
       try {
         await db.destroy();

@@ -186,7 +186,7 @@ export class BinanceClient {
     const binanceCode = typeof code === 'number' ? code : undefined;
     const retryAfter = parseRetryAfter(res.headers['retry-after'], clock.now());
     const verdict = classifyStatus(res.status, binanceCode, retryAfter, clock.now());
-    const detail = typeof msg === 'string' ? `${msg}` : `HTTP ${res.status}`;
+    const detail = typeof msg === 'string' && msg !== '' ? `HTTP ${res.status}: ${msg}` : `HTTP ${res.status}`;
     throw new AttemptError(verdict, detail, binanceCode, res.status);
   }
 

@@ -18,6 +18,8 @@ export class WeightLimiter {
   private used = 0;
   private pausedUntil = 0;
   private peakUsed = 0;
+  /** Weight of requests sent just before the window ends: they may reach the server in the next one. */
+  private spill = 0;
 
   constructor(
     budget: WeightBudget,
@@ -54,6 +56,7 @@ export class WeightLimiter {
       const allowed = Math.max(weight, Math.floor(this.budget.limit * this.headroom));
       if (this.used + weight <= allowed) {
         this.used += weight;
+        if (this.windowStart + this.budget.windowMs - now < this.guardMs()) this.spill += weight;
         this.peakUsed = Math.max(this.peakUsed, this.used);
         return this.windowStart;
       }
@@ -74,11 +77,16 @@ export class WeightLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, until);
   }
 
+  private guardMs(): number {
+    return Math.min(250, this.budget.windowMs / 20);
+  }
+
   private roll(now: number): void {
     const start = Math.floor(now / this.budget.windowMs) * this.budget.windowMs;
     if (start !== this.windowStart) {
+      this.used = start === this.windowStart + this.budget.windowMs ? this.spill : 0;
       this.windowStart = start;
-      this.used = 0;
+      this.spill = 0;
     }
   }
 }

@@ -7,6 +7,7 @@ export interface SeriesResult {
   readonly symbol: string;
   readonly interval: string;
   readonly status: 'success' | 'failed' | 'skipped';
+  /** Why the series failed or was skipped. */
   readonly candles_written: number;
   readonly requests: number;
   readonly error: string | null;

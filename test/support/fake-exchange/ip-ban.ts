@@ -1,8 +1,11 @@
 // Binance's escalation from 429 to 418: after a 429 a client must pause until Retry-After. One that
 // keeps sending more than MAX_IGNORED requests before then gets its IP banned (418) for BAN_START_MS,
 // doubling with each further ban up to 3 days, and everything answers 418 until the ban expires.
+// Requests arriving within IN_FLIGHT_GRACE_MS of the 429 were already on the wire when it was sent: a client
+// cannot recall them, so they do not count as ignoring it.
 
 const MAX_IGNORED = 3;
+const IN_FLIGHT_GRACE_MS = 500;
 const BAN_START_MS = 120_000;
 const BAN_MAX_MS = 3 * 86_400_000;
 
@@ -13,6 +16,7 @@ export class IpBan {
   private ignored = 0;
   private bannedUntil = -Infinity;
   private nextBanMs = BAN_START_MS;
+  private throttledAt = -Infinity;
 
   constructor(private readonly clock: () => number) {}
 
@@ -21,6 +25,7 @@ export class IpBan {
     const now = this.clock();
     if (now < this.bannedUntil) return this.verdict(now);
     if (now < this.backoffUntil) {
+      if (now < this.throttledAt + IN_FLIGHT_GRACE_MS) return { banned: false };
       this.ignored += 1;
       if (this.ignored > MAX_IGNORED) {
         this.bannedUntil = now + this.nextBanMs;
@@ -37,7 +42,11 @@ export class IpBan {
 
   /** Called when a request was answered 429 with Retry-After ending at `until` (wall ms). */
   throttled(until: number): void {
-    if (this.clock() >= this.backoffUntil) this.ignored = 0;
+    if (this.clock() >= this.backoffUntil) {
+      // A new backoff period starts with this 429; the grace for in-flight requests runs from here.
+      this.ignored = 0;
+      this.throttledAt = this.clock();
+    }
     this.backoffUntil = Math.max(this.backoffUntil, until);
   }
 

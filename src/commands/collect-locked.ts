@@ -1,0 +1,34 @@
+import type { DatabaseHandle } from '../db/open-database.js';
+import type { Series } from '../domain.js';
+import type { SeriesResult } from '../runlog/run-log.js';
+import { collectSeries, type CollectJob, type CollectOptions } from './collect-series.js';
+
+export const BUSY_ELSEWHERE = 'skipped: another cryptocollect process is collecting this series right now';
+
+/**
+ * Locks the series against other processes, plans each one only once it holds its lock (so two runs never plan
+ * the same pages), collects, and releases. A series busy elsewhere is skipped with a note, not waited for: the
+ * other process is already bringing it up to date.
+ */
+export async function collectLocked(
+  handle: DatabaseHandle,
+  opts: Omit<CollectOptions, 'db'>,
+  series: readonly Series[],
+  plan: (s: Series) => Promise<CollectJob>,
+): Promise<SeriesResult[]> {
+  const locks = await handle.lockSeries(series.map((s) => s.id));
+  try {
+    const jobs: CollectJob[] = [];
+    for (const s of series) {
+      if (locks.busy.has(s.id)) {
+        opts.progress.note(`${s.symbol} ${s.interval}: ${BUSY_ELSEWHERE}`);
+        jobs.push({ series: s, missing: [], skip: BUSY_ELSEWHERE });
+      } else {
+        jobs.push(await plan(s));
+      }
+    }
+    return await collectSeries({ ...opts, db: handle.db }, jobs);
+  } finally {
+    await locks.release();
+  }
+}

@@ -1,0 +1,146 @@
+// The failure table through the real client, with a scripted HTTP layer and a clock that only moves when waited
+// on: every path is deterministic and instant, including bans and minute-long pauses.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Clock } from '../../src/clock.js';
+import { ExchangeError } from '../../src/errors.js';
+import { BinanceClient } from '../../src/exchange/binance-client.js';
+import { NetworkError, type HttpGet, type HttpResponse } from '../../src/exchange/http-get.js';
+
+const KLINE = [1_700_000_000_000, '1.00000000', '2.00000000', '0.50000000', '1.50000000', '10.00000000', 1_700_000_059_999, '15.00000000', 3, '5.00000000', '7.50000000', '0'];
+const INFO = {
+  serverTime: 1_700_000_100_000,
+  rateLimits: [{ rateLimitType: 'REQUEST_WEIGHT', interval: 'SECOND', intervalNum: 10, limit: 50 }],
+  symbols: [{ symbol: 'BTCUSDT', status: 'TRADING', baseAsset: 'BTC', quoteAsset: 'USDT' }],
+};
+
+type Step = HttpResponse | NetworkError;
+const ok = (body: unknown, headers: Record<string, string> = {}): HttpResponse => ({ status: 200, headers, body: JSON.stringify(body) });
+const fail = (status: number, body: unknown = {}, headers: Record<string, string> = {}): HttpResponse => ({
+  status,
+  headers,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+});
+
+function manualClock(): Clock & { slept: number[] } {
+  let now = 1_700_000_000_000;
+  const slept: number[] = [];
+  return { slept, now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
+}
+
+function scripted(steps: Step[]): HttpGet & { calls: number } {
+  const fn = (async () => {
+    fn.calls++;
+    const step = steps.shift();
+    if (!step) throw new Error('no more scripted responses');
+    if (step instanceof NetworkError) throw step;
+    return step;
+  }) as HttpGet & { calls: number };
+  fn.calls = 0;
+  return fn;
+}
+
+function client(steps: Step[], retries = 3) {
+  const clock = manualClock();
+  const http = scripted(steps);
+  const c = new BinanceClient({ baseUrl: 'http://x', http, clock, timeoutMs: 1000, retries, retryBaseMs: 0 });
+  return { c, clock, http };
+}
+
+describe('BinanceClient failure table', () => {
+  it('retries 5xx, resets, truncated bodies, malformed JSON and -1001/-1008, then succeeds', async () => {
+    const { c, http } = client(
+      [fail(503, 'Service Unavailable'), new NetworkError('ECONNRESET', 'connection reset'), { status: 200, headers: {}, body: '[[1700000000000,"1.0' }, fail(500, { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' }), ok([KLINE])],
+      5,
+    );
+    const rows = await c.klines('BTCUSDT', '1m', 0, 1);
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0]?.open, '1.00000000');
+    assert.equal(http.calls, 5);
+    assert.equal(c.stats.retries, 4);
+  });
+
+  it('a well-formed JSON body with a broken kline is retried too', async () => {
+    const bad = [...KLINE];
+    bad[1] = 1.5; // a number where a decimal string belongs
+    const { c, http } = client([ok([bad]), ok([KLINE])]);
+    assert.equal((await c.klines('BTCUSDT', '1m', 0, 1)).length, 1);
+    assert.equal(http.calls, 2);
+  });
+
+  it('gives up after the configured retries with a clear error', async () => {
+    const { c, http } = client([fail(502, '<html>bad gateway</html>'), fail(502, ''), fail(502, ''), fail(502, '')]);
+    await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), (err: unknown) => {
+      assert.ok(err instanceof ExchangeError);
+      assert.equal(err.code, 'exchange-unavailable');
+      assert.match(err.message, /failed after 4 attempts: HTTP 502/);
+      return true;
+    });
+    assert.equal(http.calls, 4);
+  });
+
+  it('honours Retry-After on a 5xx', async () => {
+    const { c, clock } = client([fail(503, '', { 'retry-after': '7' }), ok([KLINE])]);
+    await c.klines('BTCUSDT', '1m', 0, 1);
+    assert.ok(clock.slept.some((ms) => ms >= 7000 && ms < 7300), `slept ${clock.slept.join(',')}`);
+  });
+
+  it('429: every request pauses until Retry-After, and it does not use up the retries', async () => {
+    const tooMuch = { code: -1003, msg: 'Too much request weight used' };
+    const { c, clock, http } = client([fail(429, tooMuch, { 'retry-after': '30' }), fail(429, tooMuch, { 'retry-after': '30' }), ok([KLINE])], 1);
+    const before = clock.now();
+    await c.klines('BTCUSDT', '1m', 0, 1);
+    assert.equal(http.calls, 3);
+    assert.equal(c.stats.rateLimited, 2);
+    assert.ok(clock.now() - before >= 60_000, 'waited for both Retry-After periods');
+    // The pause applies to other requests too.
+    c.limiter.pauseUntil(clock.now() + 5000);
+    const t0 = clock.now();
+    await c.limiter.acquire(1);
+    assert.equal(clock.now() - t0, 5000);
+  });
+
+  it('418: stops at once with the ban’s end time', async () => {
+    const { c, clock, http } = client([fail(418, { code: -1003, msg: 'Way too much request weight used; IP banned until 1700000120000.' }, { 'retry-after': '120' })]);
+    await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), (err: unknown) => {
+      assert.ok(err instanceof ExchangeError);
+      assert.equal(err.code, 'ip-banned');
+      assert.match(err.message, new RegExp(`banned this IP .* until ${new Date(clock.now() + 120_000).toISOString().slice(0, 16)}`));
+      return true;
+    });
+    assert.equal(http.calls, 1);
+  });
+
+  it('451: not retried; names the problem and --base-url', async () => {
+    const { c, http } = client([fail(451, { code: 0, msg: 'Service unavailable from a restricted location' })]);
+    await assert.rejects(c.exchangeInfo(['BTCUSDT']), /refuses requests from this location \(HTTP 451\); point --base-url .*data-api\.binance\.vision.*api\.binance\.us/);
+    assert.equal(http.calls, 1);
+  });
+
+  it('403: pauses minutes before each retry, then fails', async () => {
+    const { c, clock, http } = client([fail(403, '<html>forbidden</html>'), fail(403, ''), fail(403, ''), fail(403, '')]);
+    const before = clock.now();
+    await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), /failed after 4 attempts: HTTP 403/);
+    assert.equal(http.calls, 4);
+    assert.ok(clock.now() - before >= 3 * 3 * 60_000, `paused ${(clock.now() - before) / 60_000} minutes`);
+  });
+
+  it('-1121, -1120 and other 4xx are not retried', async () => {
+    const { c, http } = client([fail(400, { code: -1121, msg: 'Invalid symbol.' })]);
+    await assert.rejects(c.klines('NOPE', '1m', 0, 1), /does not know symbol NOPE/);
+    assert.equal(http.calls, 1);
+    const second = client([fail(400, { code: -1120, msg: 'Invalid interval.' })]);
+    await assert.rejects(second.c.klines('BTCUSDT', '2d', 0, 1), /rejected \/api\/v3\/klines for BTCUSDT: HTTP 400: Invalid interval\./);
+    assert.equal(second.http.calls, 1);
+  });
+
+  it('reads the weight budget from exchangeInfo and follows the used-weight header', async () => {
+    const { c } = client([ok(INFO, { 'x-mbx-used-weight-10s': '20' }), ok([KLINE], { 'x-mbx-used-weight-10s': '49' })]);
+    await c.exchangeInfo(['BTCUSDT']);
+    const { limit, windowMs } = c.limiter.getBudget();
+    assert.deepEqual({ limit, windowMs }, { limit: 50, windowMs: 10_000 });
+    await c.klines('BTCUSDT', '1m', 0, 1);
+    // Another process used the budget up: the server says 49 of 50; the next request must wait for the window.
+    assert.equal(c.limiter.peakWindowWeight, 49);
+  });
+});
