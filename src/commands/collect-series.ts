@@ -9,6 +9,7 @@ import { interpretPage } from '../planner/interpret-page.js';
 import { planPages } from '../planner/plan-pages.js';
 import type { SeriesResult } from '../runlog/run-log.js';
 import { writePage } from '../writer/write-page.js';
+import { retryTransient } from '../db/retry-transient.js';
 
 export interface CollectJob {
   readonly series: Series;
@@ -67,12 +68,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     state.requests++;
     const raw = await client.klines(symbol, interval, range.from, range.to - 1);
     const page = interpretPage(range, raw, serverTime, KLINES_PAGE_LIMIT);
-    let n: number;
-    try {
-      n = await writePage(db, id, page.candles, page.empties);
-    } catch (err) {
-      throw new DatabaseError('write-failed', `storing ${symbol} ${interval} candles failed: ${errorMessage(err)}`, {}, { cause: err });
-    }
+    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, id, page.candles, page.empties));
     state.written += n;
     written += n;
     pagesDone++;
@@ -86,9 +82,12 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   const schedule = (state: JobState, range: Range): void => {
     const p: Promise<void> = limit(() => fetchPage(state, range))
       .catch((err: unknown) => {
+        // Stopping abandons pages still waiting for budget or backoff: not a failure, the next run fetches them.
+        if (stop.aborted && !(err instanceof CryptocollectError)) return;
+        // Queued pages see `fatal` and return at once. (p-limit's clearQueue would leave their promises
+        // unsettled forever, and the process would silently exit 0 with nothing left to run.)
         if (isFatal(err)) {
           fatal ??= { error: err };
-          limit.clearQueue();
         } else if (state.error === null) {
           state.error = errorMessage(err);
           progress.note(`${state.job.series.symbol} ${state.job.series.interval}: ${state.error}`);

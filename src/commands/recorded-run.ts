@@ -5,6 +5,7 @@ import { errorMessage, InterruptedError } from '../errors.js';
 import type { RequestStats } from '../exchange/request-stats.js';
 import { reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
 import { finishRun, startRun, type SeriesResult } from '../runlog/run-log.js';
+import { retryTransient } from '../db/retry-transient.js';
 
 export interface RunOutcome {
   readonly run_id: number;
@@ -54,14 +55,17 @@ export async function recordedRun(
     results = await body();
   } catch (err) {
     const status = stop.aborted ? 'interrupted' : 'failed';
-    await finishRun(db, id, status, totals([]), [], errorMessage(err)).catch(() => undefined);
+    // Best effort: if the database itself is what failed, the reaper marks this run interrupted later.
+    await retryTransient('recording the run', () => finishRun(db, id, status, totals([]), [], errorMessage(err)), { retries: 2, minTimeoutMs: 250 }).catch(
+      () => undefined,
+    );
     throw err;
   }
   const status = runStatusOf(results, stop.aborted);
   const failures = results.filter((r) => r.status === 'failed').map((r) => `${r.symbol} ${r.interval}: ${r.error}`);
   const error = status === 'interrupted' ? 'interrupted by signal' : failures.length ? failures.join('; ') : null;
   const t = totals(results);
-  await finishRun(db, id, status, t, results, error);
+  await retryTransient('recording the run', () => finishRun(db, id, status, t, results, error));
   if (status === 'interrupted') throw new InterruptedError(`interrupted; ${t.candlesWritten} candles were stored, the next run resumes`);
   return {
     run_id: id,

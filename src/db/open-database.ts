@@ -43,8 +43,10 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
 async function openPostgres(url: string, poolSize: number): Promise<DatabaseHandle> {
   const location = redactUrl(url);
   const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 15_000 });
-  // An idle client losing its server (a restart) must not crash the process; the next query reports it.
+  // A client losing its server (a restart) must not crash the process with an unhandled 'error' event, idle or
+  // checked out: the next query on it fails instead, and that failure is retried (db/retry-transient.ts).
   pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     await sql`select 1`.execute(db);

@@ -22,7 +22,11 @@ export interface BinanceClientOptions {
   readonly retries: number;
   /** First backoff; doubles each retry (2 s, 4 s, 8 s by default), randomised ×1–2. */
   readonly retryBaseMs: number;
-  readonly signal?: AbortSignal;
+  /**
+   * Graceful stop (first SIGINT/SIGTERM): no new request is sent and waits for budget or backoff end, but a
+   * request already on the wire is let finish so its page can commit.
+   */
+  readonly stop?: AbortSignal;
 }
 
 export interface ExchangeSymbol {
@@ -115,7 +119,7 @@ export class BinanceClient {
     symbol: string | undefined,
     parse: (body: unknown) => T,
   ): Promise<T> {
-    const { clock, signal } = this.opts;
+    const { clock, stop: signal } = this.opts;
     const url = this.opts.baseUrl.replace(/\/+$/, '') + path;
     try {
       return await pRetry(() => this.attempt(url, query, weight, parse), {
@@ -152,13 +156,13 @@ export class BinanceClient {
   }
 
   private async attempt<T>(url: string, query: Record<string, string>, weight: number, parse: (body: unknown) => T): Promise<T> {
-    const { clock, signal } = this.opts;
-    const window = await this.limiter.acquire(weight, signal);
+    const { clock, stop } = this.opts;
+    const window = await this.limiter.acquire(weight, stop);
     this.stats.requests++;
     this.stats.weight += weight;
     let res: HttpResponse;
     try {
-      res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs, ...(signal ? { signal } : {}) });
+      res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs });
     } catch (err) {
       if (err instanceof NetworkError) throw new AttemptError(NETWORK_VERDICT, err.message);
       throw err;

@@ -1,0 +1,94 @@
+// PostgreSQL going away in the middle of a backfill, on a cluster of this test's own (the shared test cluster
+// must not be disturbed): a restart is ridden out (writes retried), a database that stays down fails the run
+// cleanly with exit 1, and nothing committed is lost.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
+import { findPostgresBinDir, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { runCli, startCli, type CliTarget } from '../support/run-cli.ts';
+import { query, storedKlines } from '../support/stored-rows.ts';
+
+const run = promisify(execFile);
+const NOW = Date.UTC(2024, 5, 1, 0, 30);
+const SINCE = Date.UTC(2024, 3, 1);
+
+async function pgCtl(cluster: PostgresCluster, ...args: string[]): Promise<void> {
+  const dir = findPostgresBinDir();
+  const bin = dir ? path.join(dir, 'pg_ctl') : 'pg_ctl';
+  const cmd = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', bin]] : [bin, []];
+  await run(cmd[0] as string, [...(cmd[1] as string[]), '-D', cluster.dataDir, '-l', cluster.logFile, '-w', ...args], { cwd: '/' });
+}
+
+async function waitForKlineRequests(fake: FakeExchange, n: number): Promise<void> {
+  while (fake.klineRequests().length < n) await new Promise((r) => setTimeout(r, 5));
+}
+
+describe('database trouble during a backfill', () => {
+  let cluster: PostgresCluster;
+  let fake: FakeExchange;
+  let target: CliTarget;
+  let dataDir: string;
+
+  before(async () => {
+    cluster = await startPostgresCluster();
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query('create database restart_test');
+    await admin.end();
+    fake = await createFakeExchange({ now: NOW, latencyMs: 20 });
+    dataDir = await mkdtemp(path.join(tmpdir(), 'cc-restart-'));
+    target = {
+      baseUrl: fake.url,
+      databaseUrl: cluster.url.replace(/\/postgres$/, '/restart_test'),
+      dataDir,
+      env: { CRYPTOCOLLECT_CONCURRENCY: '4' },
+    };
+  });
+  after(async () => {
+    await fake.close();
+    await cluster.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('rides out a PostgreSQL restart: exit 0, exactly the right rows', async () => {
+    const child = startCli(target, ['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
+    await waitForKlineRequests(fake, 15);
+    await pgCtl(cluster, '-m', 'fast', 'restart');
+    const res = await child.done;
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
+  });
+
+  it('a database that stays down fails the run with exit 1 and one line; committed rows are kept and resumed', async () => {
+    fake.resetRequests();
+    const since = Date.UTC(2024, 1, 1);
+    const args = ['backfill', '--since', new Date(since).toISOString(), '--symbols', 'ETHUSDT', '--interval', '1m'];
+    const child = startCli(target, args);
+    await waitForKlineRequests(fake, 15);
+    await pgCtl(cluster, '-m', 'fast', 'stop');
+    const res = await child.done;
+    assert.equal(res.code, 1, `${res.stderr}\n${res.stdout}`);
+    assert.match(res.stderr, /^cryptocollect: storing ETHUSDT 1m candles failed: lost the database connection/);
+    assert.equal(res.stderr.trim().split('\n').length, 1);
+
+    // restart (not start) reuses the options of the first start (postmaster.opts), including the port.
+    await pgCtl(cluster, 'restart');
+    const expected = fake.expectedKlines('ETHUSDT', '1m', since, NOW);
+    const kept = await storedKlines(target, 'ETHUSDT', '1m');
+    assert.ok(kept.length > 0);
+    const byOpen = new Map(expected.map((k) => [k[0], k]));
+    for (const k of kept) assert.deepEqual(k, byOpen.get(k[0]));
+
+    const again = await runCli(target, args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await storedKlines(target, 'ETHUSDT', '1m'), expected);
+    const runs = await query<{ status: string }>(target, `select status from runs where args->>'symbols' like '%ETHUSDT%' order by id`);
+    assert.deepEqual(runs.map((r) => r.status), ['interrupted', 'success']);
+  });
+});
