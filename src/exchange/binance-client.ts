@@ -128,7 +128,8 @@ export class BinanceClient {
         minTimeout: this.opts.retryBaseMs,
         maxTimeout: Math.max(this.opts.retryBaseMs, 60_000),
         randomize: true,
-        ...(signal ? { signal } : {}),
+        // No `signal` here: p-retry would abandon the attempt on the wire, and its page with it. A stop ends the
+        // retrying instead (shouldRetry), and makes waits for budget throw before anything is sent.
         onFailedAttempt: async ({ error }) => {
           const verdict = error instanceof AttemptError ? error.verdict : NETWORK_VERDICT;
           const jitter = Math.random() * 250;
@@ -143,6 +144,7 @@ export class BinanceClient {
         },
         shouldConsumeRetry: ({ error }) => !(error instanceof AttemptError && error.verdict.action === 'rate-limited'),
         shouldRetry: ({ error }) => {
+          if (signal?.aborted) return false;
           const action = error instanceof AttemptError ? error.verdict.action : 'retry';
           const again = action === 'retry' || action === 'rate-limited' || action === 'firewall';
           if (again) this.stats.retries++;
