@@ -7,6 +7,7 @@ import { KLINES_PAGE_LIMIT, type BinanceClient } from '../exchange/binance-clien
 import type { Progress } from '../output/progress.js';
 import { interpretPage } from '../planner/interpret-page.js';
 import { planPages } from '../planner/plan-pages.js';
+import { validatePage } from '../planner/validate-page.js';
 import type { SeriesResult } from '../runlog/run-log.js';
 import { writePage } from '../writer/write-page.js';
 import { retryTransient } from '../db/retry-transient.js';
@@ -42,6 +43,7 @@ interface JobState {
   readonly job: CollectJob;
   written: number;
   requests: number;
+  findings: number;
   error: string | null;
 }
 
@@ -54,7 +56,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   const { db, client, serverTime, stop, progress } = opts;
   const limit = pLimit(opts.concurrency);
   const pending = new Set<Promise<void>>();
-  const states = jobs.map((job): JobState => ({ job, written: 0, requests: 0, error: job.error ?? job.skip ?? null }));
+  const states = jobs.map((job): JobState => ({ job, written: 0, requests: 0, findings: 0, error: job.error ?? job.skip ?? null }));
   let fatal: { error: unknown } | null = null;
   let pagesPlanned = 0;
   let pagesDone = 0;
@@ -67,8 +69,12 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     const { symbol, interval, id } = state.job.series;
     state.requests++;
     const raw = await client.klines(symbol, interval, range.from, range.to - 1);
-    const page = interpretPage(range, raw, serverTime, KLINES_PAGE_LIMIT);
-    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, id, page.candles, page.empties));
+    const checked = validatePage(range, raw);
+    const page = interpretPage(range, checked.candles, serverTime, raw.length >= KLINES_PAGE_LIMIT);
+    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () =>
+      writePage(db, id, { candles: page.candles, empties: page.empties, findings: checked.findings }),
+    );
+    state.findings += checked.findings.length;
     state.written += n;
     written += n;
     pagesDone++;
@@ -114,6 +120,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     status: s.job.skip !== undefined ? 'skipped' : s.error !== null ? 'failed' : 'success',
     candles_written: s.written,
     requests: s.requests,
+    quality_findings: s.findings,
     error: s.error,
   }));
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
 import { listSeries, type SeriesFilter } from '../db/series-repository.js';
@@ -26,11 +26,24 @@ export interface SeriesStatus {
   readonly collected_until: string;
   /** Seconds between collected_until and now (local clock). */
   readonly lag_seconds: number;
+  /** Data-quality findings recorded at ingest (rules in planner/validate-page.ts). */
+  readonly quality_findings: number;
+  /** Share of stored candles that passed every data-quality rule (1 when none is stored). */
+  readonly quality: number;
 }
 
 export interface StatusResult {
   readonly series: SeriesStatus[];
   readonly runs: RunRecord[];
+}
+
+async function loadQuality(db: Kysely<Database>, seriesId: number): Promise<{ findings: number; flaggedCandles: number }> {
+  const r = await sql<{ findings: unknown; flagged: unknown }>`
+    select count(*) as findings,
+           count(distinct f.open_time) filter (where exists (
+             select 1 from candle_data c where c.series_id = f.series_id and c.open_time = f.open_time)) as flagged
+      from quality_findings f where f.series_id = ${seriesId}`.execute(db);
+  return { findings: Number(r.rows[0]?.findings ?? 0), flaggedCandles: Number(r.rows[0]?.flagged ?? 0) };
 }
 
 /** What is stored, how complete it is, and the recent runs. Reads the database only; never calls the exchange. */
@@ -42,6 +55,7 @@ export async function runStatus(db: Kysely<Database>, clock: Clock, filter: Seri
     const gapSizes = report.gaps.map((r) => describeRange(s.interval, r).candles).filter((n) => n > 0);
     const gapCandles = gapSizes.reduce((n, c) => n + c, 0);
     const expected = cov.candleCount + gapCandles;
+    const quality = await loadQuality(db, s.id);
     const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
     series.push({
       symbol: s.symbol,
@@ -57,6 +71,8 @@ export async function runStatus(db: Kysely<Database>, clock: Clock, filter: Seri
       exchange_empty_ranges: report.exchangeEmpty.filter((r) => describeRange(s.interval, r).candles > 0).length,
       collected_until: new Date(report.collectedEnd).toISOString(),
       lag_seconds: Math.max(0, Math.round((clock.now() - report.collectedEnd) / 1000)),
+      quality_findings: quality.findings,
+      quality: cov.candleCount === 0 ? 1 : Math.floor((1 - quality.flaggedCandles / cov.candleCount) * 1e6) / 1e6,
     });
   }
   await reapAbandonedRuns(db);

@@ -68,10 +68,19 @@ export interface CandleDataTable {
   taker_buy_quote_volume: string;
 }
 
+export interface QualityFindingsTable {
+  series_id: number;
+  open_time: Date;
+  rule: string;
+  detail: string;
+  found_at: Generated<Date>;
+}
+
 export interface Database {
   series: SeriesTable;
   candle_data: CandleDataTable;
   exchange_empty: ExchangeEmptyTable;
   runs: RunsTable;
+  quality_findings: QualityFindingsTable;
   candles: CandlesView;
 }

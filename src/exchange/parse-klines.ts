@@ -1,7 +1,10 @@
 import type { Candle } from '../domain.js';
 
-/** Non-negative decimal as Binance writes it ("16541.77000000"). */
-const DECIMAL = /^\d+(\.\d+)?$/;
+/**
+ * A decimal as Binance writes it ("16541.77000000"). A sign is accepted: a negative value is bad data to flag
+ * (planner/validate-page.ts), not a broken response to retry.
+ */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 
 export class MalformedResponseError extends Error {
   constructor(message: string) {
@@ -18,7 +21,7 @@ function decimal(row: unknown[], i: number): string {
 
 function integer(row: unknown[], i: number): number {
   const v = row[i];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw new MalformedResponseError(`kline field ${i} is not an integer`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) throw new MalformedResponseError(`kline field ${i} is not an integer`);
   return v;
 }
 

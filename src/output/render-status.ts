@@ -13,7 +13,7 @@ export function renderStatus(result: StatusResult): string {
     result.series.length === 0
       ? 'No tracked series yet: start one with `cryptocollect backfill --since <date> --symbols <SYMBOL>`.'
       : renderTable(
-          ['symbol', 'interval', 'first open', 'last open', 'candles', 'expected', 'complete', 'gaps', 'lag'],
+          ['symbol', 'interval', 'first open', 'last open', 'candles', 'expected', 'complete', 'gaps', 'quality', 'lag'],
           result.series.map((s) => [
             s.symbol,
             s.interval,
@@ -23,6 +23,7 @@ export function renderStatus(result: StatusResult): string {
             s.candles_expected,
             `${(s.completeness * 100).toFixed(2)}%`,
             s.gaps,
+            s.quality_findings === 0 ? 'ok' : `${s.quality_findings} findings`,
             ago(s.lag_seconds),
           ]),
         );

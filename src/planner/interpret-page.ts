@@ -10,11 +10,12 @@ export interface PageResult {
 }
 
 /**
- * What one klines answer for `[range.from, range.to)` tells us. Candles are keyed by open time and may be off the
+ * What one klines answer for `[range.from, range.to)` tells us (`pageFull`: the exchange sent as many candles as
+ * asked for, so it may hold more). Candles are keyed by open time and may be off the
  * interval grid or cut short, so holes are measured between one candle's close and the next one's open. A candle
  * not yet closed by the exchange's clock is never kept, and nothing at or after it is called empty.
  */
-export function interpretPage(range: Range, page: readonly Candle[], serverTime: number, pageLimit: number): PageResult {
+export function interpretPage(range: Range, page: readonly Candle[], serverTime: number, pageFull: boolean): PageResult {
   const candles: Candle[] = [];
   let answeredTo = range.to;
   for (const c of page) {
@@ -27,7 +28,7 @@ export function interpretPage(range: Range, page: readonly Candle[], serverTime:
   }
   let rest: Range | null = null;
   const last = candles[candles.length - 1];
-  if (page.length >= pageLimit && last && answeredTo === range.to && last.closeTime + 1 < range.to) {
+  if (pageFull && last && answeredTo === range.to && last.closeTime + 1 < range.to) {
     // A full page whose last candle ends before the range does: the exchange may hold more after it (off-grid
     // history packs more than one candle per slot), so only up to it is answered and the rest is asked next.
     answeredTo = last.openTime + 1;

@@ -1,14 +1,23 @@
 import { sql, type Kysely } from 'kysely';
 import type { Candle, Range } from '../domain.js';
 import type { Database } from '../db/schema.js';
+import type { QualityFinding } from '../planner/validate-page.js';
+
+export interface PageWrite {
+  readonly candles: readonly Candle[];
+  /** Parts of the answered range where the exchange has no candle. */
+  readonly empties: readonly Range[];
+  readonly findings: readonly QualityFinding[];
+}
 
 /**
- * Stores one answered page in one transaction: its candles and the ranges in it where the exchange had none.
- * Idempotent (a page fetched twice changes nothing), so a run killed at any instant loses at most the pages in
- * flight and the next run simply asks for them again. Rows go in through `unnest` of column arrays: one
- * statement with a dozen parameters whatever the page size.
+ * Stores one answered page in one transaction: its candles, the ranges in it where the exchange had none, and
+ * its data-quality findings. Idempotent (a page fetched twice changes nothing), so a run killed at any instant
+ * loses at most the pages in flight and the next run simply asks for them again. Rows go in through `unnest` of
+ * column arrays: one statement with a dozen parameters whatever the page size.
  */
-export async function writePage(db: Kysely<Database>, seriesId: number, candles: readonly Candle[], empties: readonly Range[]): Promise<number> {
+export async function writePage(db: Kysely<Database>, seriesId: number, page: PageWrite): Promise<number> {
+  const { candles, empties, findings } = page;
   return db.transaction().execute(async (tx) => {
     let written = 0;
     if (candles.length > 0) {
@@ -33,6 +42,12 @@ export async function writePage(db: Kysely<Database>, seriesId: number, candles:
         insert into exchange_empty (series_id, from_time, to_time)
         values (${seriesId}, ${new Date(r.from)}, ${new Date(r.to)})
         on conflict (series_id, from_time) do update set to_time = greatest(exchange_empty.to_time, excluded.to_time)`.execute(tx);
+    }
+    for (const f of findings) {
+      await sql`
+        insert into quality_findings (series_id, open_time, rule, detail)
+        values (${seriesId}, ${new Date(f.openTime)}, ${f.rule}, ${f.detail})
+        on conflict (series_id, open_time, rule) do update set detail = excluded.detail, found_at = now()`.execute(tx);
     }
     return written;
   });

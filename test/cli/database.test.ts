@@ -1,7 +1,7 @@
 // The database side: one process at a time on the embedded database, concurrent first starts on PostgreSQL
 // migrate once, and unreachable databases fail with exit 1 and no password in sight.
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
@@ -59,7 +59,8 @@ describe('database handling', () => {
       assert.equal(a.code, 0, a.stderr);
       assert.equal(b.code, 0, b.stderr);
       const migrations = await query<{ name: string }>(t, 'select name from cryptocollect_migration');
-      assert.deepEqual(migrations.map((m) => m.name), ['000001_initial']);
+      const files = (await readdir(new URL('../../sql/', import.meta.url))).filter((f) => f.endsWith('.sql')).sort();
+      assert.deepEqual(migrations.map((m) => m.name).sort(), files.map((f) => f.replace(/\.sql$/, '')));
     } finally {
       await t.cleanup();
     }

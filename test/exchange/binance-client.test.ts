@@ -35,7 +35,7 @@ function scripted(steps: Step[]): HttpGet & { calls: number } {
     if (!step) throw new Error('no more scripted responses');
     if (step instanceof NetworkError) throw step;
     return step;
-  }) as HttpGet & { calls: number };
+  }) as unknown as HttpGet & { calls: number };
   fn.calls = 0;
   return fn;
 }

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Candle } from '../../src/domain.js';
+import { compareDecimal } from '../../src/planner/compare-decimal.js';
+import { validatePage } from '../../src/planner/validate-page.js';
+
+describe('compareDecimal', () => {
+  const cases: Array<[string, string, number]> = [
+    ['1', '1.00000000', 0],
+    ['0.00002853', '0.00002854', -1],
+    ['16541.77000000', '16541.7', 1],
+    ['100', '99.99999999', 1],
+    ['-1.5', '1', -1],
+    ['-1.5', '-1.4', -1],
+    ['0', '-0.00000000', 0],
+    ['007.10', '7.1', 0],
+    ['123456789012345678901234567890.1', '123456789012345678901234567890.09', 1],
+  ];
+  for (const [a, b, want] of cases) it(`${a} vs ${b}`, () => {
+    assert.equal(compareDecimal(a, b), want);
+    assert.equal(compareDecimal(b, a), -want || 0);
+  });
+});
+
+const H = 3_600_000;
+const good = (open: number, over: Partial<Candle> = {}): Candle => ({
+  openTime: open,
+  closeTime: open + H - 1,
+  open: '10.00000000',
+  high: '12.00000000',
+  low: '9.00000000',
+  close: '11.00000000',
+  volume: '5.00000000',
+  quoteVolume: '50.00000000',
+  trades: 7,
+  takerBuyBaseVolume: '2.00000000',
+  takerBuyQuoteVolume: '20.00000000',
+  ...over,
+});
+
+describe('validatePage', () => {
+  it('passes good candles, including flat ones with no trades', () => {
+    const flat = good(H, { open: '10', high: '10', low: '10', close: '10', volume: '0', quoteVolume: '0', trades: 0, takerBuyBaseVolume: '0', takerBuyQuoteVolume: '0' });
+    assert.deepEqual(validatePage({ from: 0, to: 10 * H }, [good(0), flat]), { candles: [good(0), flat], findings: [] });
+  });
+
+  it('flags each broken rule, keeps value-rule breakers, drops out-of-range and repeated open times', () => {
+    const page = [
+      good(0, { low: '10.50000000' }), // low above open
+      good(H, { high: '10.99999999' }), // high below close
+      good(2 * H, { volume: '-1.00000000' }),
+      good(3 * H, { trades: -1 }),
+      good(4 * H, { closeTime: 4 * H }),
+      good(5 * H),
+      good(5 * H, { close: '11.50000000' }),
+      good(20 * H),
+    ];
+    const res = validatePage({ from: 0, to: 10 * H }, page);
+    assert.deepEqual(
+      res.findings.map((f) => [f.openTime / H, f.rule]),
+      [
+        [0, 'price-range'],
+        [1, 'price-range'],
+        [2, 'negative-volume'],
+        [3, 'negative-trades'],
+        [4, 'close-before-open'],
+        [5, 'duplicate-open-time'],
+        [20, 'outside-range'],
+      ],
+    );
+    assert.deepEqual(res.candles.map((c) => c.openTime / H), [0, 1, 2, 3, 4, 5]);
+    assert.equal(res.candles[5]?.close, '11.00000000');
+    assert.match(res.findings[2]?.detail ?? '', /volume -1\.00000000/);
+  });
+});
