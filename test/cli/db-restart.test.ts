@@ -3,7 +3,7 @@
 // cleanly with exit 1, and nothing committed is lost.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
 import { findPostgresBinDir, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
-import { runCli, startCli, type CliTarget } from '../support/run-cli.ts';
+import { jsonOf, runCli, startCli, type CliTarget } from '../support/run-cli.ts';
 import { query, storedKlines } from '../support/stored-rows.ts';
 
 const run = promisify(execFile);
@@ -90,5 +90,24 @@ describe('database trouble during a backfill', () => {
     assert.deepEqual(await storedKlines(target, 'ETHUSDT', '1m'), expected);
     const runs = await query<{ status: string }>(target, `select status from runs where args->>'symbols' like '%ETHUSDT%' order by id`);
     assert.deepEqual(runs.map((r) => r.status), ['interrupted', 'success']);
+  });
+
+  it('a refused password: exit 1, one line naming the user, never the password', async () => {
+    const admin = new pg.Client({ connectionString: cluster.url });
+    await admin.connect();
+    await admin.query(`create role collector login password 'correct-horse'`);
+    // Password authentication for this role only (the cluster trusts everyone else).
+    const hba = await readFile(path.join(cluster.dataDir, 'pg_hba.conf'), 'utf8');
+    await writeFile(path.join(cluster.dataDir, 'pg_hba.conf'), `host all collector 127.0.0.1/32 scram-sha-256\n${hba}`);
+    await admin.query('select pg_reload_conf()');
+    await admin.end();
+    const url = new URL(target.databaseUrl as string);
+    url.username = 'collector';
+    url.password = 'wrong-battery-staple';
+    const res = await runCli({ ...target, databaseUrl: url.toString() }, ['status', '--json']);
+    assert.equal(res.code, 1);
+    assert.match(res.stderr, /^cryptocollect: PostgreSQL at 127\.0\.0\.1:\d+ refused the credentials for user "collector"\n$/);
+    assert.doesNotMatch(res.stderr + res.stdout, /wrong-battery-staple/);
+    assert.equal(jsonOf<{ error: { exit_code: number } }>(res).error.exit_code, 1);
   });
 });
