@@ -54,7 +54,10 @@ interface JobState {
  */
 export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<SeriesResult[]> {
   const { db, client, serverTime, stop, progress } = opts;
-  const limit = pLimit(opts.concurrency);
+  // `concurrency` requests on the wire; as many more pages may be fetched and waiting for, or in, their write, so
+  // fetching and writing overlap while memory stays bounded (at most 2 × concurrency pages held).
+  const fetchSlots = pLimit(opts.concurrency);
+  const pageSlots = pLimit(opts.concurrency * 2);
   const pending = new Set<Promise<void>>();
   const states = jobs.map((job): JobState => ({ job, written: 0, requests: 0, findings: 0, error: job.error ?? job.skip ?? null }));
   let fatal: { error: unknown } | null = null;
@@ -67,8 +70,12 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   const fetchPage = async (state: JobState, range: Range): Promise<void> => {
     if (fatal || state.error !== null || stop.aborted) return;
     const { symbol, interval, id } = state.job.series;
-    state.requests++;
-    const raw = await client.klines(symbol, interval, range.from, range.to - 1);
+    const raw = await fetchSlots(() => {
+      if (fatal || stop.aborted) return null;
+      state.requests++;
+      return client.klines(symbol, interval, range.from, range.to - 1);
+    });
+    if (raw === null) return;
     const checked = validatePage(range, raw);
     const page = interpretPage(range, checked.candles, serverTime, raw.length >= KLINES_PAGE_LIMIT);
     const n = await retryTransient(`storing ${symbol} ${interval} candles`, () =>
@@ -86,7 +93,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   };
 
   const schedule = (state: JobState, range: Range): void => {
-    const p: Promise<void> = limit(() => fetchPage(state, range))
+    const p: Promise<void> = pageSlots(() => fetchPage(state, range))
       .catch((err: unknown) => {
         // Stopping abandons pages still waiting for budget or backoff: not a failure, the next run fetches them.
         if (stop.aborted && !(err instanceof CryptocollectError)) return;

@@ -4,11 +4,15 @@
 // Options: --port N (0 = any), --latency MS, --symbols N (synthetic universe; default BTCUSDT+ETHUSDT),
 //          --now MS|ISO (server time, frozen), --live (server time follows the wall clock, from --now or the
 //          current time),
-//          --weight-limit N (REQUEST_WEIGHT per minute, default 6000).
+//          --weight-limit N (REQUEST_WEIGHT per window, default 6000), --weight-window UNIT:N (default MINUTE:1,
+//          e.g. SECOND:5 for a compressed window), --all-listed (every synthetic symbol listed at launch, never
+//          delisted: full-length series), --stats-file PATH (on exit, writes every request as JSON lines).
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createFakeExchange } from './server.ts';
 import { syntheticSymbols } from './synthetic-symbols.ts';
-import type { FakeExchangeOptions } from './types.ts';
+import { BINANCE_LAUNCH } from './default-symbols.ts';
+import type { FakeExchangeOptions, RateLimitInterval } from './types.ts';
 
 const { values } = parseArgs({
   options: {
@@ -18,6 +22,9 @@ const { values } = parseArgs({
     now: { type: 'string' },
     live: { type: 'boolean', default: false },
     'weight-limit': { type: 'string', default: '6000' },
+    'weight-window': { type: 'string', default: 'MINUTE:1' },
+    'all-listed': { type: 'boolean', default: false },
+    'stats-file': { type: 'string' },
   },
 });
 
@@ -27,12 +34,17 @@ function parseTime(s: string): number {
   return t;
 }
 
+const [unit = 'MINUTE', num = '1'] = values['weight-window'].split(':');
+if (!['SECOND', 'MINUTE', 'HOUR', 'DAY'].includes(unit)) throw new Error(`--weight-window: unknown unit ${unit}`);
 const opts: FakeExchangeOptions = {
   port: Number(values.port),
   latencyMs: Number(values.latency),
-  rateLimit: { interval: 'MINUTE', intervalNum: 1, limit: Number(values['weight-limit']) },
+  rateLimit: { interval: unit as RateLimitInterval, intervalNum: Number(num), limit: Number(values['weight-limit']) },
 };
-if (values.symbols !== undefined) opts.symbols = syntheticSymbols(Number(values.symbols));
+if (values.symbols !== undefined) {
+  const symbols = syntheticSymbols(Number(values.symbols));
+  opts.symbols = values['all-listed'] ? symbols.map(({ delistedAt: _d, halts: _h, ...s }) => ({ ...s, listedAt: BINANCE_LAUNCH })) : symbols;
+}
 if (values.now !== undefined) opts.now = parseTime(values.now);
 else if (values.live) opts.now = Date.now();
 
@@ -45,6 +57,11 @@ if (values.live) {
 process.stdout.write(`${exchange.url}\n`);
 
 const stop = (): void => {
+  const statsFile = values['stats-file'];
+  if (statsFile) {
+    const lines = exchange.requests.map((r) => JSON.stringify({ path: r.path, status: r.status, weight: r.weight, at: r.at }));
+    writeFileSync(statsFile, lines.join('\n') + '\n');
+  }
   void exchange.close().then(() => process.exit(0));
 };
 process.on('SIGINT', stop);
