@@ -1,35 +1,54 @@
 /**
  * Compares two decimal strings exactly ("-0.00002853", "16541.77000000"): -1, 0 or 1. Prices are never turned
- * into floats, not even to check them.
+ * into floats, not even to check them. Runs for every value of every candle, so it scans characters in place
+ * rather than splitting and padding strings.
  */
 export function compareDecimal(a: string, b: string): number {
-  const negA = a.startsWith('-');
-  const negB = b.startsWith('-');
-  const absA = negA ? a.slice(1) : a;
-  const absB = negB ? b.slice(1) : b;
-  const zeroA = isZero(absA);
-  const zeroB = isZero(absB);
-  const signA = zeroA ? 0 : negA ? -1 : 1;
-  const signB = zeroB ? 0 : negB ? -1 : 1;
-  if (signA !== signB) return Math.sign(signA - signB);
+  const negA = a.charCodeAt(0) === 45; // '-'
+  const negB = b.charCodeAt(0) === 45;
+  const signA = isZero(a, negA ? 1 : 0) ? 0 : negA ? -1 : 1;
+  const signB = isZero(b, negB ? 1 : 0) ? 0 : negB ? -1 : 1;
+  if (signA !== signB) return signA < signB ? -1 : 1;
   if (signA === 0) return 0;
-  const c = compareAbs(absA, absB);
+  const c = compareAbs(a, negA ? 1 : 0, b, negB ? 1 : 0);
   return signA < 0 ? -c : c;
 }
 
-function isZero(s: string): boolean {
-  return /^[0.]*$/.test(s);
+function isZero(s: string, from: number): boolean {
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c !== 48 && c !== 46) return false; // not '0' or '.'
+  }
+  return true;
 }
 
-function compareAbs(a: string, b: string): number {
-  const [ia = '', fa = ''] = a.split('.');
-  const [ib = '', fb = ''] = b.split('.');
-  const intA = ia.replace(/^0+/, '');
-  const intB = ib.replace(/^0+/, '');
-  if (intA.length !== intB.length) return intA.length < intB.length ? -1 : 1;
-  if (intA !== intB) return intA < intB ? -1 : 1;
-  const len = Math.max(fa.length, fb.length);
-  const fracA = fa.padEnd(len, '0');
-  const fracB = fb.padEnd(len, '0');
-  return fracA === fracB ? 0 : fracA < fracB ? -1 : 1;
+function compareAbs(a: string, fromA: number, b: string, fromB: number): number {
+  let i = fromA;
+  let j = fromB;
+  while (i < a.length - 1 && a.charCodeAt(i) === 48 && a.charCodeAt(i + 1) !== 46) i++; // leading zeros
+  while (j < b.length - 1 && b.charCodeAt(j) === 48 && b.charCodeAt(j + 1) !== 46) j++;
+  const dotA = indexOfDot(a, i);
+  const dotB = indexOfDot(b, j);
+  const intLenA = dotA - i;
+  const intLenB = dotB - j;
+  if (intLenA !== intLenB) return intLenA < intLenB ? -1 : 1;
+  // Same number of integer digits: compare digit by digit, the fractions as if padded with zeros.
+  const fracLen = Math.max(a.length - dotA - 1, b.length - dotB - 1, 0);
+  for (let k = 0; k < intLenA + fracLen; k++) {
+    const ca = digitAt(a, i, dotA, intLenA, k);
+    const cb = digitAt(b, j, dotB, intLenB, k);
+    if (ca !== cb) return ca < cb ? -1 : 1;
+  }
+  return 0;
+}
+
+function indexOfDot(s: string, from: number): number {
+  const dot = s.indexOf('.', from);
+  return dot === -1 ? s.length : dot;
+}
+
+/** The k-th digit counting from the first integer digit, skipping the dot; '0' past the end. */
+function digitAt(s: string, start: number, dot: number, intLen: number, k: number): number {
+  const pos = k < intLen ? start + k : dot + 1 + (k - intLen);
+  return pos < s.length ? s.charCodeAt(pos) : 48;
 }

@@ -14,14 +14,16 @@ export interface PageWrite {
  * Stores one answered page in one transaction: its candles, the ranges in it where the exchange had none, and
  * its data-quality findings. Idempotent (a page fetched twice changes nothing), so a run killed at any instant
  * loses at most the pages in flight and the next run simply asks for them again. Rows go in through `unnest` of
- * column arrays: one statement with a dozen parameters whatever the page size.
+ * columns: one statement with a dozen parameters whatever the page size.
  */
 export async function writePage(db: Kysely<Database>, seriesId: number, page: PageWrite): Promise<number> {
   const { candles, empties, findings } = page;
   return db.transaction().execute(async (tx) => {
     let written = 0;
     if (candles.length > 0) {
-      const col = <T>(pick: (c: Candle) => T): T[] => candles.map(pick);
+      // Each column travels as one comma-joined text parameter, split by the server: no per-element escaping
+      // in the driver (decimal strings and integers never contain commas).
+      const col = (pick: (c: Candle) => string | number): string => candles.map(pick).join(',');
       const result = await sql`
         insert into candle_data (series_id, open_time, close_time, trades, open, high, low, close, volume,
                                  quote_volume, taker_buy_base_volume, taker_buy_quote_volume)
@@ -29,10 +31,17 @@ export async function writePage(db: Kysely<Database>, seriesId: number, page: Pa
                'epoch'::timestamptz + t.o * interval '1 millisecond',
                'epoch'::timestamptz + t.c * interval '1 millisecond',
                t.n, t.op, t.hi, t.lo, t.cl, t.v, t.qv, t.tb, t.tq
-          from unnest(${col((c) => c.openTime)}::int8[], ${col((c) => c.closeTime)}::int8[], ${col((c) => c.trades)}::int8[],
-                      ${col((c) => c.open)}::numeric[], ${col((c) => c.high)}::numeric[], ${col((c) => c.low)}::numeric[],
-                      ${col((c) => c.close)}::numeric[], ${col((c) => c.volume)}::numeric[], ${col((c) => c.quoteVolume)}::numeric[],
-                      ${col((c) => c.takerBuyBaseVolume)}::numeric[], ${col((c) => c.takerBuyQuoteVolume)}::numeric[])
+          from unnest(string_to_array(${col((c) => c.openTime)}, ',')::int8[],
+                      string_to_array(${col((c) => c.closeTime)}, ',')::int8[],
+                      string_to_array(${col((c) => c.trades)}, ',')::int8[],
+                      string_to_array(${col((c) => c.open)}, ',')::numeric[],
+                      string_to_array(${col((c) => c.high)}, ',')::numeric[],
+                      string_to_array(${col((c) => c.low)}, ',')::numeric[],
+                      string_to_array(${col((c) => c.close)}, ',')::numeric[],
+                      string_to_array(${col((c) => c.volume)}, ',')::numeric[],
+                      string_to_array(${col((c) => c.quoteVolume)}, ',')::numeric[],
+                      string_to_array(${col((c) => c.takerBuyBaseVolume)}, ',')::numeric[],
+                      string_to_array(${col((c) => c.takerBuyQuoteVolume)}, ',')::numeric[])
                as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)
         on conflict (series_id, open_time) do nothing`.execute(tx);
       written = Number(result.numAffectedRows ?? 0n);

@@ -1,0 +1,275 @@
+// `npm run bench`: the real CLI against the fake exchange (in its own process, with a realistic latency) and a
+// fresh PostgreSQL database per scenario, next to the floor (floor.ts) on the same exchange and server. Prints a
+// table and writes test/bench/results/latest.json. Not part of the test suite: timing goals live here.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Table from 'cli-table3';
+import pg from 'pg';
+import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { BIN } from '../support/run-cli.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
+const CONCURRENCY = 8;
+const NOW = '2024-11-01T00:30:00Z';
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+interface FakeProcess {
+  url: string;
+  stop(): Promise<Array<{ path: string; status: number; weight: number; at: number }>>;
+}
+
+async function startFake(args: string[]): Promise<FakeProcess> {
+  const statsFile = path.join(await mkdtemp(path.join(tmpdir(), 'cc-bench-')), 'requests.jsonl');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/fake-exchange/main.ts', '--port', '0', '--latency', String(LATENCY_MS), '--now', NOW, '--stats-file', statsFile, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').once('data', (d: string) => resolve(d.trim()));
+    child.once('exit', (code) => reject(new Error(`fake exchange exited (${code})`)));
+  });
+  return {
+    url,
+    stop: async () => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      const text = await readFile(statsFile, 'utf8');
+      await rm(path.dirname(statsFile), { recursive: true, force: true });
+      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { path: string; status: number; weight: number; at: number });
+    },
+  };
+}
+
+interface Measured {
+  code: number | null;
+  wallMs: number;
+  peakRssMb: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command, timing it from spawn to exit and sampling its peak RSS (VmHWM) from /proc. */
+async function measure(args: string[], env: NodeJS.ProcessEnv): Promise<Measured> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  let peakKb = 0;
+  const sample = async (): Promise<void> => {
+    try {
+      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
+      const m = /VmHWM:\s+(\d+) kB/.exec(status);
+      if (m) peakKb = Math.max(peakKb, Number(m[1]));
+    } catch {
+      // The process has exited.
+    }
+  };
+  const timer = setInterval(() => void sample(), 20);
+  const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+  clearInterval(timer);
+  return { code, wallMs: performance.now() - started, peakRssMb: peakKb / 1024, stdout, stderr };
+}
+
+async function createDatabase(cluster: PostgresCluster, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: cluster.url });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name}`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return cluster.url.replace(/\/postgres$/, `/${name}`);
+}
+
+async function storedBytesPerCandle(url: string): Promise<{ candles: number; bytesPerCandle: number }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  await c.query('vacuum analyze candle_data');
+  const r = await c.query<{ n: string; bytes: string }>(`select (select count(*) from candle_data)::text as n, pg_total_relation_size('candle_data')::text as bytes`);
+  await c.end();
+  const n = Number(r.rows[0]?.n ?? 0);
+  return { candles: n, bytesPerCandle: n === 0 ? 0 : Number(r.rows[0]?.bytes ?? 0) / n };
+}
+
+interface WeightUse {
+  requests: number;
+  weight: number;
+  peakWindow: number;
+  /** Mean weight per full window over the limit, while the run spanned several windows. */
+  utilisation: number | null;
+  throttled: number;
+  banned: number;
+}
+
+function weightUse(reqs: Array<{ path: string; status: number; weight: number; at: number }>, windowMs: number, limit: number): WeightUse {
+  const per = new Map<number, number>();
+  for (const r of reqs) per.set(Math.floor(r.at / windowMs), (per.get(Math.floor(r.at / windowMs)) ?? 0) + r.weight);
+  const windows = [...per.keys()].sort((a, b) => a - b);
+  const full = windows.slice(1, -1).map((w) => per.get(w) ?? 0);
+  return {
+    requests: reqs.length,
+    weight: reqs.reduce((n, r) => n + r.weight, 0),
+    peakWindow: Math.max(0, ...per.values()),
+    utilisation: full.length >= 2 ? full.reduce((a, b) => a + b, 0) / (full.length * limit) : null,
+    throttled: reqs.filter((r) => r.status === 429).length,
+    banned: reqs.filter((r) => r.status === 418).length,
+  };
+}
+
+interface Row {
+  scenario: string;
+  database: string;
+  exitCode: number | null;
+  wallS: number;
+  floorS: number | null;
+  ratio: number | null;
+  candles: number;
+  candlesPerS: number;
+  requests: number;
+  weight: string;
+  peakRssMb: number;
+  bytesPerCandle: number | null;
+  floorBytesPerCandle: number | null;
+  notes: string;
+}
+
+const rows: Row[] = [];
+const cluster = process.env.CRYPTOCOLLECT_TEST_PG_URL ? null : await startPostgresCluster();
+const clusterHandle = cluster ?? ({ url: process.env.CRYPTOCOLLECT_TEST_PG_URL as string } as PostgresCluster);
+const dataDir = await mkdtemp(path.join(tmpdir(), 'cc-bench-data-'));
+
+async function floor(fakeUrl: string, jobs: object[], dbName: string): Promise<{ ms: number; candles: number; requests: number; bytes: number }> {
+  const url = await createDatabase(clusterHandle, dbName);
+  const res = await measure(['--import', 'tsx', 'test/bench/floor.ts', fakeUrl, url, String(CONCURRENCY), JSON.stringify(jobs)], {});
+  if (res.code !== 0) throw new Error(`floor failed: ${res.stderr}`);
+  return JSON.parse(res.stdout) as { ms: number; candles: number; requests: number; bytes: number };
+}
+
+function cli(fakeUrl: string, args: string[], databaseUrl: string | undefined): Promise<Measured> {
+  const env: NodeJS.ProcessEnv = { BINANCE_BASE_URL: fakeUrl, CRYPTOCOLLECT_DATA_DIR: dataDir, CRYPTOCOLLECT_CONCURRENCY: String(CONCURRENCY) };
+  if (databaseUrl) env.DATABASE_URL = databaseUrl;
+  else delete process.env.DATABASE_URL;
+  return measure([BIN, ...args, '--json', '--quiet'], env);
+}
+
+try {
+  // 1 + 4: the headline job, then a no-op re-run on the complete database.
+  {
+    const fake = await startFake(['--symbols', '100', '--all-listed']);
+    const symbols = await listSymbols(fake.url);
+    const since = Date.UTC(2024, 0, 1);
+    const until = Date.parse('2024-11-01T00:00:00Z');
+    const jobs = symbols.map((symbol) => ({ symbol, interval: '1h', from: since, to: until, slotMs: HOUR }));
+    const f = await floor(fake.url, jobs, 'bench_floor_headline');
+    const db = await createDatabase(clusterHandle, 'bench_headline');
+    const args = ['backfill', '--since', '2024-01-01', '--symbols', symbols.join(','), '--interval', '1h'];
+    const run = await cli(fake.url, args, db);
+    const stored = await storedBytesPerCandle(db);
+    const use = weightUse(await fake.stop(), 60_000, 6000);
+    rows.push(row('headline: 100 × 1h × 2024-01-01→now', 'postgres', run, f, stored, use, ''));
+
+    const fake2 = await startFake(['--symbols', '100', '--all-listed']);
+    const noop = await cli(fake2.url, args, db);
+    const use2 = weightUse(await fake2.stop(), 60_000, 6000);
+    rows.push(row('no-op re-run of the headline', 'postgres', noop, null, { candles: 0, bytesPerCandle: 0 }, use2, `${(use2.requests / 100).toFixed(2)} requests/series`));
+  }
+  // 2: one deep series.
+  {
+    const fake = await startFake([]);
+    const since = Date.UTC(2023, 10, 1);
+    const until = Date.parse('2024-11-01T00:30:00Z');
+    const f = await floor(fake.url, [{ symbol: 'BTCUSDT', interval: '1m', from: since, to: until, slotMs: MINUTE }], 'bench_floor_deep');
+    const db = await createDatabase(clusterHandle, 'bench_deep');
+    const run = await cli(fake.url, ['backfill', '--since', '2023-11-01', '--symbols', 'BTCUSDT', '--interval', '1m'], db);
+    const stored = await storedBytesPerCandle(db);
+    rows.push(row('deep: 1 × 1m × one year', 'postgres', run, f, stored, weightUse(await fake.stop(), 60_000, 6000), ''));
+  }
+  // 3: the headline job under a tight budget advertised by the exchange (300 weight per 5 s).
+  {
+    const limit = 300;
+    const windowMs = 5000;
+    const fake = await startFake(['--symbols', '100', '--all-listed', '--weight-window', 'SECOND:5', '--weight-limit', String(limit)]);
+    const symbols = await listSymbols(fake.url);
+    const db = await createDatabase(clusterHandle, 'bench_budget');
+    const run = await cli(fake.url, ['backfill', '--since', '2024-01-01', '--symbols', symbols.join(','), '--interval', '1h'], db);
+    const stored = await storedBytesPerCandle(db);
+    const use = weightUse(await fake.stop(), windowMs, limit);
+    // The floor here is the budget itself: every request's weight at exactly the advertised rate.
+    const floorMs = ((use.weight - 20) / limit) * windowMs;
+    rows.push(
+      row('budget-bound headline (300 weight / 5 s)', 'postgres', run, { ms: floorMs, candles: stored.candles, requests: use.requests, bytes: 0 }, stored, use, `utilisation ${((use.utilisation ?? 0) * 100).toFixed(1)}%, ${use.throttled}×429, ${use.banned}×418`),
+    );
+  }
+  // 5: the headline job on the embedded database (PGlite).
+  {
+    const fake = await startFake(['--symbols', '100', '--all-listed']);
+    const symbols = await listSymbols(fake.url);
+    await rm(dataDir, { recursive: true, force: true });
+    const run = await cli(fake.url, ['backfill', '--since', '2024-01-01', '--symbols', symbols.join(','), '--interval', '1h'], undefined);
+    const use = weightUse(await fake.stop(), 60_000, 6000);
+    const pgRow = rows[0];
+    rows.push(row('headline on the embedded database', 'pglite', run, null, { candles: pgRow?.candles ?? 0, bytesPerCandle: 0 }, use, pgRow ? `${(run.wallMs / 1000 / pgRow.wallS).toFixed(2)}× the PostgreSQL run` : ''));
+  }
+} finally {
+  await cluster?.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+function row(
+  scenario: string,
+  database: string,
+  run: Measured,
+  f: { ms: number; candles: number; requests: number; bytes: number } | null,
+  stored: { candles: number; bytesPerCandle: number },
+  use: WeightUse,
+  notes: string,
+): Row {
+  let written = stored.candles;
+  try {
+    written = (JSON.parse(run.stdout) as { candles_written: number }).candles_written;
+  } catch {
+    notes = `${notes} stdout not JSON: ${run.stderr.trim().slice(0, 200)}`;
+  }
+  const wallS = run.wallMs / 1000;
+  return {
+    scenario,
+    database,
+    exitCode: run.code,
+    wallS,
+    floorS: f ? f.ms / 1000 : null,
+    ratio: f ? run.wallMs / f.ms : null,
+    candles: written,
+    candlesPerS: written / wallS,
+    requests: use.requests,
+    weight: `${use.weight} (peak ${use.peakWindow}/window)`,
+    peakRssMb: run.peakRssMb,
+    bytesPerCandle: stored.bytesPerCandle || null,
+    floorBytesPerCandle: f && f.candles > 0 && f.bytes > 0 ? f.bytes / f.candles : null,
+    notes: notes.trim(),
+  };
+}
+
+async function listSymbols(url: string): Promise<string[]> {
+  const info = (await (await fetch(`${url}/api/v3/exchangeInfo`)).json()) as { symbols: Array<{ symbol: string }> };
+  return info.symbols.map((s) => s.symbol);
+}
+
+const fmt = (n: number | null, d = 2): string => (n === null ? '-' : n.toFixed(d));
+const table = new Table({
+  head: ['scenario', 'db', 'exit', 'wall s', 'floor s', 'ratio', 'candles', 'candles/s', 'requests', 'weight', 'peak RSS MB', 'B/candle', 'floor B/candle', 'notes'],
+  style: { head: [], border: [] },
+});
+for (const r of rows) {
+  table.push([r.scenario, r.database, String(r.exitCode), fmt(r.wallS), fmt(r.floorS), fmt(r.ratio), r.candles.toLocaleString('en-US'), Math.round(r.candlesPerS).toLocaleString('en-US'), r.requests, r.weight, fmt(r.peakRssMb, 0), fmt(r.bytesPerCandle, 1), fmt(r.floorBytesPerCandle, 1), r.notes]);
+}
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, fake latency ${LATENCY_MS} ms, concurrency ${CONCURRENCY}`;
+process.stdout.write(`${table.toString()}\n${machine}\n`);
+const outDir = path.join(ROOT, 'test/bench/results');
+await mkdir(outDir, { recursive: true });
+await writeFile(path.join(outDir, 'latest.json'), `${JSON.stringify({ at: new Date().toISOString(), machine, rows }, null, 2)}\n`);
