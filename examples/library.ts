@@ -10,7 +10,7 @@ const ctx: CommandContext = {
   config,
   clock: systemClock,
   http: createHttpGet(),
-  progress: createProgress({ quiet: false }),
+  progress: await createProgress({ quiet: false }),
   stop: new AbortController().signal,
 };
 

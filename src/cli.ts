@@ -53,7 +53,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
       outputError: (s, write) => write(`cryptocollect: ${s.replace(/^error: /, '').trim()}\n`),
     });
 
-  const context = (cmd: Command, out: OutputFlags): CommandContext => {
+  const context = async (cmd: Command, out: OutputFlags): Promise<CommandContext> => {
     const flags = cmd.optsWithGlobals<ConfigFlags & { verbose?: boolean }>();
     state.json = out.json === true;
     state.verbose = flags.verbose === true || Boolean(io.env.DEBUG);
@@ -62,7 +62,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
       config,
       clock: systemClock,
       http: createHttpGet(),
-      progress: createProgress({ quiet: out.quiet === true }),
+      progress: await createProgress({ quiet: out.quiet === true }),
       stop: io.stop,
     };
   };
@@ -90,7 +90,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
         symbols: parseSymbols(o.symbols),
         intervals: parseIntervals(o.interval),
       };
-      const ctx = context(cmd, o);
+      const ctx = await context(cmd, o);
       const outcome = await withDatabase(ctx, (h) => runBackfill(ctx, h, opts));
       finish('backfill', o, outcome);
     });
@@ -104,7 +104,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
     .option('--quiet', 'no progress on stderr')
     .action(async (o: { symbols?: string; interval?: string } & OutputFlags, cmd: Command) => {
       const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
-      const ctx = context(cmd, o);
+      const ctx = await context(cmd, o);
       const outcome = await withDatabase(ctx, (h) => runForward(ctx, h, filter));
       if (outcome === null) {
         ctx.progress.note('nothing to do: no tracked series (start one with `cryptocollect backfill`)');
@@ -124,7 +124,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
     .option('--quiet', 'no progress on stderr')
     .action(async (o: { symbols?: string; interval?: string; fill?: boolean } & OutputFlags, cmd: Command) => {
       const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
-      const ctx = context(cmd, o);
+      const ctx = await context(cmd, o);
       const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, o.fill === true));
       print(o, result, () => renderGaps(result));
       if (result.fill) state.exitCode = EXIT_BY_STATUS[result.fill.status] ?? EXIT.failure;
@@ -141,7 +141,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
       const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
       const runs = Number(o.runs);
       if (!Number.isInteger(runs) || runs < 0) throw new CommanderError(EXIT.usage, 'usage', `--runs "${o.runs}" is not a whole number`);
-      const ctx = context(cmd, { ...o, quiet: true });
+      const ctx = await context(cmd, { ...o, quiet: true });
       const result = await withDatabase(ctx, (h) => runStatus(h.db, ctx.clock, filter, runs));
       print(o, result, () => renderStatus(result));
     });

@@ -1,7 +1,5 @@
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { DatabaseError } from '../errors.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
@@ -60,7 +58,9 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
   const lock = await acquireEmbeddedLock(dataDir);
   const location = path.join(dataDir, 'pgdata');
-  let pglite: PGlite;
+  // Loaded only for the embedded database: PostgreSQL users never pay for the WASM build's start-up.
+  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
+  let pglite: InstanceType<typeof PGlite>;
   try {
     pglite = await PGlite.create(location);
   } catch (err) {

@@ -32,8 +32,11 @@ const PERMANENT_SQLSTATES: Record<string, string> = {
 export function isTransientDbError(err: unknown): boolean {
   const e = err as { code?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && (TRANSIENT_SQLSTATES.has(e.code) || TRANSIENT_NODE_CODES.has(e.code))) return true;
-  // node-postgres reports a server that went away mid-query without a code.
-  return typeof e?.message === 'string' && /Connection terminated|connection timeout|terminating connection/i.test(e.message);
+  // node-postgres reports a server that went away (mid-query, or earlier on a pooled client) without a code.
+  return (
+    typeof e?.message === 'string' &&
+    /Connection terminated|connection timeout|terminating connection|not queryable|timeout exceeded when trying to connect/i.test(e.message)
+  );
 }
 
 export function describeDbError(err: unknown): string {

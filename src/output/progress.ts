@@ -1,4 +1,4 @@
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 
 /** Human progress on stderr: drawn only on a terminal, silenced by --quiet; notes are single stderr lines. */
 export interface Progress {
@@ -7,13 +7,15 @@ export interface Progress {
   stop(): void;
 }
 
-export function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteStream }): Progress {
+export async function createProgress(options: { quiet: boolean; stream?: NodeJS.WriteStream }): Promise<Progress> {
   const stream = options.stream ?? process.stderr;
   const spinning = !options.quiet && stream.isTTY === true && !process.env.CI;
+  // ora is loaded only when a spinner can be drawn: cron and scripts never pay for it.
+  const ora = spinning ? (await import('ora')).default : undefined;
   let spinner: Ora | undefined;
   return {
     update(text) {
-      if (!spinning) return;
+      if (!ora) return;
       if (!spinner) spinner = ora({ text, stream, discardStdin: false }).start();
       else spinner.text = text;
     },
