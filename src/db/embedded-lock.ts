@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { CryptocollectError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
+import { processExists } from '../runlog/process-exists.js';
 
 /**
  * PGlite lets two processes open one data directory and then silently loses one's writes, so the embedded
@@ -41,11 +42,7 @@ function procStartOf(pid: number): string | null {
 }
 
 function isAlive(owner: LockOwner): boolean {
-  try {
-    process.kill(owner.pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
-  }
+  if (!processExists(owner.pid)) return false;
   const start = procStartOf(owner.pid);
   return !(owner.procStart && start && owner.procStart !== start);
 }

@@ -1,15 +1,7 @@
 import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-
-function processExists(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { processExists } from './process-exists.js';
 
 /**
  * A run left `running` by a process that no longer exists (kill -9, power loss) is recorded as interrupted, so it
