@@ -144,11 +144,17 @@ const cluster = process.env.CRYPTOCOLLECT_TEST_PG_URL ? null : await startPostgr
 const clusterHandle = cluster ?? ({ url: process.env.CRYPTOCOLLECT_TEST_PG_URL as string } as PostgresCluster);
 const dataDir = await mkdtemp(path.join(tmpdir(), 'cc-bench-data-'));
 
-async function floor(fakeUrl: string, jobs: object[], dbName: string): Promise<{ ms: number; candles: number; requests: number; bytes: number }> {
-  const url = await createDatabase(clusterHandle, dbName);
-  const res = await measure(['--import', 'tsx', 'test/bench/floor.ts', fakeUrl, url, String(CONCURRENCY), JSON.stringify(jobs)], {});
-  if (res.code !== 0) throw new Error(`floor failed: ${res.stderr}`);
-  return JSON.parse(res.stdout) as { ms: number; candles: number; requests: number; bytes: number };
+/** The floor on a fake exchange of its own (same options), so request counts and weight windows stay apart. */
+async function floor(fakeArgs: string[], jobs: object[], dbName: string): Promise<{ ms: number; candles: number; requests: number; bytes: number }> {
+  const fake = await startFake(fakeArgs);
+  try {
+    const url = await createDatabase(clusterHandle, dbName);
+    const res = await measure(['--import', 'tsx', 'test/bench/floor.ts', fake.url, url, String(CONCURRENCY), JSON.stringify(jobs)], {});
+    if (res.code !== 0) throw new Error(`floor failed: ${res.stderr}`);
+    return JSON.parse(res.stdout) as { ms: number; candles: number; requests: number; bytes: number };
+  } finally {
+    await fake.stop();
+  }
 }
 
 function cli(fakeUrl: string, args: string[], databaseUrl: string | undefined): Promise<Measured> {
@@ -161,12 +167,13 @@ function cli(fakeUrl: string, args: string[], databaseUrl: string | undefined): 
 try {
   // 1 + 4: the headline job, then a no-op re-run on the complete database.
   {
-    const fake = await startFake(['--symbols', '100', '--all-listed']);
+    const fakeArgs = ['--symbols', '100', '--all-listed'];
+    const fake = await startFake(fakeArgs);
     const symbols = await listSymbols(fake.url);
     const since = Date.UTC(2024, 0, 1);
     const until = Date.parse('2024-11-01T00:00:00Z');
     const jobs = symbols.map((symbol) => ({ symbol, interval: '1h', from: since, to: until, slotMs: HOUR }));
-    const f = await floor(fake.url, jobs, 'bench_floor_headline');
+    const f = await floor(fakeArgs, jobs, 'bench_floor_headline');
     const db = await createDatabase(clusterHandle, 'bench_headline');
     const args = ['backfill', '--since', '2024-01-01', '--symbols', symbols.join(','), '--interval', '1h'];
     const run = await cli(fake.url, args, db);
@@ -184,7 +191,7 @@ try {
     const fake = await startFake([]);
     const since = Date.UTC(2023, 10, 1);
     const until = Date.parse('2024-11-01T00:30:00Z');
-    const f = await floor(fake.url, [{ symbol: 'BTCUSDT', interval: '1m', from: since, to: until, slotMs: MINUTE }], 'bench_floor_deep');
+    const f = await floor([], [{ symbol: 'BTCUSDT', interval: '1m', from: since, to: until, slotMs: MINUTE }], 'bench_floor_deep');
     const db = await createDatabase(clusterHandle, 'bench_deep');
     const run = await cli(fake.url, ['backfill', '--since', '2023-11-01', '--symbols', 'BTCUSDT', '--interval', '1m'], db);
     const stored = await storedBytesPerCandle(db);
