@@ -46,7 +46,7 @@ async function loadQuality(db: Kysely<Database>, seriesId: number): Promise<{ fi
   return { findings: Number(r.rows[0]?.findings ?? 0), flaggedCandles: Number(r.rows[0]?.flagged ?? 0) };
 }
 
-/** What is stored, how complete it is, and the recent runs. Reads the database only; never calls the exchange. */
+/** What is stored, how complete it is, and the recent runs. Never calls the exchange; its one write marks abandoned runs. */
 export async function runStatus(db: Kysely<Database>, clock: Clock, filter: SeriesFilter, runLimit: number): Promise<StatusResult> {
   const series: SeriesStatus[] = [];
   for (const s of await listSeries(db, filter)) {
