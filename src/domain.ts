@@ -40,6 +40,8 @@ export interface Series extends SeriesKey {
   readonly id: number;
   /** First open time the series covers (the backfill's --since, aligned up to the interval grid). */
   readonly startTime: number;
+  /** Everything from startTime up to here is known to be collected without a hole (startTime when unknown). */
+  readonly collectedUntil: number;
 }
 
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'interrupted';

@@ -55,7 +55,10 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
       const start = alignUp(s.interval, opts.since);
       // Candles opening before the current slot are closed by the exchange's clock.
       const end = Math.min(opts.until ?? Number.POSITIVE_INFINITY, alignDown(s.interval, serverTime));
-      return { series: s, missing: end > start ? missingWithin(await loadCoverage(db, s), { from: start, to: end }) : [] };
+      if (end <= start) return { series: s, missing: [] };
+      const missing = missingWithin(await loadCoverage(db, s), { from: start, to: end });
+      // Starting at or before the watermark, a complete run leaves no hole up to `end`.
+      return start <= s.collectedUntil ? { series: s, missing, completesTo: end } : { series: s, missing };
     });
   });
 }

@@ -1,4 +1,6 @@
 import type { DatabaseHandle } from '../db/open-database.js';
+import { retryTransient } from '../db/retry-transient.js';
+import { advanceCollectedUntil } from '../db/series-repository.js';
 import type { Series } from '../domain.js';
 import type { SeriesResult } from '../runlog/run-log.js';
 import { collectSeries, type CollectJob, type CollectOptions } from './collect-series.js';
@@ -27,7 +29,18 @@ export async function collectLocked(
         jobs.push(await plan(s));
       }
     }
-    return await collectSeries({ ...opts, db: handle.db }, jobs);
+    const results = await collectSeries({ ...opts, db: handle.db }, jobs);
+    // A stopped run may have left pages unfetched although no series failed: only a run that went to the end
+    // moves watermarks.
+    if (!opts.stop.aborted) {
+      for (const [i, job] of jobs.entries()) {
+        const until = job.completesTo;
+        if (results[i]?.status === 'success' && until !== undefined && until > job.series.collectedUntil) {
+          await retryTransient('recording progress', () => advanceCollectedUntil(handle.db, job.series.id, until));
+        }
+      }
+    }
+    return results;
   } finally {
     await locks.release();
   }

@@ -20,6 +20,11 @@ export interface CollectJob {
   readonly error?: string;
   /** Set when the series is left alone this run (e.g. another process is collecting it). */
   readonly skip?: string;
+  /**
+   * When every page of this job is stored, the series is collected without a hole from its start up to here:
+   * its watermark may move forward to it.
+   */
+  readonly completesTo?: number;
 }
 
 export interface CollectOptions {

@@ -5,7 +5,8 @@ import type { Series } from '../domain.js';
 import { UsageError } from '../errors.js';
 import { resolveSymbols } from '../exchange/resolve-symbols.js';
 import { alignDown } from '../planner/intervals.js';
-import { loadCollectedEnd } from '../planner/load-coverage.js';
+import { missingWithin } from '../planner/detect-gaps.js';
+import { loadCoverage } from '../planner/load-coverage.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { collectLocked } from './collect-locked.js';
 import { createClient, type CommandContext } from './context.js';
@@ -22,8 +23,9 @@ export async function selectTracked(db: Kysely<Database>, filter: SeriesFilter):
 }
 
 /**
- * The crontab command: brings each tracked series from its newest collected point up to the newest closed candle.
- * A series that is already current costs no request at all; the run costs one exchangeInfo request.
+ * The crontab command: brings each tracked series from its watermark (collected without a hole up to there) up to
+ * the newest closed candle. A series that is already current costs no request at all; the run costs one
+ * exchangeInfo request.
  */
 export async function runForward(ctx: CommandContext, handle: DatabaseHandle, filter: SeriesFilter): Promise<RunOutcome | null> {
   const { db } = handle;
@@ -37,10 +39,13 @@ export async function runForward(ctx: CommandContext, handle: DatabaseHandle, fi
     const options = { client, serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress };
     return collectLocked(handle, options, series, async (s) => {
       if (resolved.unknown.includes(s.symbol)) return { series: s, missing: [], error: `the exchange no longer lists ${s.symbol}` };
-      // Planned under the series lock: another run may just have moved the collected end.
-      const from = await loadCollectedEnd(db, s);
+      // From the watermark (read under the series lock: another run may just have moved it). Only what lies
+      // after it is read, so a current series costs no query; the holes a killed run left behind are after it
+      // and get fetched too.
+      const from = s.collectedUntil;
       const to = alignDown(s.interval, serverTime);
-      return { series: s, missing: to > from ? [{ from, to }] : [] };
+      if (to <= from) return { series: s, missing: [] };
+      return { series: s, missing: missingWithin(await loadCoverage(db, s, from), { from, to }), completesTo: to };
     });
   });
 }

@@ -70,8 +70,10 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
       toFill.map((g) => g.series),
       async (s) => {
         if (resolved.unknown.includes(s.symbol)) return { series: s, missing: [], error: `the exchange no longer lists ${s.symbol}` };
-        // Re-read under the series lock: what another run filled meanwhile is not fetched again.
-        return { series: s, missing: detectGaps(await loadCoverage(db, s)).gaps };
+        // Re-read under the series lock: what another run filled meanwhile is not fetched again. Once every gap
+        // is filled, the series has no hole up to its collected end.
+        const report = detectGaps(await loadCoverage(db, s));
+        return { series: s, missing: report.gaps, completesTo: report.collectedEnd };
       },
     );
   });

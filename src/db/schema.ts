@@ -8,6 +8,7 @@ export interface SeriesTable {
   symbol: string;
   interval: string;
   start_time: Date;
+  collected_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Generated<Date>;
 }
 

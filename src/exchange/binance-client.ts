@@ -163,12 +163,14 @@ export class BinanceClient {
     this.stats.requests++;
     this.stats.weight += weight;
     let res: HttpResponse;
+    const sentAt = clock.now();
     try {
       res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs });
     } catch (err) {
       if (err instanceof NetworkError) throw new AttemptError(NETWORK_VERDICT, err.message);
       throw err;
     }
+    this.limiter.noteLatency(clock.now() - sentAt);
     const used = res.headers[this.usedWeightHeader];
     if (used !== undefined) this.limiter.observe(Number(used), window);
     let body: unknown;

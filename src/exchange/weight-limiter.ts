@@ -20,6 +20,7 @@ export class WeightLimiter {
   private peakUsed = 0;
   /** Weight of requests sent just before the window ends: they may reach the server in the next one. */
   private spill = 0;
+  private latencyMs = 0;
 
   constructor(
     budget: WeightBudget,
@@ -77,8 +78,17 @@ export class WeightLimiter {
     this.pausedUntil = Math.max(this.pausedUntil, until);
   }
 
+  /**
+   * How close to the window's end a request may land in the next window: about two round trips (measured), at
+   * least 100 ms, and never more than a quarter of the window.
+   */
   private guardMs(): number {
-    return Math.min(250, this.budget.windowMs / 20);
+    return Math.min(this.budget.windowMs / 4, Math.max(100, 2 * this.latencyMs));
+  }
+
+  /** Round-trip time of an answered request; a slow moving average, biased up so spikes widen the guard at once. */
+  noteLatency(ms: number): void {
+    this.latencyMs = ms > this.latencyMs ? ms : this.latencyMs * 0.9 + ms * 0.1;
   }
 
   private roll(now: number): void {

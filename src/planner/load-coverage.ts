@@ -8,15 +8,17 @@ const toMs = (v: unknown): number => Number(v);
 /**
  * The one database read behind the gap detector: the series' bounds, the holes between consecutive stored candles
  * (found by the primary-key index in one ordered pass, without sending every row to the client), and its
- * exchange-empty ranges.
+ * exchange-empty ranges — from `from` on (default: the series start), so that `forward` reads only what lies
+ * after the series' watermark.
  */
-export async function loadCoverage(db: Kysely<Database>, series: Series): Promise<SeriesCoverage> {
+export async function loadCoverage(db: Kysely<Database>, series: Series, from: number = series.startTime): Promise<SeriesCoverage> {
+  const since = new Date(from);
   const bounds = await sql<{ n: unknown; first_open: unknown; last_open: unknown; last_end: unknown }>`
     select count(*) as n,
            (extract(epoch from min(open_time)) * 1000)::int8 as first_open,
            (extract(epoch from max(open_time)) * 1000)::int8 as last_open,
            (extract(epoch from max(close_time)) * 1000)::int8 + 1 as last_end
-      from candle_data where series_id = ${series.id}`.execute(db);
+      from candle_data where series_id = ${series.id} and open_time >= ${since}`.execute(db);
   const b = bounds.rows[0];
   const candleCount = toMs(b?.n ?? 0);
   const holes =
@@ -27,40 +29,23 @@ export async function loadCoverage(db: Kysely<Database>, series: Series): Promis
             select from_ms, to_ms from (
               select (extract(epoch from close_time) * 1000)::int8 + 1 as from_ms,
                      (extract(epoch from lead(open_time) over (order by open_time)) * 1000)::int8 as to_ms
-                from candle_data where series_id = ${series.id}
+                from candle_data where series_id = ${series.id} and open_time >= ${since}
             ) t where to_ms > from_ms`.execute(db)
         ).rows.map((r): Range => ({ from: toMs(r.from_ms), to: toMs(r.to_ms) }));
   return {
-    startTime: series.startTime,
+    startTime: from,
     candleCount,
     firstOpen: candleCount > 0 ? toMs(b?.first_open) : null,
     lastOpen: candleCount > 0 ? toMs(b?.last_open) : null,
     candlesEnd: candleCount > 0 ? toMs(b?.last_end) : null,
     holes,
-    empties: await loadEmpties(db, series.id),
+    empties: await loadEmpties(db, series.id, from),
   };
 }
 
-export async function loadEmpties(db: Kysely<Database>, seriesId: number): Promise<Range[]> {
+export async function loadEmpties(db: Kysely<Database>, seriesId: number, from: number): Promise<Range[]> {
   const rows = await sql<{ from_ms: unknown; to_ms: unknown }>`
     select (extract(epoch from from_time) * 1000)::int8 as from_ms, (extract(epoch from to_time) * 1000)::int8 as to_ms
-      from exchange_empty where series_id = ${seriesId} order by from_time`.execute(db);
+      from exchange_empty where series_id = ${seriesId} and to_time > ${new Date(from)} order by from_time`.execute(db);
   return rows.rows.map((r) => ({ from: toMs(r.from_ms), to: toMs(r.to_ms) }));
-}
-
-/**
- * Where `forward` resumes: the newest stored candle's end or the newest exchange-empty answer, whichever is later.
- * Two index lookups, whatever the series' length.
- */
-export async function loadCollectedEnd(db: Kysely<Database>, series: Series): Promise<number> {
-  const r = await sql<{ candles_end: unknown; empty_end: unknown }>`
-    select (select (extract(epoch from close_time) * 1000)::int8 + 1 from candle_data
-             where series_id = ${series.id} order by open_time desc limit 1) as candles_end,
-           (select (extract(epoch from max(to_time)) * 1000)::int8 from exchange_empty
-             where series_id = ${series.id}) as empty_end`.execute(db);
-  const row = r.rows[0];
-  const ends = [series.startTime];
-  if (row?.candles_end != null) ends.push(toMs(row.candles_end));
-  if (row?.empty_end != null) ends.push(toMs(row.empty_end));
-  return Math.max(...ends);
 }

@@ -67,3 +67,45 @@ for (const kind of DB_KINDS) {
     });
   });
 }
+
+for (const kind of DB_KINDS) {
+  describe(`cron forward after a killed backfill on ${kind}`, () => {
+    let fake: FakeExchange;
+    let t: Target;
+    before(async () => {
+      fake = await createFakeExchange({ now: NOW, latencyMs: 15 });
+      t = await makeTarget(kind, fake.url, { CRYPTOCOLLECT_CONCURRENCY: String(CONCURRENCY) });
+    });
+    after(async () => {
+      await t.cleanup();
+      await fake.close();
+    });
+
+    it('forward fetches the holes the killed run left, not only the tail, then settles at no request', async () => {
+      const expected = fake.expectedKlines('ETHUSDT', '1m', SINCE_MS, NOW);
+      const first = startCli(t, ['backfill', '--since', new Date(SINCE_MS).toISOString(), '--symbols', 'ETHUSDT', '--interval', '1m']);
+      await new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          if (fake.klineRequests().length >= 20) {
+            clearInterval(timer);
+            first.child.kill('SIGKILL');
+            resolve();
+          }
+        }, 2);
+      });
+      await first.done;
+
+      const forward = await runCli(t, ['forward', '--json']);
+      assert.equal(forward.code, 0, forward.stderr);
+      assert.deepEqual(await storedKlines(t, 'ETHUSDT', '1m'), expected);
+      const gaps = jsonOf<{ gaps: unknown[] }>(await runCli(t, ['gaps', '--json']));
+      assert.deepEqual(gaps.gaps, []);
+
+      fake.resetRequests();
+      const again = await runCli(t, ['forward', '--json']);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(fake.klineRequests().length, 0);
+    });
+  });
+}
+

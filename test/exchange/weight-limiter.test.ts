@@ -82,3 +82,19 @@ describe('WeightLimiter at window edges', () => {
     assert.equal(now, 20_001);
   });
 });
+
+describe('WeightLimiter guard follows the measured round trip', () => {
+  it('a slow round trip widens the part of the window charged to the next one', async () => {
+    let now = 8_500;
+    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const limiter = new WeightLimiter({ limit: 10, windowMs: 10_000 }, clock, 1);
+    await limiter.acquire(4); // 1.5 s before the end: outside the default guard
+    limiter.noteLatency(1_000); // round trips take a second now: the guard is 2 s
+    await limiter.acquire(4); // spills into the next window
+    now = 10_000;
+    await limiter.acquire(6); // 4 spilled + 6 = 10
+    assert.equal(now, 10_000);
+    await limiter.acquire(1);
+    assert.equal(now, 20_001);
+  });
+});
