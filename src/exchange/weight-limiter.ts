@@ -31,8 +31,13 @@ export class WeightLimiter {
     this.budget = budget;
   }
 
+  /**
+   * Switches to the budget the exchange advertises. What was spent under the provisional budget (the exchangeInfo
+   * request that told us) stays charged to the window now current: it may well count there on the server.
+   */
   setBudget(budget: WeightBudget): void {
     this.budget = budget;
+    this.windowStart = Math.floor(this.clock.now() / budget.windowMs) * budget.windowMs;
   }
 
   getBudget(): WeightBudget {

@@ -98,3 +98,17 @@ describe('WeightLimiter guard follows the measured round trip', () => {
     assert.equal(now, 20_001);
   });
 });
+
+describe('WeightLimiter budget switch', () => {
+  it('keeps what was spent under the provisional budget charged to the new window', async () => {
+    let now = 61_000;
+    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const limiter = new WeightLimiter({ limit: 6000, windowMs: 60_000 }, clock, 1);
+    await limiter.acquire(20); // exchangeInfo, under the default budget
+    limiter.setBudget({ limit: 30, windowMs: 5_000 });
+    await limiter.acquire(10); // 20 + 10 = 30
+    assert.equal(now, 61_000);
+    await limiter.acquire(2);
+    assert.equal(now, 65_001);
+  });
+});
