@@ -2,7 +2,7 @@ import pRetry from 'p-retry';
 import type { Clock } from '../clock.js';
 import type { Candle } from '../domain.js';
 import { ExchangeError } from '../errors.js';
-import { classifyStatus, NETWORK_VERDICT, parseRetryAfter, type Verdict } from './failure-table.js';
+import { classifyNetworkError, classifyStatus, NETWORK_VERDICT, parseRetryAfter, type Verdict } from './failure-table.js';
 import { NetworkError, type HttpGet, type HttpResponse } from './http-get.js';
 import { MalformedResponseError, parseKlines } from './parse-klines.js';
 import { DEFAULT_BUDGET, weightBudgetFrom } from './rate-limits.js';
@@ -167,7 +167,7 @@ export class BinanceClient {
     try {
       res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs });
     } catch (err) {
-      if (err instanceof NetworkError) throw new AttemptError(NETWORK_VERDICT, err.message);
+      if (err instanceof NetworkError) throw new AttemptError(classifyNetworkError(err.code), err.message);
       throw err;
     }
     this.limiter.noteLatency(clock.now() - sentAt);
@@ -215,6 +215,11 @@ export class BinanceClient {
         return new ExchangeError(
           'restricted-location',
           `the exchange refuses requests from this location (HTTP 451); point --base-url (or BINANCE_BASE_URL) at another host, e.g. https://data-api.binance.vision (Binance market data) or https://api.binance.us (a different exchange)`,
+        );
+      case 'unknown-host':
+        return new ExchangeError(
+          'exchange-unreachable',
+          `cannot reach the exchange: the host of ${this.opts.baseUrl} is not found (DNS); check --base-url / BINANCE_BASE_URL and the network`,
         );
       case 'reject':
         if (err.binanceCode === -1121) {

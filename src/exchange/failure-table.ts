@@ -15,7 +15,9 @@ export type Verdict =
   /** 451: the exchange refuses this location; stop the whole run. */
   | { readonly action: 'restricted' }
   /** Any other 4xx: retrying will not help. */
-  | { readonly action: 'reject' };
+  | { readonly action: 'reject' }
+  /** The host name does not resolve: almost always a mistyped --base-url, which no retry fixes. */
+  | { readonly action: 'unknown-host' };
 
 /** Binance error codes that mean "try again" for a read (errors.md). */
 const RETRYABLE_CODES = new Set([-1000, -1001, -1006, -1007, -1008]);
@@ -35,6 +37,11 @@ export function classifyStatus(status: number, binanceCode: number | undefined, 
 
 /** Network failures (reset, refused, timeout, truncated body) and malformed bodies are transient. */
 export const NETWORK_VERDICT: Verdict = { action: 'retry' };
+
+/** A request that got no complete response, by its error code. EAI_AGAIN (DNS temporarily failing) is retried. */
+export function classifyNetworkError(code: string): Verdict {
+  return code === 'ENOTFOUND' ? { action: 'unknown-host' } : NETWORK_VERDICT;
+}
 
 /** Retry-After is seconds (Binance) or an HTTP date. */
 export function parseRetryAfter(value: string | undefined, now: number): number | undefined {

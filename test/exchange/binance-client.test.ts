@@ -143,4 +143,16 @@ describe('BinanceClient failure table', () => {
     // Another process used the budget up: the server says 49 of 50; the next request must wait for the window.
     assert.equal(c.limiter.peakWindowWeight, 49);
   });
+
+  it('an unknown host is not retried: one clear error naming --base-url', async () => {
+    const { c, http } = client([new NetworkError('ENOTFOUND', 'host name not found (DNS)')]);
+    await assert.rejects(c.exchangeInfo(), /cannot reach the exchange: the host of http:\/\/x is not found \(DNS\); check --base-url/);
+    assert.equal(http.calls, 1);
+  });
+
+  it('a DNS hiccup (EAI_AGAIN) is retried', async () => {
+    const { c, http } = client([new NetworkError('EAI_AGAIN', 'host name not found (DNS)'), ok(INFO)]);
+    assert.equal((await c.exchangeInfo()).serverTime, INFO.serverTime);
+    assert.equal(http.calls, 2);
+  });
 });
