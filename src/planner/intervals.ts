@@ -35,11 +35,6 @@ export function isInterval(value: string): boolean {
   return value === '1M' || Object.hasOwn(FIXED_MS, value);
 }
 
-/** Nominal length in ms (a month counts as 30 days); for estimates and display only. */
-export function nominalMs(interval: string): number {
-  return interval === '1M' ? 30 * DAY : fixedMs(interval);
-}
-
 function fixedMs(interval: string): number {
   const ms = FIXED_MS[interval];
   if (ms === undefined) throw new RangeError(`unknown interval ${interval}`);
