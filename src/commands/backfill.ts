@@ -50,8 +50,7 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
     for (const symbol of opts.symbols) {
       for (const interval of opts.intervals) series.push(await ensureSeries(db, { symbol, interval }, alignUp(interval, opts.since)));
     }
-    const options = { client, serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress };
-    return collectLocked(handle, options, series, async (s) => {
+    return collectLocked(ctx, handle, client, resolved, series, async (s) => {
       const start = alignUp(s.interval, opts.since);
       // Candles opening before the current slot are closed by the exchange's clock.
       const end = Math.min(opts.until ?? Number.POSITIVE_INFINITY, alignDown(s.interval, serverTime));

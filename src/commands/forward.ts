@@ -36,9 +36,7 @@ export async function runForward(ctx: CommandContext, handle: DatabaseHandle, fi
   const serverTime = resolved.serverTime;
   const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null };
   return recordedRun(db, 'forward', args, client.stats, serverTime, ctx.stop, () => {
-    const options = { client, serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress };
-    return collectLocked(handle, options, series, async (s) => {
-      if (resolved.unknown.includes(s.symbol)) return { series: s, missing: [], error: `the exchange no longer lists ${s.symbol}` };
+    return collectLocked(ctx, handle, client, resolved, series, async (s) => {
       // From the watermark (read under the series lock: another run may just have moved it). Only what lies
       // after it is read, so a current series costs no query; the holes a killed run left behind are after it
       // and get fetched too.

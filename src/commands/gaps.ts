@@ -63,13 +63,13 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
   const resolved = await resolveSymbols(client, [...new Set(toFill.map((g) => g.series.symbol))]);
   const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null, fill: true };
   const outcome = await recordedRun(db, 'gaps', args, client.stats, resolved.serverTime, ctx.stop, () => {
-    const options = { client, serverTime: resolved.serverTime, concurrency: ctx.config.concurrency, stop: ctx.stop, progress: ctx.progress };
     return collectLocked(
+      ctx,
       handle,
-      options,
+      client,
+      resolved,
       toFill.map((g) => g.series),
       async (s) => {
-        if (resolved.unknown.includes(s.symbol)) return { series: s, missing: [], error: `the exchange no longer lists ${s.symbol}` };
         // Re-read under the series lock: what another run filled meanwhile is not fetched again. Once every gap
         // is filled, the series has no hole up to its collected end.
         const report = detectGaps(await loadCoverage(db, s));
