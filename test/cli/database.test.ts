@@ -6,6 +6,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
 import { runCli, startCli } from '../support/run-cli.ts';
+import { waitForKlineRequests } from '../support/wait-for-requests.ts';
 import { query, storedKlines } from '../support/stored-rows.ts';
 import { makeTarget } from '../support/targets.ts';
 
@@ -24,7 +25,7 @@ describe('database handling', () => {
       fake.setLatency(40);
       const first = startCli(t, ['backfill', '--since', '2024-03-01', '--symbols', 'BTCUSDT', '--interval', '1m']);
       // Wait until the first process holds the lock and is fetching.
-      while (fake.klineRequests().length === 0) await new Promise((r) => setTimeout(r, 10));
+      await waitForKlineRequests(fake, 1);
       const second = await runCli(t, ['status']);
       assert.equal(second.code, 1);
       assert.match(second.stderr, /^cryptocollect: the embedded database in .* is in use by process \d+/);

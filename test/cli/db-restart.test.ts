@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
 import { findPostgresBinDir, startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
+import { waitForKlineRequests } from '../support/wait-for-requests.ts';
 import { jsonOf, runCli, startCli, type CliTarget } from '../support/run-cli.ts';
 import { query, storedKlines } from '../support/stored-rows.ts';
 
@@ -23,10 +24,6 @@ async function pgCtl(cluster: PostgresCluster, ...args: string[]): Promise<void>
   const bin = dir ? path.join(dir, 'pg_ctl') : 'pg_ctl';
   const cmd = process.getuid?.() === 0 ? ['runuser', ['-u', 'postgres', '--', bin]] : [bin, []];
   await run(cmd[0] as string, [...(cmd[1] as string[]), '-D', cluster.dataDir, '-l', cluster.logFile, '-w', ...args], { cwd: '/' });
-}
-
-async function waitForKlineRequests(fake: FakeExchange, n: number): Promise<void> {
-  while (fake.klineRequests().length < n) await new Promise((r) => setTimeout(r, 5));
 }
 
 describe('database trouble during a backfill', () => {

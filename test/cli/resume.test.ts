@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
 import { jsonOf, runCli, startCli } from '../support/run-cli.ts';
+import { waitForKlineRequests } from '../support/wait-for-requests.ts';
 import { countCandles, query, storedKlines } from '../support/stored-rows.ts';
 import { DB_KINDS, makeTarget, type Target } from '../support/targets.ts';
 
@@ -31,15 +32,8 @@ for (const kind of DB_KINDS) {
 
       const first = startCli(t, args);
       // Kill once a good share of the pages has been asked for (and some committed).
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          if (fake.klineRequests().length >= Math.floor(totalPages / 3)) {
-            clearInterval(timer);
-            first.child.kill('SIGKILL');
-            resolve();
-          }
-        }, 2);
-      });
+      await waitForKlineRequests(fake, Math.floor(totalPages / 3));
+      first.child.kill('SIGKILL');
       const killed = await first.done;
       assert.equal(killed.signal, 'SIGKILL');
       const firstRequests = fake.klineRequests().length;
@@ -65,34 +59,13 @@ for (const kind of DB_KINDS) {
       const runs = await query<{ status: string }>(t, 'select status from runs order by id');
       assert.deepEqual(runs.map((r) => r.status), ['interrupted', 'success']);
     });
-  });
-}
 
-for (const kind of DB_KINDS) {
-  describe(`cron forward after a killed backfill on ${kind}`, () => {
-    let fake: FakeExchange;
-    let t: Target;
-    before(async () => {
-      fake = await createFakeExchange({ now: NOW, latencyMs: 15 });
-      t = await makeTarget(kind, fake.url, { CRYPTOCOLLECT_CONCURRENCY: String(CONCURRENCY) });
-    });
-    after(async () => {
-      await t.cleanup();
-      await fake.close();
-    });
-
-    it('forward fetches the holes the killed run left, not only the tail, then settles at no request', async () => {
+    it('a cron forward after a killed backfill fetches the holes it left, not only the tail, then settles at no request', async () => {
+      fake.resetRequests();
       const expected = fake.expectedKlines('ETHUSDT', '1m', SINCE_MS, NOW);
       const first = startCli(t, ['backfill', '--since', new Date(SINCE_MS).toISOString(), '--symbols', 'ETHUSDT', '--interval', '1m']);
-      await new Promise<void>((resolve) => {
-        const timer = setInterval(() => {
-          if (fake.klineRequests().length >= 20) {
-            clearInterval(timer);
-            first.child.kill('SIGKILL');
-            resolve();
-          }
-        }, 2);
-      });
+      await waitForKlineRequests(fake, 20);
+      first.child.kill('SIGKILL');
       await first.done;
 
       const forward = await runCli(t, ['forward', '--json']);

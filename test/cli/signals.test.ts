@@ -5,16 +5,13 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
+import { waitForKlineRequests } from '../support/wait-for-requests.ts';
 import { jsonOf, runCli, startCli } from '../support/run-cli.ts';
 import { countCandles, query, storedKlines } from '../support/stored-rows.ts';
 import { DB_KINDS, makeTarget, type Target } from '../support/targets.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
 const SINCE = Date.UTC(2024, 2, 1);
-
-async function waitForKlineRequests(fake: FakeExchange, n: number): Promise<void> {
-  while (fake.klineRequests().length < n) await new Promise((r) => setTimeout(r, 5));
-}
 
 for (const kind of DB_KINDS) {
   describe(`signals on ${kind}`, () => {
