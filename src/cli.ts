@@ -9,6 +9,7 @@ import { runStatus } from './commands/status.js';
 import { readDotenv, resolveConfig, type ConfigFlags } from './config.js';
 import { CryptocollectError, errorMessage } from './errors.js';
 import { createHttpGet } from './exchange/http-get.js';
+import { limitHeapGrowth } from './heap-growth.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { parseDate } from './input/parse-date.js';
 import { parseIntervals } from './input/parse-intervals.js';
@@ -192,6 +193,13 @@ export async function main(argv: readonly string[]): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // `cryptocollect status --json | head -c 100`: a reader that stops early is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+    });
+  }
+  limitHeapGrowth(process.execArgv, process.env.NODE_OPTIONS);
   const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stop: controller.signal });
   process.exitCode = code;
 }

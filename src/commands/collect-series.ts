@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import pLimit from 'p-limit';
 import type { Database } from '../db/schema.js';
-import type { Range, Series } from '../domain.js';
+import type { Candle, Range, Series } from '../domain.js';
 import { CryptocollectError, DatabaseError, errorMessage } from '../errors.js';
 import { KLINES_PAGE_LIMIT, type BinanceClient } from '../exchange/binance-client.js';
 import type { Progress } from '../output/progress.js';
@@ -9,7 +9,8 @@ import { interpretPage } from '../planner/interpret-page.js';
 import { planPages } from '../planner/plan-pages.js';
 import { validatePage } from '../planner/validate-page.js';
 import type { SeriesResult } from '../runlog/run-log.js';
-import { writePage } from '../writer/write-page.js';
+import { candleColumns } from '../writer/candle-columns.js';
+import { writePage, type PageWrite } from '../writer/write-page.js';
 import { retryTransient } from '../db/retry-transient.js';
 
 export interface CollectJob {
@@ -37,6 +38,18 @@ export interface CollectOptions {
   readonly progress: Progress;
 }
 
+interface PreparedPage {
+  readonly write: PageWrite;
+  /** What is left of the page's range when the page came back full (planner/interpret-page.ts). */
+  readonly rest: Range | null;
+}
+
+function preparePage(range: Range, raw: readonly Candle[], serverTime: number): PreparedPage {
+  const checked = validatePage(range, raw);
+  const page = interpretPage(range, checked.candles, serverTime, raw.length >= KLINES_PAGE_LIMIT);
+  return { write: { candles: candleColumns(page.candles), empties: page.empties, findings: checked.findings }, rest: page.rest };
+}
+
 /** Errors after which no other series can succeed either: the whole run stops. */
 function isFatal(err: unknown): boolean {
   if (err instanceof DatabaseError) return true;
@@ -50,12 +63,16 @@ interface JobState {
   requests: number;
   findings: number;
   error: string | null;
+  /** Settles when the last page scheduled so far for this series is done: pages commit one after another. */
+  lastPage: Promise<void>;
 }
 
 /**
  * Fetches and stores the missing ranges of many series at once: every page of every series goes through one
  * concurrency limit (the client's weight limiter sits behind it), so one deep series is as parallel as many
- * shallow ones. Each page commits on its own, whatever order pages finish in.
+ * shallow ones. Pages are fetched in any order but each series' pages commit in the order they were planned, one
+ * transaction each: its index grows at its right edge and stays packed (fillfactor 100), and a run killed
+ * mid-series leaves the series stored up to a point rather than with holes.
  */
 export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<SeriesResult[]> {
   const { db, client, serverTime, stop, progress } = opts;
@@ -64,7 +81,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   const fetchSlots = pLimit(opts.concurrency);
   const pageSlots = pLimit(opts.concurrency * 2);
   const pending = new Set<Promise<void>>();
-  const states = jobs.map((job): JobState => ({ job, written: 0, requests: 0, findings: 0, error: job.error ?? job.skip ?? null }));
+  const states = jobs.map((job): JobState => ({ job, written: 0, requests: 0, findings: 0, error: job.error ?? job.skip ?? null, lastPage: Promise.resolve() }));
   let fatal: { error: unknown } | null = null;
   let pagesPlanned = 0;
   let pagesDone = 0;
@@ -72,33 +89,37 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
 
   const report = (): void => progress.update(`${pagesDone}/${pagesPlanned} pages · ${written.toLocaleString('en-US')} candles written`);
 
-  const fetchPage = async (state: JobState, range: Range): Promise<void> => {
+  const fetchPage = async (state: JobState, range: Range, previous: Promise<void>): Promise<void> => {
     if (fatal || state.error !== null || stop.aborted) return;
-    const { symbol, interval, id } = state.job.series;
-    const raw = await fetchSlots(() => {
+    const { symbol, interval } = state.job.series;
+    // The page is checked and encoded as soon as it is parsed, so what waits for the write is the compact
+    // PageWrite (writer/candle-columns.ts), not a thousand parsed rows.
+    const prepared = await fetchSlots(() => {
       if (fatal || stop.aborted) return null;
       state.requests++;
-      return client.klines(symbol, interval, range.from, range.to - 1);
+      return client.klinesInto(symbol, interval, range.from, range.to - 1, (candles) => preparePage(range, candles, serverTime));
     });
-    if (raw === null) return;
-    const checked = validatePage(range, raw);
-    const page = interpretPage(range, checked.candles, serverTime, raw.length >= KLINES_PAGE_LIMIT);
-    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () =>
-      writePage(db, id, { candles: page.candles, empties: page.empties, findings: checked.findings }),
-    );
-    state.findings += checked.findings.length;
+    if (prepared === null) return;
+    // Never deadlocks: the previous page was scheduled first and p-limit is FIFO, so it already holds a slot.
+    await previous;
+    if (fatal) return;
+    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, state.job.series, prepared.write));
+    state.findings += prepared.write.findings.length;
     state.written += n;
     written += n;
     pagesDone++;
-    if (page.rest) {
+    if (prepared.rest) {
       pagesPlanned++;
-      schedule(state, page.rest);
+      schedule(state, prepared.rest);
     }
     report();
   };
 
   const schedule = (state: JobState, range: Range): void => {
-    const p: Promise<void> = pageSlots(() => fetchPage(state, range))
+    const previous = state.lastPage;
+    let done = (): void => {};
+    state.lastPage = new Promise<void>((resolve) => (done = resolve));
+    const p: Promise<void> = pageSlots(() => fetchPage(state, range, previous))
       .catch((err: unknown) => {
         // Stopping abandons pages still waiting for budget or backoff: not a failure, the next run fetches them.
         if (stop.aborted && !(err instanceof CryptocollectError)) return;
@@ -111,7 +132,10 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
           progress.note(`${state.job.series.symbol} ${state.job.series.interval}: ${state.error}`);
         }
       })
-      .finally(() => pending.delete(p));
+      .finally(() => {
+        done();
+        pending.delete(p);
+      });
     pending.add(p);
   };
 

@@ -54,11 +54,11 @@ export interface CandlesView {
   taker_buy_quote_volume: string;
 }
 
+/** Compact stored rows (sql/000004): the close time is computed, and trades is NULL when irregular_candles holds it. */
 export interface CandleDataTable {
   series_id: number;
   open_time: Date;
-  close_time: Date;
-  trades: Int8;
+  trades: number | null;
   open: string;
   high: string;
   low: string;
@@ -67,6 +67,14 @@ export interface CandleDataTable {
   quote_volume: string;
   taker_buy_base_volume: string;
   taker_buy_quote_volume: string;
+}
+
+/** Close time and trade count of the candles candle_data's compact row does not fit. */
+export interface IrregularCandlesTable {
+  series_id: number;
+  open_time: Date;
+  close_time: Date;
+  trades: Int8;
 }
 
 export interface QualityFindingsTable {
@@ -80,6 +88,7 @@ export interface QualityFindingsTable {
 export interface Database {
   series: SeriesTable;
   candle_data: CandleDataTable;
+  irregular_candles: IrregularCandlesTable;
   exchange_empty: ExchangeEmptyTable;
   runs: RunsTable;
   quality_findings: QualityFindingsTable;

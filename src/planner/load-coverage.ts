@@ -14,23 +14,30 @@ const toMs = (v: unknown): number => Number(v);
 export async function loadCoverage(db: Kysely<Database>, series: Series, from: number = series.startTime): Promise<SeriesCoverage> {
   const since = new Date(from);
   const bounds = await sql<{ n: unknown; first_open: unknown; last_open: unknown; last_end: unknown }>`
-    select count(*) as n,
-           (extract(epoch from min(open_time)) * 1000)::int8 as first_open,
-           (extract(epoch from max(open_time)) * 1000)::int8 as last_open,
-           (extract(epoch from max(close_time)) * 1000)::int8 + 1 as last_end
-      from candle_data where series_id = ${series.id} and open_time >= ${since}`.execute(db);
+    select b.n,
+           (extract(epoch from b.first_open) * 1000)::int8 as first_open,
+           (extract(epoch from b.last_open) * 1000)::int8 as last_open,
+           (extract(epoch from coalesce(x.close_time, candle_nominal_close(b.last_open, ${series.interval}::text))) * 1000)::int8 + 1 as last_end
+      from (select count(*) as n, min(open_time) as first_open, max(open_time) as last_open
+              from candle_data where series_id = ${series.id} and open_time >= ${since}) b
+      left join irregular_candles x on x.series_id = ${series.id} and x.open_time = b.last_open`.execute(db);
   const b = bounds.rows[0];
   const candleCount = toMs(b?.n ?? 0);
+  // The window runs over candle_data alone, in index order; the few irregular close times are joined after it.
   const holes =
     candleCount < 2
       ? []
       : (
           await sql<{ from_ms: unknown; to_ms: unknown }>`
             select from_ms, to_ms from (
-              select (extract(epoch from close_time) * 1000)::int8 + 1 as from_ms,
-                     (extract(epoch from lead(open_time) over (order by open_time)) * 1000)::int8 as to_ms
-                from candle_data where series_id = ${series.id} and open_time >= ${since}
-            ) t where to_ms > from_ms`.execute(db)
+              select (extract(epoch from coalesce(x.close_time, t.nominal_close)) * 1000)::int8 + 1 as from_ms,
+                     (extract(epoch from t.next_open) * 1000)::int8 as to_ms
+                from (select open_time,
+                             candle_nominal_close(open_time, ${series.interval}::text) as nominal_close,
+                             lead(open_time) over (order by open_time) as next_open
+                        from candle_data where series_id = ${series.id} and open_time >= ${since}) t
+                left join irregular_candles x on x.series_id = ${series.id} and x.open_time = t.open_time
+            ) h where to_ms > from_ms order by to_ms`.execute(db)
         ).rows.map((r): Range => ({ from: toMs(r.from_ms), to: toMs(r.to_ms) }));
   return {
     startTime: from,

@@ -24,35 +24,46 @@ export interface ValidatedPage {
 
 const neg = (v: string): boolean => compareDecimal(v, '0') < 0;
 
+/** The volume columns that may not be negative, by their stored names. */
+const VOLUMES: ReadonlyArray<readonly [string, (c: Candle) => string]> = [
+  ['volume', (c) => c.volume],
+  ['quote_volume', (c) => c.quoteVolume],
+  ['taker_buy_base_volume', (c) => c.takerBuyBaseVolume],
+  ['taker_buy_quote_volume', (c) => c.takerBuyQuoteVolume],
+];
+
 /**
  * Checks one page. A candle that breaks a value rule is still what the exchange has, so it is stored and flagged
  * (status reports it); a candle outside the requested range or repeating an open time is not stored from this page.
+ * Runs for every candle stored, so the common path allocates nothing but the output array.
  */
 export function validatePage(range: Range, page: readonly Candle[]): ValidatedPage {
   const candles: Candle[] = [];
   const findings: QualityFinding[] = [];
-  const seen = new Set<number>();
+  const flag = (c: Candle, rule: QualityRule, detail: string): void => void findings.push({ openTime: c.openTime, rule, detail });
+  let lastOpen = -Infinity;
   for (const c of page) {
-    const flag = (rule: QualityRule, detail: string): void => void findings.push({ openTime: c.openTime, rule, detail });
     if (c.openTime < range.from || c.openTime >= range.to) {
-      flag('outside-range', `open time outside the requested [${new Date(range.from).toISOString()}, ${new Date(range.to).toISOString()})`);
+      flag(c, 'outside-range', `open time outside the requested [${new Date(range.from).toISOString()}, ${new Date(range.to).toISOString()})`);
       continue;
     }
-    if (seen.has(c.openTime)) {
-      flag('duplicate-open-time', 'the page repeats this open time; the first candle was kept');
+    // Pages come oldest first, so only a candle that is not newer than the last kept one can repeat an open time.
+    if (c.openTime <= lastOpen && candles.some((k) => k.openTime === c.openTime)) {
+      flag(c, 'duplicate-open-time', 'the page repeats this open time; the first candle was kept');
       continue;
     }
-    seen.add(c.openTime);
+    lastOpen = Math.max(lastOpen, c.openTime);
     const lo = compareDecimal(c.open, c.close) <= 0 ? c.open : c.close;
     const hi = lo === c.open ? c.close : c.open;
     if (compareDecimal(c.low, lo) > 0 || compareDecimal(hi, c.high) > 0 || compareDecimal(c.low, c.high) > 0) {
-      flag('price-range', `low ${c.low} open ${c.open} close ${c.close} high ${c.high}`);
+      flag(c, 'price-range', `low ${c.low} open ${c.open} close ${c.close} high ${c.high}`);
     }
-    const volumes = { volume: c.volume, quote_volume: c.quoteVolume, taker_buy_base_volume: c.takerBuyBaseVolume, taker_buy_quote_volume: c.takerBuyQuoteVolume };
-    const negative = Object.entries(volumes).filter(([, v]) => neg(v));
-    if (negative.length > 0) flag('negative-volume', negative.map(([k, v]) => `${k} ${v}`).join(', '));
-    if (c.trades < 0) flag('negative-trades', `trades ${c.trades}`);
-    if (c.closeTime <= c.openTime) flag('close-before-open', `close time ${new Date(c.closeTime).toISOString()}`);
+    if (neg(c.volume) || neg(c.quoteVolume) || neg(c.takerBuyBaseVolume) || neg(c.takerBuyQuoteVolume)) {
+      const negative = VOLUMES.filter(([, pick]) => neg(pick(c))).map(([name, pick]) => `${name} ${pick(c)}`);
+      flag(c, 'negative-volume', negative.join(', '));
+    }
+    if (c.trades < 0) flag(c, 'negative-trades', `trades ${c.trades}`);
+    if (c.closeTime <= c.openTime) flag(c, 'close-before-open', `close time ${new Date(c.closeTime).toISOString()}`);
     candles.push(c);
   }
   return { candles, findings };

@@ -1,10 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import type { Candle, Range } from '../domain.js';
+import type { Range, Series } from '../domain.js';
 import type { Database } from '../db/schema.js';
 import type { QualityFinding } from '../planner/validate-page.js';
+import type { CandleColumns } from './candle-columns.js';
+
+/** Above this, a trade count is kept in irregular_candles (candle_data.trades is an integer). */
+const INT4_MAX = 2_147_483_647;
 
 export interface PageWrite {
-  readonly candles: readonly Candle[];
+  readonly candles: CandleColumns;
   /** Parts of the answered range where the exchange has no candle. */
   readonly empties: readonly Range[];
   readonly findings: readonly QualityFinding[];
@@ -16,35 +20,50 @@ export interface PageWrite {
  * loses at most the pages in flight and the next run simply asks for them again. Rows go in through `unnest` of
  * columns: one statement with a dozen parameters whatever the page size.
  */
-export async function writePage(db: Kysely<Database>, seriesId: number, page: PageWrite): Promise<number> {
+export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite): Promise<number> {
   const { candles, empties, findings } = page;
+  const seriesId = series.id;
   return db.transaction().execute(async (tx) => {
     let written = 0;
-    if (candles.length > 0) {
-      // Each column travels as one comma-joined text parameter, split by the server: no per-element escaping
-      // in the driver (decimal strings and integers never contain commas).
-      const col = (pick: (c: Candle) => string | number): string => candles.map(pick).join(',');
-      const result = await sql`
-        insert into candle_data (series_id, open_time, close_time, trades, open, high, low, close, volume,
-                                 quote_volume, taker_buy_base_volume, taker_buy_quote_volume)
-        select ${seriesId}::int4,
-               'epoch'::timestamptz + t.o * interval '1 millisecond',
-               'epoch'::timestamptz + t.c * interval '1 millisecond',
-               t.n, t.op, t.hi, t.lo, t.cl, t.v, t.qv, t.tb, t.tq
-          from unnest(string_to_array(${col((c) => c.openTime)}, ',')::int8[],
-                      string_to_array(${col((c) => c.closeTime)}, ',')::int8[],
-                      string_to_array(${col((c) => c.trades)}, ',')::int8[],
-                      string_to_array(${col((c) => c.open)}, ',')::numeric[],
-                      string_to_array(${col((c) => c.high)}, ',')::numeric[],
-                      string_to_array(${col((c) => c.low)}, ',')::numeric[],
-                      string_to_array(${col((c) => c.close)}, ',')::numeric[],
-                      string_to_array(${col((c) => c.volume)}, ',')::numeric[],
-                      string_to_array(${col((c) => c.quoteVolume)}, ',')::numeric[],
-                      string_to_array(${col((c) => c.takerBuyBaseVolume)}, ',')::numeric[],
-                      string_to_array(${col((c) => c.takerBuyQuoteVolume)}, ',')::numeric[])
-               as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)
-        on conflict (series_id, open_time) do nothing`.execute(tx);
-      written = Number(result.numAffectedRows ?? 0n);
+    if (candles.count > 0) {
+      // Each column travels as one text parameter (candle-columns.ts): no per-element escaping in the driver.
+      // The compact row holds neither the close time nor a bigint trade count; the rare candle they don't fit
+      // goes to irregular_candles too (sql/000004_compact_candle_rows.sql). Both inserts skip what is stored.
+      const result = await sql<{ written: unknown }>`
+        with t as (
+          select 'epoch'::timestamptz + t.o * interval '1 millisecond' as open_time,
+                 'epoch'::timestamptz + t.c * interval '1 millisecond' as close_time,
+                 t.n, t.op, t.hi, t.lo, t.cl, t.v, t.qv, t.tb, t.tq
+            from unnest(string_to_array(${candles.openTime}, ',')::int8[],
+                        string_to_array(${candles.closeTime}, ',')::int8[],
+                        string_to_array(${candles.trades}, ',')::int8[],
+                        string_to_array(${candles.open}, ',')::numeric[],
+                        string_to_array(${candles.high}, ',')::numeric[],
+                        string_to_array(${candles.low}, ',')::numeric[],
+                        string_to_array(${candles.close}, ',')::numeric[],
+                        string_to_array(${candles.volume}, ',')::numeric[],
+                        string_to_array(${candles.quoteVolume}, ',')::numeric[],
+                        string_to_array(${candles.takerBuyBaseVolume}, ',')::numeric[],
+                        string_to_array(${candles.takerBuyQuoteVolume}, ',')::numeric[])
+                 as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)
+        ),
+        stored as (
+          insert into candle_data (open_time, series_id, trades, open, high, low, close, volume, quote_volume,
+                                   taker_buy_base_volume, taker_buy_quote_volume)
+          select open_time, ${seriesId}::int4, case when n <= ${INT4_MAX} then n::int4 end, op, hi, lo, cl, v, qv, tb, tq
+            from t
+          on conflict (series_id, open_time) do nothing
+          returning 1
+        ),
+        irregular as (
+          insert into irregular_candles (series_id, open_time, close_time, trades)
+          select ${seriesId}::int4, open_time, close_time, n
+            from t
+           where close_time <> candle_nominal_close(open_time, ${series.interval}::text) or n > ${INT4_MAX}
+          on conflict (series_id, open_time) do nothing
+        )
+        select count(*) as written from stored`.execute(tx);
+      written = Number(result.rows[0]?.written ?? 0);
     }
     for (const r of empties) {
       await sql`

@@ -90,8 +90,8 @@ async function createDatabase(cluster: PostgresCluster, name: string): Promise<s
 async function storedBytesPerCandle(url: string): Promise<{ candles: number; bytesPerCandle: number }> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
-  await c.query('vacuum analyze candle_data');
-  const r = await c.query<{ n: string; bytes: string }>(`select (select count(*) from candle_data)::text as n, pg_total_relation_size('candle_data')::text as bytes`);
+  await c.query('vacuum analyze candle_data, irregular_candles');
+  const r = await c.query<{ n: string; bytes: string }>(`select (select count(*) from candle_data)::text as n, (pg_total_relation_size('candle_data') + pg_total_relation_size('irregular_candles'))::text as bytes`);
   await c.end();
   const n = Number(r.rows[0]?.n ?? 0);
   return { candles: n, bytesPerCandle: n === 0 ? 0 : Number(r.rows[0]?.bytes ?? 0) / n };

@@ -15,11 +15,11 @@ const INFO = {
 };
 
 type Step = HttpResponse | NetworkError;
-const ok = (body: unknown, headers: Record<string, string> = {}): HttpResponse => ({ status: 200, headers, body: JSON.stringify(body) });
+const ok = (body: unknown, headers: Record<string, string> = {}): HttpResponse => ({ status: 200, headers, body: Buffer.from(JSON.stringify(body)) });
 const fail = (status: number, body: unknown = {}, headers: Record<string, string> = {}): HttpResponse => ({
   status,
   headers,
-  body: typeof body === 'string' ? body : JSON.stringify(body),
+  body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
 });
 
 function manualClock(): Clock & { slept: number[] } {
@@ -50,7 +50,7 @@ function client(steps: Step[], retries = 3) {
 describe('BinanceClient failure table', () => {
   it('retries 5xx, resets, truncated bodies, malformed JSON and -1001/-1008, then succeeds', async () => {
     const { c, http } = client(
-      [fail(503, 'Service Unavailable'), new NetworkError('ECONNRESET', 'connection reset'), { status: 200, headers: {}, body: '[[1700000000000,"1.0' }, fail(500, { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' }), ok([KLINE])],
+      [fail(503, 'Service Unavailable'), new NetworkError('ECONNRESET', 'connection reset'), { status: 200, headers: {}, body: Buffer.from('[[1700000000000,"1.0') }, fail(500, { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' }), ok([KLINE])],
       5,
     );
     const rows = await c.klines('BTCUSDT', '1m', 0, 1);

@@ -1,0 +1,166 @@
+// The compact storage layout (sql/000004): candle_data keeps no close time and an integer trade count, the rare
+// candle that does not fit keeps both in irregular_candles, and the `candles` view gives back exactly what the
+// exchange sent — whatever the session time zone, on both databases, and across the migration of an existing
+// database from the old layout.
+import assert from 'node:assert/strict';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { SQL_DIR } from '../../src/db/migrate.ts';
+import { SqlMigrationProvider } from '../../src/db/sql-migration-provider.ts';
+import { createFakeExchange, type FakeExchange, type RealKline } from '../support/fake-exchange/index.ts';
+import { jsonOf, runCli } from '../support/run-cli.ts';
+import { query, storedKlines } from '../support/stored-rows.ts';
+import { DB_KINDS, makeTarget, type Target } from '../support/targets.ts';
+import { createTestDatabase } from '../support/test-database.ts';
+
+const H = 3_600_000;
+const DAY = 24 * H;
+
+const row = (open: number, close: number, trades = 100): RealKline => [
+  open, '8000.00000000', '8100.00000000', '7900.00000000', '8050.00000000', '10.00000000', close, '80500.00000000', trades,
+  '5.00000000', '40250.00000000', '0',
+];
+
+// BTCUSDT around the 2018-02-08 halt: a candle cut short, a 32-hour hole, off-grid opens (HH:28:14.789) whose
+// close is still open + 1 h − 1 ms, a candle 1 ms longer than an hour, and one trade count beyond 2^31 − 1.
+const t0 = Date.UTC(2018, 1, 8);
+const offGrid = Date.UTC(2018, 1, 9, 9, 28, 14, 789);
+const hourly: RealKline[] = [
+  row(t0, t0 + H - 1),
+  row(t0 + H, Date.UTC(2018, 1, 8, 1, 28, 14, 788)),
+  row(offGrid, offGrid + H - 1),
+  row(offGrid + H, offGrid + 2 * H - 1, 3_000_000_000),
+  row(Date.UTC(2018, 1, 11), Date.UTC(2018, 1, 11, 1)),
+  row(Date.UTC(2018, 1, 11, 1), Date.UTC(2018, 1, 11, 2) - 1),
+];
+const IRREGULAR_HOURLY = [hourly[1], hourly[3], hourly[4]].map((k) => k?.[0]);
+
+// Daily candles across the US daylight-saving change, and calendar months across February of a leap year.
+const daily: RealKline[] = [0, 1, 2, 3].map((i) => row(Date.UTC(2024, 2, 9) + i * DAY, Date.UTC(2024, 2, 9) + (i + 1) * DAY - 1));
+const monthly: RealKline[] = [0, 1, 2].map((m) => row(Date.UTC(2024, m, 1), Date.UTC(2024, m + 1, 1) - 1));
+
+async function fakeWithReplays(): Promise<FakeExchange> {
+  return createFakeExchange({
+    now: Date.UTC(2024, 4, 1, 0, 30),
+    symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', listedAt: Date.UTC(2017, 7, 17), replay: { '1h': hourly, '1d': daily, '1M': monthly } }],
+  });
+}
+
+for (const kind of DB_KINDS) {
+  describe(`compact storage on ${kind}`, { concurrency: false }, () => {
+    let fake: FakeExchange;
+    let t: Target;
+
+    before(async () => {
+      fake = await fakeWithReplays();
+      t = await makeTarget(kind, fake.url);
+      if (kind === 'postgres') {
+        // Every session runs in a time zone with daylight saving: close times must not depend on it. (The
+        // embedded database always runs in GMT.)
+        await query(t, `do $$ begin execute format('alter database %I set timezone = %L', current_database(), 'America/New_York'); end $$`);
+        assert.deepEqual(await query(t, 'show timezone'), [{ TimeZone: 'America/New_York' }]);
+      }
+    });
+    after(async () => {
+      await t.cleanup();
+      await fake.close();
+    });
+
+    it('gives back cut-short, off-grid, overlong and huge-trade-count candles exactly', async () => {
+      const res = await runCli(t, ['backfill', '--since', '2018-02-08', '--until', '2018-02-12', '--symbols', 'BTCUSDT', '--interval', '1h']);
+      assert.equal(res.code, 0, res.stderr);
+      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1h'), hourly);
+      const irregular = await query<{ o: string; trades: string }>(
+        t,
+        `select (extract(epoch from open_time) * 1000)::int8::text as o, trades::text from irregular_candles order by open_time`,
+      );
+      assert.deepEqual(irregular.map((r) => Number(r.o)), IRREGULAR_HOURLY);
+      assert.equal(irregular[1]?.trades, '3000000000');
+      const stored = await query<{ trades: string | null }>(t, `select trades::text from candle_data where open_time = $1`, [new Date(offGrid + H)]);
+      assert.deepEqual(stored, [{ trades: null }], 'the compact row leaves a trade count beyond integer to irregular_candles');
+    });
+
+    it('measures holes from the real close time, so the halt is asked once and then remembered', async () => {
+      const gaps = jsonOf<{ gaps: unknown[]; exchange_empty: unknown[] }>(
+        await runCli(t, ['gaps', '--symbols', 'BTCUSDT', '--interval', '1h', '--json']),
+      );
+      assert.deepEqual(gaps.gaps, []);
+      assert.equal(gaps.exchange_empty.length, 3);
+      const empties = await query<{ from_ms: string }>(t, `select (extract(epoch from from_time) * 1000)::int8::text as from_ms from exchange_empty order by from_time`);
+      assert.equal(Number(empties[0]?.from_ms), Date.UTC(2018, 1, 8, 1, 28, 14, 789), 'the halt starts where the cut-short candle closed');
+      const before = fake.requests.length;
+      const again = await runCli(t, ['backfill', '--since', '2018-02-08', '--until', '2018-02-12', '--symbols', 'BTCUSDT', '--interval', '1h']);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(fake.requests.slice(before).filter((r) => r.path === '/api/v3/klines').length, 0);
+    });
+
+    it('computes daily and monthly close times in UTC whatever the session time zone', async () => {
+      const res = await runCli(t, ['backfill', '--since', '2024-01-01', '--until', '2024-04-01', '--symbols', 'BTCUSDT', '--interval', '1d,1M']);
+      assert.equal(res.code, 0, res.stderr);
+      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1d'), daily.filter((k) => k[0] < Date.UTC(2024, 3, 1)));
+      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1M'), monthly);
+      const n = await query<{ n: number }>(t, `select count(*)::int as n from irregular_candles where open_time >= '2024-01-01'`);
+      assert.deepEqual(n, [{ n: 0 }]);
+    });
+
+    it('deleting through the view removes the irregular values too, and a backfill restores both', async () => {
+      const cut = new Date(t0 + H);
+      await query(t, `delete from candles where symbol = 'BTCUSDT' and interval = '1h' and open_time = $1`, [cut]);
+      assert.deepEqual(await query(t, `select 1 from irregular_candles where open_time = $1`, [cut]), []);
+      const res = await runCli(t, ['gaps', '--fill', '--symbols', 'BTCUSDT', '--interval', '1h']);
+      assert.equal(res.code, 0, res.stderr);
+      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1h'), hourly);
+    });
+  });
+}
+
+describe('migration of a database stored in the old layout', () => {
+  it('keeps every value, moves irregular close times and trade counts aside, and packs the rows', async () => {
+    const fake = await fakeWithReplays();
+    const db = await createTestDatabase('migrate');
+    const dir = await mkdtemp(path.join(tmpdir(), 'cc-migrate-'));
+    const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url, max: 1 }) }) });
+    try {
+      const migrator = new Migrator({
+        db: kysely,
+        provider: new SqlMigrationProvider(SQL_DIR, { readdir: (dir) => readdir(dir), readFile: (file) => readFile(file, 'utf8') }),
+        migrationTableName: 'cryptocollect_migration',
+        migrationLockTableName: 'cryptocollect_migration_lock',
+      });
+      const { error } = await migrator.migrateTo('000003_series_collected_until');
+      assert.equal(error, undefined);
+      const old = new pg.Client({ connectionString: db.url });
+      await old.connect();
+      try {
+        const s = await old.query<{ id: number }>(`insert into series (symbol, interval, start_time) values ('BTCUSDT', '1h', $1) returning id`, [new Date(t0)]);
+        for (const k of hourly) {
+          await old.query(
+            `insert into candle_data (series_id, open_time, close_time, trades, open, high, low, close, volume, quote_volume,
+                                      taker_buy_base_volume, taker_buy_quote_volume)
+             values ($1, 'epoch'::timestamptz + $2 * interval '1 ms', 'epoch'::timestamptz + $3 * interval '1 ms', $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+            [s.rows[0]?.id, k[0], k[6], k[8], k[1], k[2], k[3], k[4], k[5], k[7], k[9], k[10]],
+          );
+        }
+      } finally {
+        await old.end();
+      }
+      const target = { baseUrl: fake.url, dataDir: dir, databaseUrl: db.url, env: {} };
+      const res = await runCli(target, ['status', '--json']);
+      assert.equal(res.code, 0, res.stderr);
+      assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1h'), hourly);
+      const irregular = await query<{ o: string }>(target, `select (extract(epoch from open_time) * 1000)::int8::text as o from irregular_candles order by 1`);
+      assert.deepEqual(irregular.map((r) => Number(r.o)), IRREGULAR_HOURLY);
+      const columns = await query<{ column_name: string }>(target, `select column_name from information_schema.columns where table_name = 'candle_data' order by ordinal_position`);
+      assert.ok(!columns.some((c) => c.column_name === 'close_time'));
+    } finally {
+      await kysely.destroy();
+      await db.drop();
+      await rm(dir, { recursive: true, force: true });
+      await fake.close();
+    }
+  });
+});
