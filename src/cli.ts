@@ -199,7 +199,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       if (err.code !== 'EPIPE') throw err;
     });
   }
-  limitHeapGrowth(process.execArgv, process.env.NODE_OPTIONS);
+  limitHeapGrowth(process.execArgv);
   const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stop: controller.signal });
   process.exitCode = code;
 }

@@ -11,8 +11,10 @@ import v8 from 'node:v8';
  */
 export const HEAP_GROWING_PERCENT = 100;
 
-/** Applies HEAP_GROWING_PERCENT unless the user chose their own value (NODE_OPTIONS or a node flag). */
-export function limitHeapGrowth(execArgv: readonly string[], nodeOptions: string | undefined): void {
-  const chosen = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some((a) => /^--heap[-_]growing[-_]percent\b/.test(a));
-  if (!chosen) v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+/**
+ * Applies HEAP_GROWING_PERCENT unless the process was started with its own value (`node --heap-growing-percent=0
+ * bin/cryptocollect.js …` restores V8's default; NODE_OPTIONS does not accept this V8 flag).
+ */
+export function limitHeapGrowth(execArgv: readonly string[]): void {
+  if (!execArgv.some((a) => /^--heap[-_]growing[-_]percent\b/.test(a))) v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }

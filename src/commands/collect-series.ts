@@ -63,16 +63,16 @@ interface JobState {
   requests: number;
   findings: number;
   error: string | null;
-  /** Settles when the last page scheduled so far for this series is done: pages commit one after another. */
+  /** Settles when the last page scheduled so far for this series has inserted its rows (or given up). */
   lastPage: Promise<void>;
 }
 
 /**
  * Fetches and stores the missing ranges of many series at once: every page of every series goes through one
  * concurrency limit (the client's weight limiter sits behind it), so one deep series is as parallel as many
- * shallow ones. Pages are fetched in any order but each series' pages commit in the order they were planned, one
+ * shallow ones. Pages are fetched in any order but each series' pages insert in the order they were planned, one
  * transaction each: its index grows at its right edge and stays packed (fillfactor 100), and a run killed
- * mid-series leaves the series stored up to a point rather than with holes.
+ * mid-series leaves the series stored up to a point rather than with holes (but for a commit in flight).
  */
 export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<SeriesResult[]> {
   const { db, client, serverTime, stop, progress } = opts;
@@ -89,7 +89,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
 
   const report = (): void => progress.update(`${pagesDone}/${pagesPlanned} pages · ${written.toLocaleString('en-US')} candles written`);
 
-  const fetchPage = async (state: JobState, range: Range, previous: Promise<void>): Promise<void> => {
+  const fetchPage = async (state: JobState, range: Range, previous: Promise<void>, inserted: () => void): Promise<void> => {
     if (fatal || state.error !== null || stop.aborted) return;
     const { symbol, interval } = state.job.series;
     // The page is checked and encoded as soon as it is parsed, so what waits for the write is the compact
@@ -103,7 +103,9 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     // Never deadlocks: the previous page was scheduled first and p-limit is FIFO, so it already holds a slot.
     await previous;
     if (fatal) return;
-    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, state.job.series, prepared.write));
+    // The next page of the series may insert as soon as this one's rows are in, while this one commits: it is
+    // the order of inserts that keeps the index packed.
+    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, state.job.series, prepared.write, inserted));
     state.findings += prepared.write.findings.length;
     state.written += n;
     written += n;
@@ -119,7 +121,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     const previous = state.lastPage;
     let done = (): void => {};
     state.lastPage = new Promise<void>((resolve) => (done = resolve));
-    const p: Promise<void> = pageSlots(() => fetchPage(state, range, previous))
+    const p: Promise<void> = pageSlots(() => fetchPage(state, range, previous, done))
       .catch((err: unknown) => {
         // Stopping abandons pages still waiting for budget or backoff: not a failure, the next run fetches them.
         if (stop.aborted && !(err instanceof CryptocollectError)) return;

@@ -20,7 +20,13 @@ export interface PageWrite {
  * loses at most the pages in flight and the next run simply asks for them again. Rows go in through `unnest` of
  * columns: one statement with a dozen parameters whatever the page size.
  */
-export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite): Promise<number> {
+export async function writePage(
+  db: Kysely<Database>,
+  series: Pick<Series, 'id' | 'interval'>,
+  page: PageWrite,
+  /** Called once the candles are inserted, before the commit: the next page of the series may insert now. */
+  onInserted: () => void = () => {},
+): Promise<number> {
   const { candles, empties, findings } = page;
   const seriesId = series.id;
   return db.transaction().execute(async (tx) => {
@@ -65,6 +71,7 @@ export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' 
         select count(*) as written from stored`.execute(tx);
       written = Number(result.rows[0]?.written ?? 0);
     }
+    onInserted();
     for (const r of empties) {
       await sql`
         insert into exchange_empty (series_id, from_time, to_time)
