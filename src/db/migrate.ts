@@ -6,9 +6,9 @@ import { SqlMigrationProvider } from './sql-migration-provider.js';
 
 export const SQL_DIR = new URL('../../sql/', import.meta.url);
 
-/** Brings the schema up to date; idempotent, safe when several processes start at once. */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({
+/** The tool's migrator: the numbered files in sql/, tracked in its own tables. */
+export function createMigrator<DB>(db: Kysely<DB>): Migrator {
+  return new Migrator({
     db,
     provider: new SqlMigrationProvider(SQL_DIR, {
       readdir: (dir) => readdir(dir),
@@ -17,7 +17,11 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
     migrationTableName: 'cryptocollect_migration',
     migrationLockTableName: 'cryptocollect_migration_lock',
   });
-  const { error, results } = await migrator.migrateToLatest();
+}
+
+/** Brings the schema up to date; idempotent, safe when several processes start at once. */
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const { error, results } = await createMigrator(db).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
     const reason = error instanceof Error ? error.message : String(error);

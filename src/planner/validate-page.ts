@@ -32,6 +32,16 @@ const VOLUMES: ReadonlyArray<readonly [string, (c: Candle) => string]> = [
   ['taker_buy_quote_volume', (c) => c.takerBuyQuoteVolume],
 ];
 
+/** "volume -1.00000000, …" for the volumes below zero; '' (and no allocation) when there are none. */
+function negativeVolumes(c: Candle): string {
+  let detail = '';
+  for (const [name, pick] of VOLUMES) {
+    const v = pick(c);
+    if (neg(v)) detail += `${detail === '' ? '' : ', '}${name} ${v}`;
+  }
+  return detail;
+}
+
 /**
  * Checks one page. A candle that breaks a value rule is still what the exchange has, so it is stored and flagged
  * (status reports it); a candle outside the requested range or repeating an open time is not stored from this page.
@@ -58,10 +68,8 @@ export function validatePage(range: Range, page: readonly Candle[]): ValidatedPa
     if (compareDecimal(c.low, lo) > 0 || compareDecimal(hi, c.high) > 0 || compareDecimal(c.low, c.high) > 0) {
       flag(c, 'price-range', `low ${c.low} open ${c.open} close ${c.close} high ${c.high}`);
     }
-    if (neg(c.volume) || neg(c.quoteVolume) || neg(c.takerBuyBaseVolume) || neg(c.takerBuyQuoteVolume)) {
-      const negative = VOLUMES.filter(([, pick]) => neg(pick(c))).map(([name, pick]) => `${name} ${pick(c)}`);
-      flag(c, 'negative-volume', negative.join(', '));
-    }
+    const negative = negativeVolumes(c);
+    if (negative !== '') flag(c, 'negative-volume', negative);
     if (c.trades < 0) flag(c, 'negative-trades', `trades ${c.trades}`);
     if (c.closeTime <= c.openTime) flag(c, 'close-before-open', `close time ${new Date(c.closeTime).toISOString()}`);
     candles.push(c);

@@ -3,14 +3,13 @@
 // exchange sent — whatever the session time zone, on both databases, and across the migration of an existing
 // database from the old layout.
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { Kysely, Migrator, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { SQL_DIR } from '../../src/db/migrate.ts';
-import { SqlMigrationProvider } from '../../src/db/sql-migration-provider.ts';
+import { createMigrator } from '../../src/db/migrate.ts';
 import { createFakeExchange, type FakeExchange, type RealKline } from '../support/fake-exchange/index.ts';
 import { jsonOf, runCli } from '../support/run-cli.ts';
 import { query, storedKlines } from '../support/stored-rows.ts';
@@ -125,13 +124,7 @@ describe('migration of a database stored in the old layout', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'cc-migrate-'));
     const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url, max: 1 }) }) });
     try {
-      const migrator = new Migrator({
-        db: kysely,
-        provider: new SqlMigrationProvider(SQL_DIR, { readdir: (dir) => readdir(dir), readFile: (file) => readFile(file, 'utf8') }),
-        migrationTableName: 'cryptocollect_migration',
-        migrationLockTableName: 'cryptocollect_migration_lock',
-      });
-      const { error } = await migrator.migrateTo('000003_series_collected_until');
+      const { error } = await createMigrator(kysely).migrateTo('000003_series_collected_until');
       assert.equal(error, undefined);
       const old = new pg.Client({ connectionString: db.url });
       await old.connect();
