@@ -63,7 +63,7 @@ interface JobState {
   requests: number;
   findings: number;
   error: string | null;
-  /** Settles when the last page scheduled so far for this series has inserted its rows (or given up). */
+  /** Settles when the last page scheduled so far for this series has stored its rows (or given up). */
   lastPage: Promise<void>;
 }
 
@@ -71,8 +71,8 @@ interface JobState {
  * Fetches and stores the missing ranges of many series at once: every page of every series goes through one
  * concurrency limit (the client's weight limiter sits behind it), so one deep series is as parallel as many
  * shallow ones. Pages are fetched in any order but each series' pages insert in the order they were planned, one
- * transaction each: its index grows at its right edge and stays packed (fillfactor 100), and a run killed
- * mid-series leaves the series stored up to a point rather than with holes (but for a commit in flight).
+ * statement each: its index grows at its right edge and stays packed (fillfactor 100), and a run killed
+ * mid-series leaves the series stored up to a point rather than with holes.
  */
 export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<SeriesResult[]> {
   const { db, client, serverTime, stop, progress } = opts;
@@ -89,7 +89,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
 
   const report = (): void => progress.update(`${pagesDone}/${pagesPlanned} pages · ${written.toLocaleString('en-US')} candles written`);
 
-  const fetchPage = async (state: JobState, range: Range, previous: Promise<void>, inserted: () => void): Promise<void> => {
+  const fetchPage = async (state: JobState, range: Range, previous: Promise<void>, stored: () => void): Promise<void> => {
     if (fatal || state.error !== null || stop.aborted) return;
     const { symbol, interval } = state.job.series;
     // The page is checked and encoded as soon as it is parsed, so what waits for the write is the compact
@@ -103,9 +103,8 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     // Never deadlocks: the previous page was scheduled first and p-limit is FIFO, so it already holds a slot.
     await previous;
     if (fatal) return;
-    // The next page of the series may insert as soon as this one's rows are in, while this one commits: it is
-    // the order of inserts that keeps the index packed.
-    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, state.job.series, prepared.write, inserted));
+    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, state.job.series, prepared.write));
+    stored();
     state.findings += prepared.write.findings.length;
     state.written += n;
     written += n;

@@ -54,27 +54,33 @@ export interface CandlesView {
   taker_buy_quote_volume: string;
 }
 
-/** Compact stored rows (sql/000004): the close time is computed, and trades is NULL when irregular_candles holds it. */
+/**
+ * Compact stored rows (sql/000004, sql/000005): the close time is computed, high, low and close are stored as their
+ * difference from open, and trades is NULL when irregular_candles holds it. Users read the `candles` view.
+ */
 export interface CandleDataTable {
   series_id: number;
   open_time: Date;
   trades: number | null;
   open: string;
-  high: string;
-  low: string;
-  close: string;
+  high_minus_open: string;
+  low_minus_open: string;
+  close_minus_open: string;
   volume: string;
   quote_volume: string;
   taker_buy_base_volume: string;
   taker_buy_quote_volume: string;
 }
 
-/** Close time and trade count of the candles candle_data's compact row does not fit. */
+/** The values of a candle that candle_data's compact row does not give back exactly; NULL where it does. */
 export interface IrregularCandlesTable {
   series_id: number;
   open_time: Date;
-  close_time: Date;
-  trades: Int8;
+  close_time: Date | null;
+  trades: Int8 | null;
+  high: string | null;
+  low: string | null;
+  close: string | null;
 }
 
 export interface QualityFindingsTable {

@@ -1,5 +1,6 @@
-// The compact storage layout (sql/000004): candle_data keeps no close time and an integer trade count, the rare
-// candle that does not fit keeps both in irregular_candles, and the `candles` view gives back exactly what the
+// The compact storage layout (sql/000004, sql/000005): candle_data keeps no close time, an integer trade count and
+// high, low and close as differences from open; the rare candle that does not fit keeps the values it would lose in
+// irregular_candles, and the `candles` view gives back exactly what the
 // exchange sent — whatever the session time zone, on both databases, and across the migration of an existing
 // database from the old layout.
 import assert from 'node:assert/strict';
@@ -12,7 +13,7 @@ import pg from 'pg';
 import { createMigrator } from '../../src/db/migrate.ts';
 import { createFakeExchange, type FakeExchange, type RealKline } from '../support/fake-exchange/index.ts';
 import { jsonOf, runCli } from '../support/run-cli.ts';
-import { query, storedKlines } from '../support/stored-rows.ts';
+import { query, storedKlines, type DbTarget } from '../support/stored-rows.ts';
 import { DB_KINDS, makeTarget, type Target } from '../support/targets.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
@@ -25,18 +26,39 @@ const row = (open: number, close: number, trades = 100): RealKline => [
 ];
 
 // BTCUSDT around the 2018-02-08 halt: a candle cut short, a 32-hour hole, off-grid opens (HH:28:14.789) whose
-// close is still open + 1 h − 1 ms, a candle 1 ms longer than an hour, and one trade count beyond 2^31 − 1.
+// close is still open + 1 h − 1 ms, a candle 1 ms longer than an hour, one trade count beyond 2^31 − 1, and a
+// candle whose high and low have fewer decimals than its open (open + difference would add trailing zeros).
 const t0 = Date.UTC(2018, 1, 8);
 const offGrid = Date.UTC(2018, 1, 9, 9, 28, 14, 789);
+const t5 = Date.UTC(2018, 1, 11, 1);
+const shortScales: RealKline = [
+  t5, '8000.00000000', '8100.5', '7900', '8050.00000000', '10.00000000', t5 + H - 1, '80500.00000000', 100, '5.00000000', '40250.00000000', '0',
+];
 const hourly: RealKline[] = [
   row(t0, t0 + H - 1),
   row(t0 + H, Date.UTC(2018, 1, 8, 1, 28, 14, 788)),
   row(offGrid, offGrid + H - 1),
   row(offGrid + H, offGrid + 2 * H - 1, 3_000_000_000),
   row(Date.UTC(2018, 1, 11), Date.UTC(2018, 1, 11, 1)),
-  row(Date.UTC(2018, 1, 11, 1), Date.UTC(2018, 1, 11, 2) - 1),
+  shortScales,
+  row(t5 + H, t5 + 2 * H - 1),
 ];
-const IRREGULAR_HOURLY = [hourly[1], hourly[3], hourly[4]].map((k) => k?.[0]);
+// Each irregular row holds only what the compact row cannot give back.
+const IRREGULAR_ROWS = [
+  { o: String(hourly[1]?.[0]), c: String(hourly[1]?.[6]), trades: null, high: null, low: null, close: null },
+  { o: String(hourly[3]?.[0]), c: null, trades: '3000000000', high: null, low: null, close: null },
+  { o: String(hourly[4]?.[0]), c: String(hourly[4]?.[6]), trades: null, high: null, low: null, close: null },
+  { o: String(t5), c: null, trades: null, high: '8100.5', low: '7900', close: null },
+];
+
+async function irregularRows(t: DbTarget): Promise<Array<Record<string, string | null>>> {
+  return query(
+    t,
+    `select (extract(epoch from open_time) * 1000)::int8::text as o, (extract(epoch from close_time) * 1000)::int8::text as c,
+            trades::text, high::text, low::text, close::text
+       from irregular_candles order by open_time`,
+  );
+}
 
 // Daily candles across the US daylight-saving change, and calendar months across February of a leap year.
 const daily: RealKline[] = [0, 1, 2, 3].map((i) => row(Date.UTC(2024, 2, 9) + i * DAY, Date.UTC(2024, 2, 9) + (i + 1) * DAY - 1));
@@ -73,14 +95,14 @@ for (const kind of DB_KINDS) {
       const res = await runCli(t, ['backfill', '--since', '2018-02-08', '--until', '2018-02-12', '--symbols', 'BTCUSDT', '--interval', '1h']);
       assert.equal(res.code, 0, res.stderr);
       assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1h'), hourly);
-      const irregular = await query<{ o: string; trades: string }>(
+      assert.deepEqual(await irregularRows(t), IRREGULAR_ROWS);
+      const stored = await query<Record<string, string | null>>(
         t,
-        `select (extract(epoch from open_time) * 1000)::int8::text as o, trades::text from irregular_candles order by open_time`,
+        `select trades::text, open::text, high_minus_open::text as h, low_minus_open::text as l, close_minus_open::text as c
+           from candle_data where open_time = $1`,
+        [new Date(offGrid + H)],
       );
-      assert.deepEqual(irregular.map((r) => Number(r.o)), IRREGULAR_HOURLY);
-      assert.equal(irregular[1]?.trades, '3000000000');
-      const stored = await query<{ trades: string | null }>(t, `select trades::text from candle_data where open_time = $1`, [new Date(offGrid + H)]);
-      assert.deepEqual(stored, [{ trades: null }], 'the compact row leaves a trade count beyond integer to irregular_candles');
+      assert.deepEqual(stored, [{ trades: null, open: '8000.00000000', h: '100.00000000', l: '-100.00000000', c: '50.00000000' }]);
     });
 
     it('measures holes from the real close time, so the halt is asked once and then remembered', async () => {
@@ -145,10 +167,12 @@ describe('migration of a database stored in the old layout', () => {
       const res = await runCli(target, ['status', '--json']);
       assert.equal(res.code, 0, res.stderr);
       assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1h'), hourly);
-      const irregular = await query<{ o: string }>(target, `select (extract(epoch from open_time) * 1000)::int8::text as o from irregular_candles order by 1`);
-      assert.deepEqual(irregular.map((r) => Number(r.o)), IRREGULAR_HOURLY);
+      assert.deepEqual(await irregularRows(target), IRREGULAR_ROWS, 'the same irregular rows as the writer keeps');
       const columns = await query<{ column_name: string }>(target, `select column_name from information_schema.columns where table_name = 'candle_data' order by ordinal_position`);
-      assert.ok(!columns.some((c) => c.column_name === 'close_time'));
+      assert.deepEqual(
+        columns.map((c) => c.column_name),
+        ['open_time', 'series_id', 'trades', 'open', 'high_minus_open', 'low_minus_open', 'close_minus_open', 'volume', 'quote_volume', 'taker_buy_base_volume', 'taker_buy_quote_volume'],
+      );
     } finally {
       await kysely.destroy();
       await db.drop();
