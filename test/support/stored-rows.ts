@@ -28,20 +28,24 @@ export async function query<T = Record<string, unknown>>(target: DbTarget, text:
   }
 }
 
-/** Stored candles of one series as 12-field wire rows (field 11 is "0"), oldest first. */
-export async function storedKlines(target: DbTarget, symbol: string, interval: string): Promise<RealKline[]> {
-  const rows = await query<Record<string, string>>(
-    target,
-    `select (extract(epoch from open_time) * 1000)::int8::text as o, open::text, high::text, low::text, close::text,
-            volume::text, (extract(epoch from close_time) * 1000)::int8::text as c, quote_volume::text, trades::text,
-            taker_buy_base_volume::text as tb, taker_buy_quote_volume::text as tq
-       from candles where symbol = $1 and interval = $2 order by open_time`,
-    [symbol, interval],
-  );
-  return rows.map((r) => [
+/** Stored candles of one series ($1 symbol, $2 interval), as text: see klineOf. */
+export const STORED_KLINES_SQL = `
+  select (extract(epoch from open_time) * 1000)::int8::text as o, open::text, high::text, low::text, close::text,
+         volume::text, (extract(epoch from close_time) * 1000)::int8::text as c, quote_volume::text, trades::text,
+         taker_buy_base_volume::text as tb, taker_buy_quote_volume::text as tq
+    from candles where symbol = $1 and interval = $2 order by open_time`;
+
+/** A row of STORED_KLINES_SQL as a 12-field wire row (field 11 is "0"). */
+export function klineOf(r: Record<string, unknown>): RealKline {
+  return [
     Number(r.o), r.open as string, r.high as string, r.low as string, r.close as string, r.volume as string,
     Number(r.c), r.quote_volume as string, Number(r.trades), r.tb as string, r.tq as string, '0',
-  ]);
+  ];
+}
+
+/** Stored candles of one series as 12-field wire rows (field 11 is "0"), oldest first. */
+export async function storedKlines(target: DbTarget, symbol: string, interval: string): Promise<RealKline[]> {
+  return (await query<Record<string, unknown>>(target, STORED_KLINES_SQL, [symbol, interval])).map(klineOf);
 }
 
 export async function countCandles(target: DbTarget, where = 'true', params: unknown[] = []): Promise<number> {
