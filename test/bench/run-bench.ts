@@ -104,6 +104,8 @@ interface WeightUse {
   /** Mean weight per full window over the limit, while the run spanned several windows. */
   utilisation: number | null;
   throttled: number;
+  /** Where each 429 landed: ms into its window, and the weight its window had used before it. */
+  throttledAt: string[];
   banned: number;
 }
 
@@ -118,8 +120,20 @@ function weightUse(reqs: Array<{ path: string; status: number; weight: number; a
     peakWindow: Math.max(0, ...per.values()),
     utilisation: full.length >= 2 ? full.reduce((a, b) => a + b, 0) / (full.length * limit) : null,
     throttled: reqs.filter((r) => r.status === 429).length,
+    throttledAt: throttledAt(reqs, windowMs),
     banned: reqs.filter((r) => r.status === 418).length,
   };
+}
+
+function throttledAt(reqs: Array<{ status: number; weight: number; at: number }>, windowMs: number): string[] {
+  const used = new Map<number, number>();
+  const out: string[] = [];
+  for (const r of reqs) {
+    const w = Math.floor(r.at / windowMs);
+    if (r.status === 429) out.push(`+${r.at - w * windowMs} ms, after ${used.get(w) ?? 0}`);
+    else used.set(w, (used.get(w) ?? 0) + r.weight);
+  }
+  return out;
 }
 
 interface Row {
@@ -210,7 +224,7 @@ try {
     // The floor here is the budget itself: every request's weight at exactly the advertised rate.
     const floorMs = ((use.weight - 20) / limit) * windowMs;
     rows.push(
-      row('budget-bound headline (300 weight / 5 s)', 'postgres', run, { ms: floorMs, candles: stored.candles, requests: use.requests, bytes: 0 }, stored, use, `utilisation ${((use.utilisation ?? 0) * 100).toFixed(1)}%, ${use.throttled}×429, ${use.banned}×418`),
+      row('budget-bound headline (300 weight / 5 s)', 'postgres', run, { ms: floorMs, candles: stored.candles, requests: use.requests, bytes: 0 }, stored, use, `utilisation ${((use.utilisation ?? 0) * 100).toFixed(1)}%, ${use.throttled}×429${use.throttled > 0 ? ` (${use.throttledAt.join('; ')})` : ''}, ${use.banned}×418`),
     );
   }
   // 5: the headline job on the embedded database (PGlite).
