@@ -74,14 +74,16 @@ export class BinanceClient {
     const query: Record<string, string> = {};
     if (symbols && symbols.length === 1) query.symbol = symbols[0] as string;
     else if (symbols && symbols.length > 1) query.symbols = JSON.stringify(symbols);
-    const info = await this.request('/api/v3/exchangeInfo', query, WEIGHT.exchangeInfo, undefined, (body) => {
+    const { info, headers } = await this.request('/api/v3/exchangeInfo', query, WEIGHT.exchangeInfo, undefined, (body, headers) => {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw malformed('exchangeInfo is not an object');
       if (!Number.isSafeInteger((body as { serverTime?: unknown }).serverTime)) throw malformed('exchangeInfo has no serverTime');
-      return body as Record<string, unknown>;
+      return { info: body as Record<string, unknown>, headers };
     });
     const budget = weightBudgetFrom(info.rateLimits);
     if (budget) {
-      this.limiter.setBudget(budget);
+      // The same response says how much of the live window is used already, by us and by any other process on
+      // this IP: until now we could not know which header to read.
+      this.limiter.setBudget(budget, Number(headers[budget.header]));
       this.usedWeightHeader = budget.header;
     }
     const serverTime = Number(info.serverTime);
@@ -126,7 +128,7 @@ export class BinanceClient {
     query: Record<string, string>,
     weight: number,
     symbol: string | undefined,
-    parse: (body: unknown) => T,
+    parse: (body: unknown, headers: HttpResponse['headers']) => T,
   ): Promise<T> {
     const { clock, stop: signal } = this.opts;
     const url = this.opts.baseUrl.replace(/\/+$/, '') + path;
@@ -166,9 +168,14 @@ export class BinanceClient {
     }
   }
 
-  private async attempt<T>(url: string, query: Record<string, string>, weight: number, parse: (body: unknown) => T): Promise<T> {
+  private async attempt<T>(
+    url: string,
+    query: Record<string, string>,
+    weight: number,
+    parse: (body: unknown, headers: HttpResponse['headers']) => T,
+  ): Promise<T> {
     const { clock, stop } = this.opts;
-    const window = await this.limiter.acquire(weight, stop);
+    const reserved = await this.limiter.acquire(weight, stop);
     this.stats.requests++;
     this.stats.weight += weight;
     let res: HttpResponse;
@@ -180,8 +187,7 @@ export class BinanceClient {
       throw err;
     }
     this.limiter.noteLatency(clock.now() - sentAt);
-    const used = res.headers[this.usedWeightHeader];
-    if (used !== undefined) this.limiter.observe(Number(used), window);
+    this.limiter.observe(Number(res.headers[this.usedWeightHeader]), reserved);
     let body: unknown;
     try {
       body = JSON.parse(res.body.toString('utf8'));
@@ -191,7 +197,7 @@ export class BinanceClient {
     if (res.status >= 200 && res.status < 300) {
       if (body === undefined) throw new AttemptError(NETWORK_VERDICT, 'malformed JSON in the response');
       try {
-        return parse(body);
+        return parse(body, res.headers);
       } catch (err) {
         // A corrupt body is as transient as a dropped connection: ask again.
         if (err instanceof MalformedResponseError) throw new AttemptError(NETWORK_VERDICT, `malformed response: ${err.message}`);

@@ -7,6 +7,13 @@ export interface WeightBudget {
   readonly windowMs: number;
 }
 
+/** What `acquire` reserved: the window it was charged to, and whether the next window was charged too. */
+export interface Reservation {
+  readonly window: number;
+  readonly weight: number;
+  readonly spilled: boolean;
+}
+
 /**
  * One weight budget for the whole process. Requests reserve their weight before they are sent; the exchange's
  * `X-MBX-USED-WEIGHT-*` header corrects the estimate, because other processes on the same IP spend the same budget.
@@ -33,11 +40,14 @@ export class WeightLimiter {
 
   /**
    * Switches to the budget the exchange advertises. What was spent under the provisional budget (the exchangeInfo
-   * request that told us) stays charged to the window now current: it may well count there on the server.
+   * request that told us) stays charged to the window now current: it may well count there on the server. So does
+   * `serverUsed`, the weight the exchange reports used in that window (other processes on the IP spend it too).
    */
-  setBudget(budget: WeightBudget): void {
+  setBudget(budget: WeightBudget, serverUsed = Number.NaN): void {
     this.budget = budget;
     this.windowStart = Math.floor(this.clock.now() / budget.windowMs) * budget.windowMs;
+    if (serverUsed > this.used) this.used = serverUsed;
+    this.peakUsed = Math.max(this.peakUsed, this.used);
   }
 
   getBudget(): WeightBudget {
@@ -49,8 +59,8 @@ export class WeightLimiter {
     return this.peakUsed;
   }
 
-  /** Waits until `weight` fits in the current window, then reserves it. Returns the window it was charged to. */
-  async acquire(weight: number, signal?: AbortSignal): Promise<number> {
+  /** Waits until `weight` fits in the current window, then reserves it. */
+  async acquire(weight: number, signal?: AbortSignal): Promise<Reservation> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.clock.now();
@@ -62,18 +72,24 @@ export class WeightLimiter {
       const allowed = Math.max(weight, Math.floor(this.budget.limit * this.headroom));
       if (this.used + weight <= allowed) {
         this.used += weight;
-        if (this.windowStart + this.budget.windowMs - now < this.guardMs()) this.spill += weight;
+        const spilled = this.windowStart + this.budget.windowMs - now < this.guardMs();
+        if (spilled) this.spill += weight;
         this.peakUsed = Math.max(this.peakUsed, this.used);
-        return this.windowStart;
+        return { window: this.windowStart, weight, spilled };
       }
       await this.clock.sleep(this.windowStart + this.budget.windowMs - now + 1, signal);
     }
   }
 
-  /** The server's count for the window the request was charged to; ignored once that window has passed. */
-  observe(serverUsed: number, window: number): void {
+  /**
+   * The request of `reserved` was answered, with the server's count for its window (NaN when the response had
+   * none); ignored once that window has passed.
+   */
+  observe(serverUsed: number, reserved: Reservation): void {
     this.roll(this.clock.now());
-    if (window !== this.windowStart || !Number.isFinite(serverUsed)) return;
+    if (reserved.window !== this.windowStart) return;
+    // Answered before its window ended, so the exchange counted it in that window: the next one owes nothing.
+    if (reserved.spilled) this.spill = Math.max(0, this.spill - reserved.weight);
     if (serverUsed > this.used) this.used = serverUsed;
     this.peakUsed = Math.max(this.peakUsed, this.used);
   }

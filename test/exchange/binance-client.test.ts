@@ -144,6 +144,16 @@ describe('BinanceClient failure table', () => {
     assert.equal(c.limiter.peakWindowWeight, 49);
   });
 
+  it('counts the weight others used in the live window, as reported by the exchangeInfo that advertised it', async () => {
+    // Another process on this IP has used 45 of 50 in the window when our exchangeInfo arrives.
+    const { c, clock } = client([ok(INFO, { 'x-mbx-used-weight-10s': '45' }), ok([KLINE]), ok([KLINE])]);
+    await c.exchangeInfo(['BTCUSDT']);
+    await c.klines('BTCUSDT', '1m', 0, 1); // 47 of the 48 we allow ourselves (97%)
+    assert.deepEqual(clock.slept, []);
+    await c.klines('BTCUSDT', '1m', 0, 1); // 49: waits for the next window
+    assert.equal(clock.slept.length, 1);
+  });
+
   it('an unknown host is not retried: one clear error naming --base-url', async () => {
     const { c, http } = client([new NetworkError('ENOTFOUND', 'host name not found (DNS)')]);
     await assert.rejects(c.exchangeInfo(), /cannot reach the exchange: the host of http:\/\/x is not found \(DNS\); check --base-url/);

@@ -83,6 +83,24 @@ describe('WeightLimiter at window edges', () => {
   });
 });
 
+describe('WeightLimiter refunds the next window', () => {
+  it('when a request reserved near the end is answered before the window ends', async () => {
+    let now = 9_800;
+    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const limiter = new WeightLimiter({ limit: 10, windowMs: 10_000 }, clock, 1);
+    const early = await limiter.acquire(4); // within the guard: charged to window 1 too
+    const late = await limiter.acquire(2);
+    now = 9_900;
+    limiter.observe(Number.NaN, early); // answered in window 0, so counted there
+    now = 10_050;
+    limiter.observe(Number.NaN, late); // answered in window 1: may have been counted there, stays charged
+    await limiter.acquire(8); // 2 + 8 = 10
+    assert.equal(now, 10_050);
+    await limiter.acquire(1);
+    assert.equal(now, 20_001);
+  });
+});
+
 describe('WeightLimiter guard follows the measured round trip', () => {
   it('a slow round trip widens the part of the window charged to the next one', async () => {
     let now = 8_500;
