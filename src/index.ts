@@ -1,6 +1,6 @@
 /**
  * Library API: the same functions the CLI calls. Commands take a context (configuration, clock, HTTP, progress,
- * stop signal) and a Kysely database; open one with `openDatabase`.
+ * stop signal) and an open database (`withDatabase` or `openDatabase`): the handle, or for `runStatus` its Kysely `db`.
  */
 export { systemClock, type Clock } from './clock.js';
 export { resolveConfig, readDotenv, type Config } from './config.js';

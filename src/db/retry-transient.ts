@@ -55,7 +55,7 @@ export const DEFAULT_DB_RETRY: DbRetryOptions = { retries: 6, minTimeoutMs: 250 
 
 /**
  * Runs a database operation, retrying it with backoff while the failure is transient. The operation must be
- * idempotent (our writes are: one transaction, `on conflict do nothing`). A failure that persists becomes a
+ * idempotent (our page writes are: one statement that never stores a candle twice). A failure that persists becomes a
  * DatabaseError, which stops the run: committed data stays committed.
  */
 export async function retryTransient<T>(what: string, fn: () => Promise<T>, opts: DbRetryOptions = DEFAULT_DB_RETRY): Promise<T> {

@@ -2,10 +2,10 @@
 // on: every path is deterministic and instant, including bans and minute-long pauses.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Clock } from '../../src/clock.js';
 import { ExchangeError } from '../../src/errors.js';
 import { BinanceClient } from '../../src/exchange/binance-client.js';
 import { NetworkError, type HttpGet, type HttpResponse } from '../../src/exchange/http-get.js';
+import { manualClock } from '../support/manual-clock.ts';
 
 const KLINE = [1_700_000_000_000, '1.00000000', '2.00000000', '0.50000000', '1.50000000', '10.00000000', 1_700_000_059_999, '15.00000000', 3, '5.00000000', '7.50000000', '0'];
 const INFO = {
@@ -22,12 +22,6 @@ const fail = (status: number, body: unknown = {}, headers: Record<string, string
   body: Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)),
 });
 
-function manualClock(): Clock & { slept: number[] } {
-  let now = 1_700_000_000_000;
-  const slept: number[] = [];
-  return { slept, now: () => now, sleep: async (ms) => void (slept.push(ms), (now += ms)) };
-}
-
 function scripted(steps: Step[]): HttpGet & { calls: number } {
   const fn = (async () => {
     fn.calls++;
@@ -41,7 +35,7 @@ function scripted(steps: Step[]): HttpGet & { calls: number } {
 }
 
 function client(steps: Step[], retries = 3) {
-  const clock = manualClock();
+  const clock = manualClock(1_700_000_000_000);
   const http = scripted(steps);
   const c = new BinanceClient({ baseUrl: 'http://x', http, clock, timeoutMs: 1000, retries, retryBaseMs: 0 });
   return { c, clock, http };

@@ -1,22 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Clock } from '../../src/clock.js';
 import { weightBudgetFrom } from '../../src/exchange/rate-limits.js';
 import { WeightLimiter } from '../../src/exchange/weight-limiter.js';
-
-/** A clock that only moves when someone sleeps on it. */
-function manualClock(start = 0): Clock & { slept: number[] } {
-  let now = start;
-  const slept: number[] = [];
-  return {
-    slept,
-    now: () => now,
-    sleep: async (ms) => {
-      slept.push(ms);
-      now += ms;
-    },
-  };
-}
+import { manualClock } from '../support/manual-clock.ts';
 
 describe('WeightLimiter', () => {
   it('admits requests up to the budget, then waits for the next window', async () => {
@@ -71,62 +57,58 @@ describe('weightBudgetFrom', () => {
 
 describe('WeightLimiter at window edges', () => {
   it('charges a request sent just before the window ends to the next window too (it may arrive there)', async () => {
-    let now = 9_800;
-    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const clock = manualClock(9_800);
     const limiter = new WeightLimiter({ limit: 10, windowMs: 10_000 }, clock, 1);
     await limiter.acquire(4); // in the last 250 ms of window 0: within the guard however fast round trips are
-    now = 10_000;
+    clock.set(10_000);
     for (let i = 0; i < 3; i++) await limiter.acquire(2); // 4 spilled + 6 = 10
-    assert.equal(now, 10_000);
+    assert.equal(clock.now(), 10_000);
     await limiter.acquire(2);
-    assert.equal(now, 20_001);
+    assert.equal(clock.now(), 20_001);
   });
 });
 
 describe('WeightLimiter refunds the next window', () => {
   it('when a request reserved near the end is answered before the window ends', async () => {
-    let now = 9_800;
-    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const clock = manualClock(9_800);
     const limiter = new WeightLimiter({ limit: 10, windowMs: 10_000 }, clock, 1);
     const early = await limiter.acquire(4); // within the guard: charged to window 1 too
     const late = await limiter.acquire(2);
-    now = 9_900;
+    clock.set(9_900);
     limiter.observe(Number.NaN, early); // answered in window 0, so counted there
-    now = 10_050;
+    clock.set(10_050);
     limiter.observe(Number.NaN, late); // answered in window 1: may have been counted there, stays charged
     await limiter.acquire(8); // 2 + 8 = 10
-    assert.equal(now, 10_050);
+    assert.equal(clock.now(), 10_050);
     await limiter.acquire(1);
-    assert.equal(now, 20_001);
+    assert.equal(clock.now(), 20_001);
   });
 });
 
 describe('WeightLimiter guard follows the measured round trip', () => {
   it('a slow round trip widens the part of the window charged to the next one', async () => {
-    let now = 8_500;
-    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const clock = manualClock(8_500);
     const limiter = new WeightLimiter({ limit: 10, windowMs: 10_000 }, clock, 1);
     await limiter.acquire(4); // 1.5 s before the end: outside the default guard
     limiter.noteLatency(1_000); // round trips take a second now: the guard is 2 s
     await limiter.acquire(4); // spills into the next window
-    now = 10_000;
+    clock.set(10_000);
     await limiter.acquire(6); // 4 spilled + 6 = 10
-    assert.equal(now, 10_000);
+    assert.equal(clock.now(), 10_000);
     await limiter.acquire(1);
-    assert.equal(now, 20_001);
+    assert.equal(clock.now(), 20_001);
   });
 });
 
 describe('WeightLimiter budget switch', () => {
   it('keeps what was spent under the provisional budget charged to the new window', async () => {
-    let now = 61_000;
-    const clock: Clock = { now: () => now, sleep: async (ms) => void (now += ms) };
+    const clock = manualClock(61_000);
     const limiter = new WeightLimiter({ limit: 6000, windowMs: 60_000 }, clock, 1);
     await limiter.acquire(20); // exchangeInfo, under the default budget
     limiter.setBudget({ limit: 30, windowMs: 5_000 });
     await limiter.acquire(10); // 20 + 10 = 30
-    assert.equal(now, 61_000);
+    assert.equal(clock.now(), 61_000);
     await limiter.acquire(2);
-    assert.equal(now, 65_001);
+    assert.equal(clock.now(), 65_001);
   });
 });

@@ -10,6 +10,7 @@ import { ensureSeries } from '../../src/db/series-repository.ts';
 import { candleColumns } from '../../src/writer/candle-columns.ts';
 import { writePage, type PageWrite } from '../../src/writer/write-page.ts';
 import type { QualityFinding } from '../../src/planner/validate-page.ts';
+import type { RealKline } from '../support/fake-exchange/index.ts';
 import { klineOf, STORED_KLINES_SQL } from '../support/stored-rows.ts';
 import { DB_KINDS, makeTarget, type Target } from '../support/targets.ts';
 
@@ -40,7 +41,7 @@ const page = (candles: Candle[], extra: Partial<Omit<PageWrite, 'candles'>> = {}
   ...extra,
 });
 
-const wire = (c: Candle): unknown[] => [
+const wire = (c: Candle): RealKline => [
   c.openTime, c.open, c.high, c.low, c.close, c.volume, c.closeTime, c.quoteVolume, c.trades, c.takerBuyBaseVolume, c.takerBuyQuoteVolume, '0',
 ];
 
