@@ -18,6 +18,7 @@ import { createProgress } from './output/progress.js';
 import { renderGaps } from './output/render-gaps.js';
 import { renderRun } from './output/render-run.js';
 import { renderStatus } from './output/render-status.js';
+import { unrecordedRunsDir } from './runlog/unrecorded-runs.js';
 
 interface Io {
   readonly stdout: NodeJS.WritableStream;
@@ -143,7 +144,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
       const runs = Number(o.runs);
       if (!Number.isInteger(runs) || runs < 0) throw new CommanderError(EXIT.usage, 'usage', `--runs "${o.runs}" is not a whole number`);
       const ctx = await context(cmd, { ...o, quiet: true });
-      const result = await withDatabase(ctx, (h) => runStatus(h.db, ctx.clock, filter, runs));
+      const result = await withDatabase(ctx, (h) => runStatus(h.db, ctx.clock, filter, runs, unrecordedRunsDir(ctx.config.dataDir)));
       print(o, result, () => renderStatus(result));
     });
 

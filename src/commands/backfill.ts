@@ -1,14 +1,16 @@
 import type { DatabaseHandle } from '../db/open-database.js';
-import { ensureSeries } from '../db/series-repository.js';
+import { ensureSeries, extendSeriesStart } from '../db/series-repository.js';
 import { UsageError } from '../errors.js';
 import { resolveSymbols } from '../exchange/resolve-symbols.js';
 import { suggestSymbols } from '../input/suggest-symbols.js';
 import { missingWithin } from '../planner/detect-gaps.js';
 import { alignDown, alignUp } from '../planner/intervals.js';
-import { loadCoverage } from '../planner/load-coverage.js';
+import { loadCoverage, newestCandleEnd } from '../planner/load-coverage.js';
 import type { Series } from '../domain.js';
 import { collectLocked } from './collect-locked.js';
-import { createClient, type CommandContext } from './context.js';
+import type { CollectJob } from './collect-series.js';
+import { vouchedWatermark } from './vouched-watermark.js';
+import { createClient, runSetup, type CommandContext } from './context.js';
 import { recordedRun, type RunOutcome } from './recorded-run.js';
 
 export interface BackfillOptions {
@@ -45,19 +47,25 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
     symbols: opts.symbols,
     intervals: opts.intervals,
   };
-  return recordedRun(db, 'backfill', args, client.stats, serverTime, ctx.stop, async () => {
+  return recordedRun(runSetup(ctx, db, 'backfill', args, client.stats, serverTime), async (live) => {
     const series: Series[] = [];
     for (const symbol of opts.symbols) {
       for (const interval of opts.intervals) series.push(await ensureSeries(db, { symbol, interval }, alignUp(interval, opts.since)));
     }
-    return collectLocked(ctx, handle, client, resolved, series, async (s) => {
-      const start = alignUp(s.interval, opts.since);
-      // Candles opening before the current slot are closed by the exchange's clock.
+    const plan = async (held: Series): Promise<CollectJob> => {
+      const start = alignUp(held.interval, opts.since);
+      // Under the series' lock: a run that skips the series never gets here, so it never changes it.
+      const s = await extendSeriesStart(db, held, start);
+      // Candles opening before the current slot may be closed by the exchange's clock; each answer says which are.
       const end = Math.min(opts.until ?? Number.POSITIVE_INFINITY, alignDown(s.interval, serverTime));
       if (end <= start) return { series: s, missing: [] };
-      const missing = missingWithin(await loadCoverage(db, s), { from: start, to: end });
-      // Starting at or before the watermark, a complete run leaves no hole up to `end`.
-      return start <= s.collectedUntil ? { series: s, missing, completesTo: end } : { series: s, missing };
-    });
+      const cov = await loadCoverage(db, s);
+      const missing = missingWithin(cov, { from: start, to: end });
+      const head = missing[0] !== undefined && (cov.firstOpen === null || cov.firstOpen >= missing[0].from);
+      const vouched = vouchedWatermark(s, await newestCandleEnd(db, s));
+      // Starting at or before what is vouched for, a complete run proves the series collected up to `end`.
+      return start <= vouched ? { series: s, missing, head, watermark: { span: { from: start, to: end }, vouched } } : { series: s, missing, head };
+    };
+    return collectLocked(ctx, handle, client, resolved, series, plan, live);
   });
 }

@@ -1,53 +1,31 @@
 import type { Kysely } from 'kysely';
-import pLimit from 'p-limit';
 import type { Database } from '../db/schema.js';
-import type { Candle, Range, Series } from '../domain.js';
+import { retryTransient } from '../db/retry-transient.js';
 import { CryptocollectError, DatabaseError, errorMessage } from '../errors.js';
 import { KLINES_PAGE_LIMIT, type BinanceClient } from '../exchange/binance-client.js';
 import type { Progress } from '../output/progress.js';
-import { interpretPage } from '../planner/interpret-page.js';
-import { planPages } from '../planner/plan-pages.js';
-import { validatePage } from '../planner/validate-page.js';
+import { countSlots } from '../planner/intervals.js';
 import type { SeriesResult } from '../runlog/run-log.js';
-import { candleColumns } from '../writer/candle-columns.js';
-import { writePage, type PageWrite } from '../writer/write-page.js';
-import { retryTransient } from '../db/retry-transient.js';
+import { writePage } from '../writer/write-page.js';
+import { preparePage, type PreparedPage } from './prepare-page.js';
+import { SeriesJob, type CollectJob, type SortedAnswer, type Task } from './series-job.js';
 
-export interface CollectJob {
-  readonly series: Series;
-  /** Ranges of open times to fetch. */
-  readonly missing: readonly Range[];
-  /** Set when the series cannot be collected at all (e.g. its symbol is no longer listed). */
-  readonly error?: string;
-  /** Set when the series is left alone this run (e.g. another process is collecting it). */
-  readonly skip?: string;
-  /**
-   * When every page of this job is stored, the series is collected without a hole from its start up to here:
-   * its watermark may move forward to it.
-   */
-  readonly completesTo?: number;
-}
+export type { CollectJob } from './series-job.js';
 
 export interface CollectOptions {
   readonly db: Kysely<Database>;
   readonly client: BinanceClient;
-  /** The exchange's clock at the start of the run: only candles closed before it are stored. */
-  readonly serverTime: number;
   readonly concurrency: number;
   readonly stop: AbortSignal;
   readonly progress: Progress;
+  /** Called after every stored page; gives the series' results so far (the run record is kept current with them). */
+  readonly onProgress?: (results: () => SeriesResult[]) => void;
 }
 
-interface PreparedPage {
-  readonly write: PageWrite;
-  /** What is left of the page's range when the page came back full (planner/interpret-page.ts). */
-  readonly rest: Range | null;
-}
-
-function preparePage(range: Range, raw: readonly Candle[], serverTime: number): PreparedPage {
-  const checked = validatePage(range, raw);
-  const page = interpretPage(range, checked.candles, serverTime, raw.length >= KLINES_PAGE_LIMIT);
-  return { write: { candles: candleColumns(page.candles), empties: page.empties, findings: checked.findings }, rest: page.rest };
+export interface JobOutcome {
+  readonly result: SeriesResult;
+  /** Where the series' watermark may move (null: it may not). */
+  readonly provenTo: number | null;
 }
 
 /** Errors after which no other series can succeed either: the whole run stops. */
@@ -57,107 +35,127 @@ function isFatal(err: unknown): boolean {
   return err.code === 'ip-banned' || err.code === 'restricted-location';
 }
 
-interface JobState {
-  readonly job: CollectJob;
-  written: number;
-  requests: number;
-  findings: number;
-  error: string | null;
-  /** Settles when the last page scheduled so far for this series has stored its rows (or given up). */
-  lastPage: Promise<void>;
+function resultOf(j: SeriesJob): SeriesResult {
+  return {
+    symbol: j.series.symbol,
+    interval: j.series.interval,
+    status: j.job.skip !== undefined ? 'skipped' : j.error !== null ? 'failed' : 'success',
+    candles_written: j.written,
+    requests: j.requests,
+    quality_findings: j.findings,
+    error: j.error,
+  };
 }
 
 /**
- * Fetches and stores the missing ranges of many series at once: every page of every series goes through one
- * concurrency limit (the client's weight limiter sits behind it), so one deep series is as parallel as many
- * shallow ones. Pages are fetched in any order but each series' pages insert in the order they were planned, one
- * statement each: its index grows at its right edge and stays packed (fillfactor 100), and a run killed
- * mid-series leaves the series stored up to a point rather than with holes.
+ * Fetches and stores the missing ranges of many series at once. `concurrency` requests are on the wire at a time,
+ * shared by every series (the client's weight limiter sits behind them), so one deep series is as parallel as many
+ * shallow ones. Pages are fetched in any order, but each series' planned pages are written in order, one statement
+ * each: its index grows at its right edge and stays packed, and a killed run leaves it stored up to a point.
+ *
+ * Pages fetched ahead of their turn wait in a bounded buffer (per series and for the run), so memory stays flat;
+ * the page whose turn it is never needs a buffer slot. A series held up by a slow or hung request therefore stops
+ * fetching ahead once its share of the buffer is full, while every other series keeps flowing.
  */
-export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<SeriesResult[]> {
-  const { db, client, serverTime, stop, progress } = opts;
-  // `concurrency` requests on the wire; as many more pages may be fetched and waiting for, or in, their write, so
-  // fetching and writing overlap while memory stays bounded (at most 2 × concurrency pages held).
-  const fetchSlots = pLimit(opts.concurrency);
-  const pageSlots = pLimit(opts.concurrency * 2);
-  const pending = new Set<Promise<void>>();
-  const states = jobs.map((job): JobState => ({ job, written: 0, requests: 0, findings: 0, error: job.error ?? job.skip ?? null, lastPage: Promise.resolve() }));
+export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<JobOutcome[]> {
+  const { db, client, stop, progress } = opts;
+  const states = jobs.map((job) => new SeriesJob(job, KLINES_PAGE_LIMIT, opts.concurrency));
+  const bufferCap = opts.concurrency * 2;
+  let onWire = 0;
+  let alive = 0;
+  let buffered = 0;
   let fatal: { error: unknown } | null = null;
-  let pagesPlanned = 0;
   let pagesDone = 0;
   let written = 0;
+  const pagesPlanned = jobs.reduce(
+    (n, j) => (j.error || j.skip ? n : n + j.missing.reduce((m, r) => m + Math.ceil(countSlots(j.series.interval, r.from, r.to) / KLINES_PAGE_LIMIT), 0)),
+    0,
+  );
+  const report = (): void =>
+    progress.update(`${pagesDone}/${Math.max(pagesPlanned, pagesDone)} pages · ${written.toLocaleString('en-US')} candles written`);
 
-  const report = (): void => progress.update(`${pagesDone}/${pagesPlanned} pages · ${written.toLocaleString('en-US')} candles written`);
-
-  const fetchPage = async (state: JobState, range: Range, previous: Promise<void>, stored: () => void): Promise<void> => {
-    if (fatal || state.error !== null || stop.aborted) return;
-    const { symbol, interval } = state.job.series;
-    // The page is checked and encoded as soon as it is parsed, so what waits for the write is the compact
-    // PageWrite (writer/candle-columns.ts), not a thousand parsed rows.
-    const prepared = await fetchSlots(() => {
-      if (fatal || stop.aborted) return null;
-      state.requests++;
-      return client.klinesInto(symbol, interval, range.from, range.to - 1, (candles) => preparePage(range, candles, serverTime));
-    });
-    if (prepared === null) return;
-    // Never deadlocks: the previous page was scheduled first and p-limit is FIFO, so it already holds a slot.
-    await previous;
-    if (fatal) return;
-    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, state.job.series, prepared.write));
-    stored();
-    state.findings += prepared.write.findings.length;
-    state.written += n;
-    written += n;
-    pagesDone++;
-    if (prepared.rest) {
-      pagesPlanned++;
-      schedule(state, prepared.rest);
+  const fail = (job: SeriesJob, err: unknown): void => {
+    // Stopping abandons what waits for budget or backoff: not a failure, the next run fetches it.
+    if (stop.aborted && !(err instanceof CryptocollectError && err.code !== 'interrupted')) return;
+    if (isFatal(err)) {
+      fatal ??= { error: err };
+    } else if (job.error === null) {
+      job.error = errorMessage(err);
+      progress.note(`${job.series.symbol} ${job.series.interval}: ${job.error}`);
     }
+  };
+
+  const fetch = async (job: SeriesJob, task: Task): Promise<{ prepared: PreparedPage; sorted: SortedAnswer }> => {
+    const { symbol, interval } = job.series;
+    const prepared = await client.klinesFrom(symbol, interval, task.range.from, (candles, answerTime) =>
+      preparePage(interval, task.range, candles, answerTime, KLINES_PAGE_LIMIT),
+    );
+    return { prepared, sorted: job.sort(task, prepared.page) };
+  };
+
+  const store = async (job: SeriesJob, task: Task, prepared: PreparedPage, sorted: SortedAnswer): Promise<void> => {
+    const { symbol, interval } = job.series;
+    const write = { candles: prepared.candles, empties: sorted.remember, findings: prepared.findings };
+    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, job.series, write));
+    job.stored(task, sorted);
+    job.findings += prepared.findings.length;
+    job.written += n;
+    written += n;
+    if (task.kind === 'page') pagesDone++;
     report();
+    opts.onProgress?.(() => states.map(resultOf));
   };
 
-  const schedule = (state: JobState, range: Range): void => {
-    const previous = state.lastPage;
-    let done = (): void => {};
-    state.lastPage = new Promise<void>((resolve) => (done = resolve));
-    const p: Promise<void> = pageSlots(() => fetchPage(state, range, previous, done))
-      .catch((err: unknown) => {
-        // Stopping abandons pages still waiting for budget or backoff: not a failure, the next run fetches them.
-        if (stop.aborted && !(err instanceof CryptocollectError)) return;
-        // Queued pages see `fatal` and return at once. (p-limit's clearQueue would leave their promises
-        // unsettled forever, and the process would silently exit 0 with nothing left to run.)
-        if (isFatal(err)) {
-          fatal ??= { error: err };
-        } else if (state.error === null) {
-          state.error = errorMessage(err);
-          progress.note(`${state.job.series.symbol} ${state.job.series.interval}: ${state.error}`);
+  const run = async (job: SeriesJob, task: Task): Promise<void> => {
+    let answer: { prepared: PreparedPage; sorted: SortedAnswer } | null = null;
+    try {
+      answer = await fetch(job, task);
+      job.answered(task, answer.sorted, answer.prepared.newestOpen);
+    } catch (err) {
+      fail(job, err);
+    } finally {
+      onWire--;
+    }
+    pump();
+    try {
+      await job.gate(task);
+      if (answer && !fatal) await store(job, task, answer.prepared, answer.sorted);
+    } catch (err) {
+      fail(job, err);
+    } finally {
+      job.release(task);
+      alive--;
+      if (task.buffered) buffered--;
+      pump();
+    }
+  };
+
+  let settle: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => (settle = resolve));
+  function pump(): void {
+    while (!fatal && !stop.aborted && onWire < opts.concurrency) {
+      let task: Task | null = null;
+      let owner: SeriesJob | undefined;
+      for (const job of states) {
+        task = job.take(buffered < bufferCap);
+        if (task) {
+          owner = job;
+          break;
         }
-      })
-      .finally(() => {
-        done();
-        pending.delete(p);
-      });
-    pending.add(p);
-  };
-
-  for (const state of states) {
-    if (state.error !== null) continue;
-    const pages = planPages(state.job.series.interval, state.job.missing, KLINES_PAGE_LIMIT);
-    pagesPlanned += pages.length;
-    for (const range of pages) schedule(state, range);
+      }
+      if (!task || !owner) break;
+      onWire++;
+      alive++;
+      if (task.buffered) buffered++;
+      void run(owner, task);
+    }
+    if (alive === 0) settle();
   }
+
   report();
-  while (pending.size > 0) await Promise.all([...pending]);
+  pump();
+  await finished;
   progress.stop();
   if (fatal) throw (fatal as { error: unknown }).error;
-
-  return states.map((s) => ({
-    symbol: s.job.series.symbol,
-    interval: s.job.series.interval,
-    status: s.job.skip !== undefined ? 'skipped' : s.error !== null ? 'failed' : 'success',
-    candles_written: s.written,
-    requests: s.requests,
-    quality_findings: s.findings,
-    error: s.error,
-  }));
+  return states.map((j) => ({ result: resultOf(j), provenTo: stop.aborted ? null : j.provenTo() }));
 }

@@ -1,4 +1,10 @@
+import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
+import type { Database } from '../db/schema.js';
+import type { CommandName } from '../domain.js';
+import type { RequestStats } from '../exchange/request-stats.js';
+import { unrecordedRunsDir } from '../runlog/unrecorded-runs.js';
+import type { RunSetup } from './recorded-run.js';
 import type { Config } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/open-database.js';
 import { BinanceClient } from '../exchange/binance-client.js';
@@ -13,6 +19,11 @@ export interface CommandContext {
   readonly progress: Progress;
   /** Aborted on the first SIGINT/SIGTERM: stop issuing requests, let in-flight pages commit. */
   readonly stop: AbortSignal;
+}
+
+/** What recordedRun needs from a command. */
+export function runSetup(ctx: CommandContext, db: Kysely<Database>, command: CommandName, args: Record<string, unknown>, stats: RequestStats, serverTime: number): RunSetup {
+  return { db, command, args, stats, serverTime, stop: ctx.stop, unrecordedDir: unrecordedRunsDir(ctx.config.dataDir) };
 }
 
 export function createClient(ctx: CommandContext): BinanceClient {

@@ -6,10 +6,11 @@ import { UsageError } from '../errors.js';
 import { resolveSymbols } from '../exchange/resolve-symbols.js';
 import { alignDown } from '../planner/intervals.js';
 import { missingWithin } from '../planner/detect-gaps.js';
-import { loadCoverage } from '../planner/load-coverage.js';
+import { loadCoverage, newestCandleEnd } from '../planner/load-coverage.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { collectLocked } from './collect-locked.js';
-import { createClient, type CommandContext } from './context.js';
+import { vouchedWatermark } from './vouched-watermark.js';
+import { createClient, runSetup, type CommandContext } from './context.js';
 import { recordedRun, type RunOutcome } from './recorded-run.js';
 
 /** Selected series that are not tracked are a usage error: forward only continues what backfill started. */
@@ -35,15 +36,25 @@ export async function runForward(ctx: CommandContext, handle: DatabaseHandle, fi
   const resolved = await resolveSymbols(client, [...new Set(series.map((s) => s.symbol))]);
   const serverTime = resolved.serverTime;
   const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null };
-  return recordedRun(db, 'forward', args, client.stats, serverTime, ctx.stop, () => {
-    return collectLocked(ctx, handle, client, resolved, series, async (s) => {
-      // From the watermark (read under the series lock: another run may just have moved it). Only what lies
-      // after it is read, so a current series costs no query; the holes a killed run left behind are after it
-      // and get fetched too.
-      const from = s.collectedUntil;
-      const to = alignDown(s.interval, serverTime);
-      if (to <= from) return { series: s, missing: [] };
-      return { series: s, missing: missingWithin(await loadCoverage(db, s, from), { from, to }), completesTo: to };
-    });
+  return recordedRun(runSetup(ctx, db, 'forward', args, client.stats, serverTime), (live) => {
+    return collectLocked(
+      ctx,
+      handle,
+      client,
+      resolved,
+      series,
+      async (s) => {
+        // From the watermark (read under the series lock), or from the newest stored candle if rows were deleted
+        // past it. Only what lies after that is read, so a current series costs no scan; the holes a killed run
+        // left behind lie after it too and are fetched.
+        const newest = await newestCandleEnd(db, s);
+        const from = vouchedWatermark(s, newest);
+        const to = alignDown(s.interval, serverTime);
+        if (to <= from) return { series: s, missing: [] };
+        const missing = missingWithin(await loadCoverage(db, s, from), { from, to });
+        return { series: s, missing, head: newest === null, watermark: { span: { from, to }, vouched: from } };
+      },
+      live,
+    );
   });
 }

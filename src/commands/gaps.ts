@@ -8,7 +8,7 @@ import { detectGaps } from '../planner/detect-gaps.js';
 import { loadCoverage } from '../planner/load-coverage.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { collectLocked } from './collect-locked.js';
-import { createClient, type CommandContext } from './context.js';
+import { createClient, runSetup, type CommandContext } from './context.js';
 import { selectTracked } from './forward.js';
 import { recordedRun, type RunOutcome } from './recorded-run.js';
 
@@ -62,7 +62,7 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
   const client = createClient(ctx);
   const resolved = await resolveSymbols(client, [...new Set(toFill.map((g) => g.series.symbol))]);
   const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null, fill: true };
-  const outcome = await recordedRun(db, 'gaps', args, client.stats, resolved.serverTime, ctx.stop, () => {
+  const outcome = await recordedRun(runSetup(ctx, db, 'gaps', args, client.stats, resolved.serverTime), (live) => {
     return collectLocked(
       ctx,
       handle,
@@ -72,9 +72,13 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
       async (s) => {
         // Re-read under the series lock: what another run filled meanwhile is not fetched again. Once every gap
         // is filled, the series has no hole up to its collected end.
-        const report = detectGaps(await loadCoverage(db, s));
-        return { series: s, missing: report.gaps, completesTo: report.collectedEnd };
+        const cov = await loadCoverage(db, s);
+        const report = detectGaps(cov);
+        const head = report.gaps[0] !== undefined && (cov.firstOpen === null || cov.firstOpen >= report.gaps[0].from);
+        const span = { from: s.startTime, to: report.collectedEnd };
+        return { series: s, missing: report.gaps, head, watermark: { span, vouched: span.from } };
       },
+      live,
     );
   });
   const after = await scan(

@@ -1,10 +1,13 @@
+import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { CommandName, RunStatus } from '../domain.js';
 import { errorMessage, InterruptedError } from '../errors.js';
 import type { RequestStats } from '../exchange/request-stats.js';
+import { LiveRun } from '../runlog/live-run.js';
 import { reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
-import { finishRun, startRun, type SeriesResult } from '../runlog/run-log.js';
+import { finishRun, startRun, type RunTotals, type SeriesResult } from '../runlog/run-log.js';
+import { keepUnrecordedRun } from '../runlog/unrecorded-runs.js';
 import { retryTransient } from '../db/retry-transient.js';
 
 export interface RunOutcome {
@@ -20,63 +23,92 @@ export interface RunOutcome {
   readonly series: readonly SeriesResult[];
 }
 
-export function runStatusOf(results: readonly SeriesResult[], interrupted: boolean): Exclude<RunStatus, 'running'> {
-  if (interrupted) return 'interrupted';
-  const failed = results.filter((r) => r.status === 'failed').length;
-  if (failed === 0) return 'success';
-  return failed < results.length ? 'partial' : 'failed';
+export interface RunSetup {
+  readonly db: Kysely<Database>;
+  readonly command: CommandName;
+  readonly args: Record<string, unknown>;
+  readonly stats: RequestStats;
+  readonly serverTime: number;
+  readonly stop: AbortSignal;
+  /** Where the run's end is kept if the database is gone by then (runlog/unrecorded-runs.ts). */
+  readonly unrecordedDir: string;
 }
 
 /**
- * Records a fetching run around `body`: `running` while it works, then its status, counters, per-series results
- * and error — also when it fails or is interrupted, so `status` can tell what happened.
+ * A run's status from its series' results. A skipped series (another process held it) is work not done for a
+ * backfill or a gap fill, which were asked to collect it: the run is partial, so the caller knows to run it again.
+ * For forward it is not: the other process is bringing the series up to date.
+ */
+export function runStatusOf(command: CommandName, results: readonly SeriesResult[], interrupted: boolean): Exclude<RunStatus, 'running'> {
+  if (interrupted) return 'interrupted';
+  const failed = results.filter((r) => r.status === 'failed').length;
+  const skipped = command === 'forward' ? 0 : results.filter((r) => r.status === 'skipped').length;
+  if (failed > 0 && failed === results.length) return 'failed';
+  return failed + skipped > 0 ? 'partial' : 'success';
+}
+
+/**
+ * Records a fetching run around `body`: `running` while it works, with its counters kept current (so a killed run
+ * shows what it stored), then its status, counters, per-series results and error — also when it fails or is
+ * interrupted, so `status` can tell what happened. Every time in the record is the database's.
  */
 export async function recordedRun(
-  db: Kysely<Database>,
-  command: CommandName,
-  args: Record<string, unknown>,
-  stats: RequestStats,
-  serverTime: number,
-  stop: AbortSignal,
-  body: () => Promise<SeriesResult[]>,
+  setup: RunSetup,
+  body: (onProgress: (results: () => SeriesResult[]) => void) => Promise<SeriesResult[]>,
 ): Promise<RunOutcome> {
-  const started = Date.now();
-  await reapAbandonedRuns(db);
-  const id = await startRun(db, command, args);
-  const totals = (results: readonly SeriesResult[]) => ({
+  const { db, command, stats, stop } = setup;
+  const begun = performance.now();
+  await reapAbandonedRuns(db, setup.unrecordedDir);
+  const run = await startRun(db, command, setup.args);
+  const totals = (results: readonly SeriesResult[]): RunTotals => ({
     requests: stats.requests,
     weight: stats.weight,
     retries: stats.retries,
     rateLimited: stats.rateLimited,
     candlesWritten: results.reduce((n, r) => n + r.candles_written, 0),
   });
+  const live = new LiveRun(db, run.id, totals);
+  let latest: () => SeriesResult[] = () => [];
+  const finish = async (status: Exclude<RunStatus, 'running'>, results: readonly SeriesResult[], error: string | null, patience = { retries: 6, minTimeoutMs: 250 }) => {
+    await live.close();
+    try {
+      return await retryTransient('recording the run', () => finishRun(db, run.id, status, totals(results), results, error), patience);
+    } catch (err) {
+      // The database is gone: keep the end on local disk for the next run to record (as failed, not as killed).
+      const finishedAt = new Date(run.startedAt.getTime() + (performance.now() - begun)).toISOString();
+      const base = { id: run.id, pid: process.pid, host: hostname(), startedAt: run.startedAt.toISOString(), finishedAt, totals: totals(results), results };
+      await keepUnrecordedRun(setup.unrecordedDir, { ...base, status: status === 'success' || status === 'partial' ? 'failed' : status, error: error ?? errorMessage(err) });
+      throw err;
+    }
+  };
+
   let results: SeriesResult[];
   try {
-    results = await body();
+    results = await body((r) => {
+      latest = r;
+      live.update(r);
+    });
   } catch (err) {
     const status = stop.aborted ? 'interrupted' : 'failed';
-    // Best effort: if the database itself is what failed, the reaper marks this run interrupted later.
-    await retryTransient('recording the run', () => finishRun(db, id, status, totals([]), [], errorMessage(err)), { retries: 2, minTimeoutMs: 250 }).catch(
-      () => undefined,
-    );
+    await finish(status, latest(), errorMessage(err), { retries: 2, minTimeoutMs: 250 }).catch(() => undefined);
     throw err;
   }
-  const status = runStatusOf(results, stop.aborted);
-  const failures = results.filter((r) => r.status === 'failed').map((r) => `${r.symbol} ${r.interval}: ${r.error}`);
-  const error = status === 'interrupted' ? 'interrupted by signal' : failures.length ? failures.join('; ') : null;
+  const status = runStatusOf(command, results, stop.aborted);
+  const problems = results.filter((r) => r.status === 'failed' || (status === 'partial' && r.status === 'skipped')).map((r) => `${r.symbol} ${r.interval}: ${r.error}`);
+  const error = status === 'interrupted' ? 'interrupted by signal' : problems.length ? problems.join('; ') : null;
   const t = totals(results);
-  await retryTransient('recording the run', () => finishRun(db, id, status, t, results, error));
+  const seconds = await finish(status, results, error);
   if (status === 'interrupted') throw new InterruptedError(`interrupted; ${t.candlesWritten} candles were stored, the next run resumes`);
   return {
-    run_id: id,
+    run_id: run.id,
     status,
-    duration_seconds: (Date.now() - started) / 1000,
+    duration_seconds: seconds,
     requests: t.requests,
     weight: t.weight,
     retries: t.retries,
     rate_limited: t.rateLimited,
     candles_written: t.candlesWritten,
-    server_time: new Date(serverTime).toISOString(),
+    server_time: new Date(setup.serverTime).toISOString(),
     series: results,
   };
 }

@@ -47,7 +47,7 @@ async function loadQuality(db: Kysely<Database>, seriesId: number): Promise<{ fi
 }
 
 /** What is stored, how complete it is, and the recent runs. Never calls the exchange; its one write marks abandoned runs. */
-export async function runStatus(db: Kysely<Database>, clock: Clock, filter: SeriesFilter, runLimit: number): Promise<StatusResult> {
+export async function runStatus(db: Kysely<Database>, clock: Clock, filter: SeriesFilter, runLimit: number, unrecordedDir: string): Promise<StatusResult> {
   const series: SeriesStatus[] = [];
   for (const s of await listSeries(db, filter)) {
     const cov = await loadCoverage(db, s);
@@ -75,6 +75,6 @@ export async function runStatus(db: Kysely<Database>, clock: Clock, filter: Seri
       quality: cov.candleCount === 0 ? 1 : Math.floor((1 - quality.flaggedCandles / cov.candleCount) * 1e6) / 1e6,
     });
   }
-  await reapAbandonedRuns(db);
+  await reapAbandonedRuns(db, unrecordedDir);
   return { series, runs: await listRuns(db, runLimit) };
 }

@@ -2,26 +2,27 @@ import { sql, type Kysely } from 'kysely';
 import type { Series, SeriesKey } from '../domain.js';
 import type { Database } from './schema.js';
 
-function toSeries(r: { id: number; symbol: string; interval: string; start_time: Date; collected_until: Date | null }): Series {
+type SeriesRow = { id: number; symbol: string; interval: string; start_time: Date; collected_until: Date | null };
+
+const COLUMNS = ['id', 'symbol', 'interval', 'start_time', 'collected_until'] as const;
+
+function toSeries(r: SeriesRow): Series {
   const startTime = r.start_time.getTime();
   const until = r.collected_until?.getTime() ?? startTime;
   return { id: r.id, symbol: r.symbol, interval: r.interval, startTime, collectedUntil: Math.max(startTime, until) };
 }
 
-/** Tracks a series from `startTime`, or moves an existing series' start earlier; never later. */
+/**
+ * The series of `key`, tracked from `startTime` if it is new. An existing series is returned as it is: changing one
+ * (an earlier start) is for the run that holds its lock (extendSeriesStart), never for one that may yet skip it.
+ */
 export async function ensureSeries(db: Kysely<Database>, key: SeriesKey, startTime: number): Promise<Series> {
-  const row = await db
+  await db
     .insertInto('series')
     .values({ symbol: key.symbol, interval: key.interval, start_time: new Date(startTime) })
-    .onConflict((oc) =>
-      oc.columns(['symbol', 'interval']).doUpdateSet({
-        start_time: sql<Date>`least(series.start_time, excluded.start_time)`,
-        // An earlier start opens new, uncollected ground before the watermark: it no longer holds.
-        collected_until: sql<Date | null>`case when excluded.start_time < series.start_time then null else series.collected_until end`,
-      }),
-    )
-    .returning(['id', 'symbol', 'interval', 'start_time', 'collected_until'])
-    .executeTakeFirstOrThrow();
+    .onConflict((oc) => oc.columns(['symbol', 'interval']).doNothing())
+    .execute();
+  const row = await db.selectFrom('series').select(COLUMNS).where('symbol', '=', key.symbol).where('interval', '=', key.interval).executeTakeFirstOrThrow();
   return toSeries(row);
 }
 
@@ -31,22 +32,41 @@ export interface SeriesFilter {
 }
 
 export async function listSeries(db: Kysely<Database>, filter: SeriesFilter = {}): Promise<Series[]> {
-  let q = db.selectFrom('series').select(['id', 'symbol', 'interval', 'start_time', 'collected_until']);
+  let q = db.selectFrom('series').select(COLUMNS);
   if (filter.symbols?.length) q = q.where('symbol', 'in', [...filter.symbols]);
   if (filter.intervals?.length) q = q.where('interval', 'in', [...filter.intervals]);
   const rows = await q.orderBy('symbol').orderBy('interval').execute();
   return rows.map(toSeries);
 }
 
+/** The series as they are now, read once their locks are held (what was read before may have moved since). */
+export async function reloadSeries(db: Kysely<Database>, ids: readonly number[]): Promise<Map<number, Series>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.selectFrom('series').select(COLUMNS).where('id', 'in', [...ids]).execute();
+  return new Map(rows.map((r) => [r.id, toSeries(r)]));
+}
+
 /**
- * Moves the series' watermark forward to `until` after a run collected everything from the old watermark up to it.
- * Never moves it back: a concurrent or earlier run may have gone further.
+ * Starts a series earlier; only under its lock. The new ground before the old start is not collected, so the
+ * watermark goes back to the new start: the run (or a later one) proves the way forward again.
  */
-export async function advanceCollectedUntil(db: Kysely<Database>, seriesId: number, until: number): Promise<void> {
+export async function extendSeriesStart(db: Kysely<Database>, series: Series, startTime: number): Promise<Series> {
+  if (startTime >= series.startTime) return series;
+  await db.updateTable('series').set({ start_time: new Date(startTime), collected_until: null }).where('id', '=', series.id).execute();
+  return { ...series, startTime, collectedUntil: startTime };
+}
+
+/**
+ * Sets the watermark a run proved, under the series' lock: everything from the start up to `until` is collected.
+ * It may move back as well as forward (a run that found the newest rows deleted proves less than was claimed). The
+ * start guards against a series whose start moved since the run planned (it would have planned other ground).
+ */
+export async function setWatermark(db: Kysely<Database>, series: Pick<Series, 'id' | 'startTime'>, until: number): Promise<void> {
   await db
     .updateTable('series')
     .set({ collected_until: new Date(until) })
-    .where('id', '=', seriesId)
-    .where(sql<boolean>`coalesce(collected_until, start_time) < ${new Date(until)}`)
+    .where('id', '=', series.id)
+    .where('start_time', '=', new Date(series.startTime))
+    .where(sql<boolean>`coalesce(collected_until, start_time) <> ${new Date(until)}`)
     .execute();
 }

@@ -103,24 +103,23 @@ export class BinanceClient {
     return { serverTime, symbols: out };
   }
 
-  /** One page of closed-or-open klines with open time in [startTime, endTime], oldest first. */
+  /** Klines with open time in [startTime, endTime], oldest first, closed or not. */
   async klines(symbol: string, interval: string, startTime: number, endTime: number): Promise<Candle[]> {
-    return this.klinesInto(symbol, interval, startTime, endTime, (candles) => candles);
+    const query = { symbol, interval, startTime: String(startTime), endTime: String(endTime), limit: String(KLINES_PAGE_LIMIT) };
+    return this.request('/api/v3/klines', query, WEIGHT.klines, symbol, (body) => parseKlines(body));
   }
 
   /**
-   * One page of klines handed to `use` in the same tick as they are parsed, so that only what `use` returns
+   * The oldest KLINES_PAGE_LIMIT klines opening at or after `startTime`, handed to `use` in the same tick as they are parsed,
+   * with the answering server's clock (its Date header). No end time is sent: an answer that runs past a stretch
+   * without candles shows where the next candle is, which is what makes the stretch provably empty, and near the
+   * present it includes the still-open candle, which proves every candle before it closed. Only what `use` returns
    * outlives the response: a thousand parsed rows never wait in a promise chain long enough for the garbage
-   * collector to promote them (collect-series.ts encodes them into a few flat strings there).
+   * collector to promote them.
    */
-  async klinesInto<T>(symbol: string, interval: string, startTime: number, endTime: number, use: (candles: Candle[]) => T): Promise<T> {
-    return this.request(
-      '/api/v3/klines',
-      { symbol, interval, startTime: String(startTime), endTime: String(endTime), limit: String(KLINES_PAGE_LIMIT) },
-      WEIGHT.klines,
-      symbol,
-      (body) => use(parseKlines(body)),
-    );
+  async klinesFrom<T>(symbol: string, interval: string, startTime: number, use: (candles: Candle[], answerTime: number | undefined) => T): Promise<T> {
+    const query = { symbol, interval, startTime: String(startTime), limit: String(KLINES_PAGE_LIMIT) };
+    return this.request('/api/v3/klines', query, WEIGHT.klines, symbol, (body, headers) => use(parseKlines(body), answerTimeOf(headers)));
   }
 
   private async request<T>(
@@ -254,6 +253,12 @@ export class BinanceClient {
         );
     }
   }
+}
+
+/** The answering server's clock from its Date header (second resolution), or undefined when it sent none. */
+function answerTimeOf(headers: HttpResponse['headers']): number | undefined {
+  const t = headers.date === undefined ? Number.NaN : Date.parse(headers.date);
+  return Number.isFinite(t) ? t : undefined;
 }
 
 function malformed(message: string): MalformedResponseError {

@@ -2,9 +2,12 @@ import type { Range } from '../domain.js';
 import { clipRanges, normalizeRanges, subtractRanges } from './ranges.js';
 import { FOREVER, type SeriesCoverage } from './series-coverage.js';
 
-/** The point up to which a series has been collected: its newest candle or newest exchange-empty answer. */
+/**
+ * The point up to which a series has been collected: its newest candle, its newest exchange-empty answer, or its
+ * watermark, whichever is furthest — so rows deleted at the newest end are gaps too, not a shorter series.
+ */
 export function collectedEnd(cov: SeriesCoverage): number {
-  let end = Math.max(cov.startTime, cov.candlesEnd ?? cov.startTime);
+  let end = Math.max(cov.startTime, cov.candlesEnd ?? cov.startTime, cov.watermark);
   for (const e of cov.empties) end = Math.max(end, e.to);
   return end;
 }

@@ -47,7 +47,21 @@ export async function loadCoverage(db: Kysely<Database>, series: Series, from: n
     candlesEnd: candleCount > 0 ? toMs(b?.last_end) : null,
     holes,
     empties: await loadEmpties(db, series.id, from),
+    watermark: series.collectedUntil,
   };
+}
+
+/**
+ * The end of the newest stored candle of a series (its close time + 1), or null when none is stored: one index
+ * lookup. A watermark past it means rows were deleted at the newest end since a run proved them.
+ */
+export async function newestCandleEnd(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>): Promise<number | null> {
+  const r = await sql<{ end_ms: unknown }>`
+    select (extract(epoch from coalesce(x.close_time, candle_nominal_close(c.open_time, ${series.interval}::text))) * 1000)::int8 + 1 as end_ms
+      from (select open_time from candle_data where series_id = ${series.id} order by open_time desc limit 1) c
+      left join irregular_candles x on x.series_id = ${series.id} and x.open_time = c.open_time`.execute(db);
+  const end = r.rows[0]?.end_ms;
+  return end === undefined || end === null ? null : toMs(end);
 }
 
 export async function loadEmpties(db: Kysely<Database>, seriesId: number, from: number): Promise<Range[]> {

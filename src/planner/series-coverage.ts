@@ -14,6 +14,11 @@ export interface SeriesCoverage {
   readonly holes: readonly Range[];
   /** Ranges the exchange answered with no candle. */
   readonly empties: readonly Range[];
+  /**
+   * The series' watermark: runs proved everything before it collected. Rows deleted since then leave it where it was,
+   * so a deleted tail still lies before the collected end and counts as a gap.
+   */
+  readonly watermark: number;
 }
 
 /** Far enough in the future to stand for "unbounded" in range maths, and still exact in a double. */

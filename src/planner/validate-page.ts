@@ -7,7 +7,7 @@ export type QualityRule =
   | 'negative-volume' // volume, quote volume and taker volumes ≥ 0
   | 'negative-trades'
   | 'close-before-open' // close_time > open_time
-  | 'outside-range' // open time inside the requested range
+  | 'outside-range' // no open time before the requested range (pages are asked from a start time)
   | 'duplicate-open-time'; // no two candles of one page share an open time
 
 export interface QualityFinding {
@@ -44,8 +44,10 @@ function negativeVolumes(c: Candle): string {
 
 /**
  * Checks one page. A candle that breaks a value rule is still what the exchange has, so it is stored and flagged
- * (status reports it); a candle outside the requested range or repeating an open time is not stored from this page.
- * Runs for every candle stored, so the common path allocates nothing but the output array.
+ * (status reports it); a candle before the requested range or repeating an open time is not stored from this page.
+ * Candles at or after the range's end are expected (a page is asked with a start time only, so the answer runs on)
+ * and are left to the page after it. Runs for every candle stored, so the common path allocates nothing but the
+ * output array.
  */
 export function validatePage(range: Range, page: readonly Candle[]): ValidatedPage {
   const candles: Candle[] = [];
@@ -53,8 +55,9 @@ export function validatePage(range: Range, page: readonly Candle[]): ValidatedPa
   const flag = (c: Candle, rule: QualityRule, detail: string): void => void findings.push({ openTime: c.openTime, rule, detail });
   let lastOpen = -Infinity;
   for (const c of page) {
-    if (c.openTime < range.from || c.openTime >= range.to) {
-      flag(c, 'outside-range', `open time outside the requested [${new Date(range.from).toISOString()}, ${new Date(range.to).toISOString()})`);
+    if (c.openTime >= range.to) continue;
+    if (c.openTime < range.from) {
+      flag(c, 'outside-range', `open time before the requested start ${new Date(range.from).toISOString()}`);
       continue;
     }
     // Pages come oldest first, so only a candle that is not newer than the last kept one can repeat an open time.

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { CommandName, RunStatus } from '../domain.js';
 
@@ -7,9 +7,10 @@ export interface SeriesResult {
   readonly symbol: string;
   readonly interval: string;
   readonly status: 'success' | 'failed' | 'skipped';
-  /** Why the series failed or was skipped. */
   readonly candles_written: number;
   readonly requests: number;
+  readonly quality_findings: number;
+  /** Why the series failed or was skipped. */
   readonly error: string | null;
 }
 
@@ -21,15 +22,41 @@ export interface RunTotals {
   readonly candlesWritten: number;
 }
 
-export async function startRun(db: Kysely<Database>, command: CommandName, args: Record<string, unknown>): Promise<number> {
+export interface StartedRun {
+  readonly id: number;
+  /** By the database's clock, like every time of the run record. */
+  readonly startedAt: Date;
+}
+
+export async function startRun(db: Kysely<Database>, command: CommandName, args: Record<string, unknown>): Promise<StartedRun> {
   const row = await db
     .insertInto('runs')
     .values({ command, args: JSON.stringify(args), status: 'running', pid: process.pid, host: hostname(), finished_at: null, error: null, series_results: '[]' })
-    .returning('id')
+    .returning(['id', 'started_at'])
     .executeTakeFirstOrThrow();
-  return row.id;
+  return { id: row.id, startedAt: row.started_at };
 }
 
+function countersOf(totals: RunTotals, results: readonly SeriesResult[]) {
+  return {
+    requests: totals.requests,
+    weight: totals.weight,
+    retries: totals.retries,
+    rate_limited: totals.rateLimited,
+    candles_written: totals.candlesWritten,
+    series_results: JSON.stringify(results),
+  };
+}
+
+/** Keeps a running run's counters current, so a run killed midway still shows what it stored. */
+export async function updateRun(db: Kysely<Database>, id: number, totals: RunTotals, results: readonly SeriesResult[]): Promise<void> {
+  await db.updateTable('runs').set(countersOf(totals, results)).where('id', '=', id).where('status', '=', 'running').execute();
+}
+
+/**
+ * Records how a run ended, with its finish time by the database's clock (the start came from it too: a local
+ * clock hours off must not make a run last a negative time). Returns the run's duration in seconds.
+ */
 export async function finishRun(
   db: Kysely<Database>,
   id: number,
@@ -37,22 +64,14 @@ export async function finishRun(
   totals: RunTotals,
   results: readonly SeriesResult[],
   error: string | null,
-): Promise<void> {
-  await db
+): Promise<number> {
+  const row = await db
     .updateTable('runs')
-    .set({
-      status,
-      finished_at: new Date(),
-      requests: totals.requests,
-      weight: totals.weight,
-      retries: totals.retries,
-      rate_limited: totals.rateLimited,
-      candles_written: totals.candlesWritten,
-      series_results: JSON.stringify(results),
-      error,
-    })
+    .set({ ...countersOf(totals, results), status, finished_at: sql<Date>`clock_timestamp()`, error })
     .where('id', '=', id)
-    .execute();
+    .returning(sql<unknown>`extract(epoch from finished_at - started_at)`.as('seconds'))
+    .executeTakeFirst();
+  return Number(row?.seconds ?? 0);
 }
 
 export interface RunRecord {

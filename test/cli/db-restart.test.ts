@@ -82,11 +82,21 @@ describe('database trouble during a backfill', () => {
     const byOpen = new Map(expected.map((k) => [k[0], k]));
     for (const k of kept) assert.deepEqual(k, byOpen.get(k[0]));
 
+    // The run could not be recorded while the database was down: it is recorded by the next run, as failed with
+    // its error and what it stored, not as abandoned by a killed process.
     const again = await runCli(target, args);
     assert.equal(again.code, 0, again.stderr);
     assert.deepEqual(await storedKlines(target, 'ETHUSDT', '1m'), expected);
-    const runs = await query<{ status: string }>(target, `select status from runs where args->>'symbols' like '%ETHUSDT%' order by id`);
-    assert.deepEqual(runs.map((r) => r.status), ['interrupted', 'success']);
+    const runs = await query<{ status: string; error: string; candles_written: string; finished_at: Date | null; seconds: number }>(
+      target,
+      `select status, error, candles_written::text, finished_at, extract(epoch from finished_at - started_at)::float8 as seconds
+         from runs where args->>'symbols' like '%ETHUSDT%' order by id`,
+    );
+    assert.deepEqual(runs.map((r) => r.status), ['failed', 'success']);
+    assert.match(runs[0]?.error ?? '', /storing ETHUSDT 1m candles failed: lost the database connection/);
+    assert.ok(runs[0]?.finished_at !== null && (runs[0]?.seconds ?? -1) > 0, `finished ${String(runs[0]?.finished_at)}, ${runs[0]?.seconds} s`);
+    // What it stored, as the later run did not have to store it again.
+    assert.equal(Number(runs[0]?.candles_written), kept.length);
   });
 
   it('a refused password: exit 1, one line naming the user, never the password', async () => {

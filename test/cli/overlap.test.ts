@@ -1,17 +1,24 @@
-// Two cryptocollect processes on one PostgreSQL database at once (a slow cron job overlapping the next one):
-// they never fetch the same series at the same time and never duplicate a row; both exit 0.
+// Two cryptocollect processes on one PostgreSQL database at once (a slow cron job overlapping the next one): they
+// never fetch the same series at the same time and never duplicate a row; a run that does not get a series changes
+// nothing of it, and a backfill that had to skip one says so and exits 3.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
-import { jsonOf, runCli } from '../support/run-cli.ts';
+import { jsonOf, runCli, startCli } from '../support/run-cli.ts';
 import { query, storedKlines } from '../support/stored-rows.ts';
 import { makeTarget, type Target } from '../support/targets.ts';
+import { waitForKlineRequests } from '../support/wait-for-requests.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
 const SINCE = Date.UTC(2024, 2, 1);
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
 
-describe('overlapping runs', () => {
+interface RunJson {
+  status: string;
+  series: Array<{ symbol: string; status: string; error: string | null }>;
+}
+
+describe('overlapping runs', { concurrency: false }, () => {
   let fake: FakeExchange;
   let t: Target;
   before(async () => {
@@ -23,7 +30,7 @@ describe('overlapping runs', () => {
     await fake.close();
   });
 
-  it('two processes at once share the work without fetching a series twice', async () => {
+  it('two processes at once share the work without fetching a series twice; one that skipped says so', async () => {
     const args = ['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', SYMBOLS.join(','), '--interval', '5m', '--json'];
     // Create the series first so both processes contend for the same two.
     const setup = await runCli(t, ['backfill', '--since', new Date(SINCE).toISOString(), '--until', new Date(SINCE + 300_000).toISOString(), '--symbols', SYMBOLS.join(','), '--interval', '5m']);
@@ -31,9 +38,15 @@ describe('overlapping runs', () => {
     fake.resetRequests();
 
     const [a, b] = await Promise.all([runCli(t, args), runCli(t, args)]);
-    assert.equal(a.code, 0, a.stderr);
-    assert.equal(b.code, 0, b.stderr);
-    const results = [a, b].flatMap((r) => jsonOf<{ series: Array<{ symbol: string; status: string }> }>(r).series);
+    for (const res of [a, b]) {
+      const out = jsonOf<RunJson>(res);
+      const skipped = out.series.filter((s) => s.status === 'skipped');
+      // Exit 3 exactly when the run had to leave a series to the other process, and it names it.
+      assert.equal(res.code, skipped.length > 0 ? 3 : 0, res.stderr);
+      assert.equal(out.status, skipped.length > 0 ? 'partial' : 'success');
+      for (const s of skipped) assert.match(res.stderr, new RegExp(`${s.symbol} 5m: skipped: another cryptocollect process is collecting this series`));
+    }
+    const results = [a, b].flatMap((r) => jsonOf<RunJson>(r).series);
     for (const symbol of SYMBOLS) {
       assert.deepEqual(await storedKlines(t, symbol, '5m'), fake.expectedKlines(symbol, '5m', SINCE, NOW));
       const pages = Math.ceil(fake.expectedKlines(symbol, '5m', SINCE + 300_000, NOW).length / 1000);
@@ -43,5 +56,38 @@ describe('overlapping runs', () => {
     }
     const dupes = await query<{ n: number }>(t, 'select count(*)::int as n from (select symbol, interval, open_time from candles group by 1, 2, 3 having count(*) > 1) d');
     assert.equal(dupes[0]?.n, 0);
+  });
+
+  it('a backfill from an earlier date that finds the series busy changes nothing of it, and exits 3', async () => {
+    // One run collects BTCUSDT 1m from April on, slowly; another asks for it from March while it does.
+    const april = Date.UTC(2024, 3, 1);
+    const march = Date.UTC(2024, 2, 1);
+    const slow = { ...t, env: { CRYPTOCOLLECT_CONCURRENCY: '1' } };
+    fake.setLatency(30);
+    fake.resetRequests();
+    const first = startCli(slow, ['backfill', '--since', new Date(april).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
+    await waitForKlineRequests(fake, 3);
+    const early = await runCli(t, ['backfill', '--since', new Date(march).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
+    assert.equal(early.code, 3, early.stderr);
+    assert.equal(jsonOf<RunJson>(early).series[0]?.status, 'skipped');
+    assert.match(early.stderr, /BTCUSDT 1m: skipped: another cryptocollect process is collecting this series right now/);
+    const series = await query<{ start_time: Date; collected_until: Date | null }>(t, `select start_time, collected_until from series where symbol = 'BTCUSDT' and interval = '1m'`);
+    assert.deepEqual(series, [{ start_time: new Date(april), collected_until: null }]);
+
+    const done = await first.done;
+    assert.equal(done.code, 0, done.stderr);
+    fake.setLatency(10);
+    // The finished run proved April on: forward has nothing to add, and the series still starts in April.
+    const forward = await runCli(t, ['forward', '--json']);
+    assert.equal(forward.code, 0, forward.stderr);
+    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', april, NOW));
+    const status = jsonOf<{ series: Array<{ symbol: string; interval: string; start_time: string; gaps: number }> }>(await runCli(t, ['status', '--json']));
+    assert.deepEqual(status.series.filter((s) => s.symbol === 'BTCUSDT' && s.interval === '1m').map((s) => [s.start_time, s.gaps]), [[new Date(april).toISOString(), 0]]);
+
+    // Asked again, the earlier backfill gets the series and collects March too.
+    const again = await runCli(t, ['backfill', '--since', new Date(march).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', march, NOW));
+    assert.deepEqual(jsonOf<{ gaps: unknown[] }>(await runCli(t, ['gaps', '--json'])).gaps, []);
   });
 });

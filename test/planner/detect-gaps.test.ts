@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { collectedEnd, detectGaps, missingWithin } from '../../src/planner/detect-gaps.js';
 import { describeRange } from '../../src/planner/describe-range.js';
-import { planPages } from '../../src/planner/plan-pages.js';
+import { PageCursor } from '../../src/planner/page-cursor.js';
+import { firstUnproven } from '../../src/planner/first-unproven.js';
 import type { SeriesCoverage } from '../../src/planner/series-coverage.js';
 
 const H = 3_600_000;
@@ -14,6 +15,7 @@ const cov = (over: Partial<SeriesCoverage>): SeriesCoverage => ({
   candlesEnd: null,
   holes: [],
   empties: [],
+  watermark: 0,
   ...over,
 });
 
@@ -68,6 +70,15 @@ describe('detectGaps', () => {
     ]);
   });
 
+  it('rows deleted at the newest end, up to the watermark, are a gap', () => {
+    const c = cov({ candleCount: 5, firstOpen: 0, lastOpen: 4 * H, candlesEnd: 5 * H, watermark: 10 * H });
+    assert.deepEqual(detectGaps(c).gaps, [{ from: 5 * H, to: 10 * H }]);
+    assert.equal(collectedEnd(c), 10 * H);
+    // A whole series deleted (or TRUNCATE candle_data): everything up to the watermark, but what the exchange has no candles for.
+    const none = cov({ startTime: 0, watermark: 10 * H, empties: [{ from: 0, to: 2 * H }] });
+    assert.deepEqual(detectGaps(none).gaps, [{ from: 2 * H, to: 10 * H }]);
+  });
+
   it('a backfill window only fetches what is uncollected inside it', () => {
     const c = cov({ startTime: 0, candleCount: 10, firstOpen: 0, lastOpen: 9 * H, candlesEnd: 10 * H, empties: [{ from: 10 * H, to: 15 * H }] });
     assert.deepEqual(missingWithin(c, { from: 0, to: 15 * H }), []);
@@ -75,19 +86,54 @@ describe('detectGaps', () => {
   });
 });
 
-describe('planPages', () => {
-  it('splits ranges into pages of at most 1000 slots', () => {
-    const pages = planPages('1h', [{ from: 0, to: 2500 * H }], 1000);
-    assert.deepEqual(pages, [
+describe('PageCursor', () => {
+  const all = (c: PageCursor) => {
+    const out = [];
+    for (let p = c.next(); p; p = c.next()) out.push(p);
+    return out;
+  };
+  it('hands out pages of at most 1000 slots, one missing range after another', () => {
+    const c = new PageCursor('1h', [{ from: 0, to: 2500 * H }, { from: 3000 * H, to: 3001 * H }], 1000);
+    assert.deepEqual(all(c), [
       { from: 0, to: 1000 * H },
       { from: 1000 * H, to: 2000 * H },
       { from: 2000 * H, to: 2500 * H },
+      { from: 3000 * H, to: 3001 * H },
     ]);
+    assert.equal(c.current(), null);
   });
 
   it('calendar months per page for 1M', () => {
     const from = Date.UTC(2017, 0, 1);
-    assert.deepEqual(planPages('1M', [{ from, to: Date.UTC(2024, 0, 1) }], 12).length, 7);
+    assert.equal(all(new PageCursor('1M', [{ from, to: Date.UTC(2024, 0, 1) }], 12)).length, 7);
+  });
+
+  it('makes pages lazily: a decade of seconds holds one range, not millions', () => {
+    const c = new PageCursor('1s', [{ from: 0, to: 10 * 365 * 86_400_000 }], 1000);
+    assert.deepEqual(c.next(), { from: 0, to: 1_000_000 });
+    assert.deepEqual(c.current(), { from: 1_000_000, to: 10 * 365 * 86_400_000 });
+  });
+
+  it('tells the rest of the current range, and skips past what an answer already covered', () => {
+    const c = new PageCursor('1h', [{ from: 0, to: 5000 * H }, { from: 6000 * H, to: 7000 * H }], 1000);
+    assert.deepEqual(c.next(), { from: 0, to: 1000 * H });
+    assert.deepEqual(c.skipTo(3500 * H), { from: 1000 * H, to: 3500 * H });
+    assert.equal(c.skipTo(2000 * H), null);
+    assert.deepEqual(c.current(), { from: 3500 * H, to: 5000 * H });
+    assert.deepEqual(c.skipTo(5000 * H), { from: 3500 * H, to: 5000 * H });
+    assert.deepEqual(c.current(), { from: 6000 * H, to: 7000 * H });
+    assert.deepEqual(c.skipTo(9000 * H), { from: 6000 * H, to: 7000 * H });
+    assert.equal(c.next(), null);
+  });
+});
+
+describe('firstUnproven', () => {
+  it('is where the first missing point no answer proved lies, or the end when all are proven', () => {
+    const missing = [{ from: 2 * H, to: 5 * H }, { from: 8 * H, to: 9 * H }];
+    assert.equal(firstUnproven(missing, [], 10 * H), 2 * H);
+    assert.equal(firstUnproven(missing, [{ from: 2 * H, to: 4 * H }], 10 * H), 4 * H);
+    assert.equal(firstUnproven(missing, [{ from: 2 * H, to: 5 * H }], 10 * H), 8 * H);
+    assert.equal(firstUnproven(missing, [{ from: 2 * H, to: 5 * H }, { from: 8 * H, to: 9 * H }], 10 * H), 10 * H);
   });
 });
 

@@ -48,8 +48,9 @@ describe('validatePage', () => {
     assert.deepEqual(validatePage({ from: 0, to: 10 * H }, [good(0), flat]), { candles: [good(0), flat], findings: [] });
   });
 
-  it('flags each broken rule, keeps value-rule breakers, drops out-of-range and repeated open times', () => {
+  it('flags each broken rule, keeps value-rule breakers, drops early and repeated open times, leaves later ones', () => {
     const page = [
+      good(-1 * H), // before the requested start: the exchange should not have sent it
       good(0, { low: '10.50000000' }), // low above open
       good(H, { high: '10.99999999' }), // high below close
       good(2 * H, { volume: '-1.00000000' }),
@@ -57,23 +58,23 @@ describe('validatePage', () => {
       good(4 * H, { closeTime: 4 * H }),
       good(5 * H),
       good(5 * H, { close: '11.50000000' }),
-      good(20 * H),
+      good(20 * H), // past the range: the answer runs on, the next page stores it
     ];
     const res = validatePage({ from: 0, to: 10 * H }, page);
     assert.deepEqual(
       res.findings.map((f) => [f.openTime / H, f.rule]),
       [
+        [-1, 'outside-range'],
         [0, 'price-range'],
         [1, 'price-range'],
         [2, 'negative-volume'],
         [3, 'negative-trades'],
         [4, 'close-before-open'],
         [5, 'duplicate-open-time'],
-        [20, 'outside-range'],
       ],
     );
     assert.deepEqual(res.candles.map((c) => c.openTime / H), [0, 1, 2, 3, 4, 5]);
     assert.equal(res.candles[5]?.close, '11.00000000');
-    assert.match(res.findings[2]?.detail ?? '', /volume -1\.00000000/);
+    assert.match(res.findings[3]?.detail ?? '', /volume -1\.00000000/);
   });
 });

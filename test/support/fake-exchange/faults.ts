@@ -8,7 +8,8 @@ export type FaultKind =
   | 'status500' | 'status502' | 'status503'
   | 'reset' | 'hang' | 'truncated' | 'badjson'
   | 'status429' | 'status418' | 'status403' | 'status451'
-  | 'binanceError';
+  | 'binanceError'
+  | 'empty' | 'omit' | 'lagging';
 
 export interface Fault {
   /** Exact request path, e.g. '/api/v3/klines'; any path when absent. */
@@ -22,6 +23,13 @@ export interface Fault {
   retryAfterSec?: number;
   /** Binance error code for 'binanceError', e.g. -1001 or -1008 (default -1001). */
   code?: number;
+  /**
+   * 'omit': a faulty edge node's answer, missing the candles that open in this window [from, to) but otherwise
+   * right. ('empty' is a broken proxy's `200 []`; 'lagging' a server whose clock is `lagMs` behind.)
+   */
+  window?: { from: number; to: number };
+  /** 'lagging': how far the answering server's clock is behind the exchange's (default 120 s). */
+  lagMs?: number;
 }
 
 interface ActiveFault {
@@ -71,7 +79,7 @@ const fromError = (e: ApiError, headers?: Record<string, string>): CannedRespons
 
 /**
  * The response of a status-type fault. 'reset', 'hang', 'truncated' and 'badjson' are transport
- * level and handled by the server itself, so they return undefined here.
+ * level, and 'omit' and 'lagging' alter a real answer: the server itself handles them, so they return undefined here.
  */
 export function cannedFaultResponse(f: Fault, wallNow: number, limit: RateLimitSpec): CannedResponse | undefined {
   const retry = (sec: number | undefined): Record<string, string> | undefined =>
@@ -105,10 +113,14 @@ export function cannedFaultResponse(f: Fault, wallNow: number, limit: RateLimitS
       return fromError(restrictedLocation());
     case 'binanceError':
       return fromError(errorForCode(f.code ?? -1001));
+    case 'empty':
+      return { status: 200, body: '[]' };
     case 'reset':
     case 'hang':
     case 'truncated':
     case 'badjson':
+    case 'omit':
+    case 'lagging':
       return undefined;
   }
 }

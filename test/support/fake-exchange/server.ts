@@ -52,6 +52,8 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
     '/api/v3/ticker/24hr': { weight: tickerWeight, handle: (q) => tickerEndpoint(market, q, serverNow) },
     '/api/v3/klines': { weight: () => KLINES_WEIGHT, handle: (q) => klinesEndpoint(market, q, serverNow) },
   };
+  /** The answering server's clock: the exchange's, unless a 'lagging' fault makes this one lag behind. */
+  const dateHeader = (at: number): Record<string, string> => ({ Date: new Date(at).toUTCString() });
 
   /** Runs fn after the configured latency; timers are tracked so close() can cancel them. */
   function later(fn: () => void): void {
@@ -63,10 +65,10 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
     timers.add(t);
   }
 
-  function send(res: ServerResponse, record: RequestRecord, r: CannedResponse): void {
+  function send(res: ServerResponse, record: RequestRecord, r: CannedResponse, at = serverNow): void {
     record.status = r.status;
     // Weight headers reflect the window at decision time, like Binance reports it.
-    const headers = { 'Content-Type': r.contentType ?? JSON_TYPE, ...weights.headers(), ...r.headers };
+    const headers = { 'Content-Type': r.contentType ?? JSON_TYPE, ...dateHeader(at), ...weights.headers(), ...r.headers };
     later(() => {
       if (res.destroyed) return;
       res.writeHead(r.status, headers);
@@ -94,11 +96,32 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
         return later(() => req.socket.destroy());
       case 'badjson':
         return send(res, record, { status: 200, body: BAD_JSON });
+      case 'omit': {
+        const w = fault.window ?? { from: 0, to: 0 };
+        if (path !== '/api/v3/klines') return send(res, record, answer(path, q));
+        try {
+          const rows = klinesEndpoint(market, q, serverNow).filter((k) => k[0] < w.from || k[0] >= w.to);
+          return send(res, record, { status: 200, body: JSON.stringify(rows) });
+        } catch (e) {
+          if (e instanceof ApiError) return send(res, record, { status: e.status, body: e.body() });
+          throw e;
+        }
+      }
+      case 'lagging': {
+        const at = serverNow - (fault.lagMs ?? 120_000);
+        if (path !== '/api/v3/klines') return send(res, record, answer(path, q), at);
+        try {
+          return send(res, record, { status: 200, body: JSON.stringify(klinesEndpoint(market, q, at)) }, at);
+        } catch (e) {
+          if (e instanceof ApiError) return send(res, record, { status: e.status, body: e.body() }, at);
+          throw e;
+        }
+      }
       case 'truncated': {
         const full = answer(path, q);
         const body = Buffer.from(full.body);
         record.status = full.status;
-        const headers = { 'Content-Type': JSON_TYPE, ...weights.headers(), 'Content-Length': String(body.length) };
+        const headers = { 'Content-Type': JSON_TYPE, ...dateHeader(serverNow), ...weights.headers(), 'Content-Length': String(body.length) };
         return later(() => {
           if (res.destroyed) return;
           res.writeHead(full.status, headers);

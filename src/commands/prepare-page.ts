@@ -1,0 +1,37 @@
+import type { Candle, Range } from '../domain.js';
+import { interpretPage, type PageResult } from '../planner/interpret-page.js';
+import { validatePage, type QualityFinding } from '../planner/validate-page.js';
+import { candleColumns, type CandleColumns } from '../writer/candle-columns.js';
+
+/** What a page's answer says, without its candles. */
+export type PageFacts = Omit<PageResult, 'candles'> & {
+  /** Open time of the first candle stored from the page (null when none). */
+  readonly firstCandle: number | null;
+};
+
+/** A page's answer as it waits for its write: encoded columns, not a thousand parsed rows. */
+export interface PreparedPage {
+  readonly page: PageFacts;
+  readonly candles: CandleColumns;
+  readonly findings: readonly QualityFinding[];
+  /** The newest open time anywhere in the answer, in the range or past it. */
+  readonly newestOpen: number | null;
+}
+
+/**
+ * Checks and interprets one klines answer for `range`, in the tick it is parsed (collect-series.ts), and encodes
+ * the candles to store into a few flat strings.
+ */
+export function preparePage(interval: string, range: Range, raw: readonly Candle[], answerTime: number | undefined, limit: number): PreparedPage {
+  const checked = validatePage(range, raw);
+  let newestOpen: number | null = null;
+  let nextOpen: number | null = null;
+  for (const c of raw) {
+    if (newestOpen === null || c.openTime > newestOpen) newestOpen = c.openTime;
+    if (c.openTime >= range.to && (nextOpen === null || c.openTime < nextOpen)) nextOpen = c.openTime;
+  }
+  const { candles, ...page } = interpretPage(interval, range, { candles: checked.candles, newestOpen, nextOpen, full: raw.length >= limit, answerTime });
+  // A candle not final yet is not stored, so neither is what was found wrong with it: it is checked again when it is.
+  const findings = checked.findings.filter((f) => f.openTime < page.answeredTo);
+  return { page: { ...page, firstCandle: candles[0]?.openTime ?? null }, candles: candleColumns(candles), findings, newestOpen };
+}

@@ -1,0 +1,220 @@
+import type { Range, Series } from '../domain.js';
+import { PageCursor } from '../planner/page-cursor.js';
+import { firstUnproven } from '../planner/first-unproven.js';
+import { normalizeRanges, subtractRanges } from '../planner/ranges.js';
+import type { PageFacts } from './prepare-page.js';
+
+export interface CollectJob {
+  readonly series: Series;
+  /** Ranges of open times to fetch. */
+  readonly missing: readonly Range[];
+  /** Set when the series cannot be collected at all (e.g. its symbol is no longer listed). */
+  readonly error?: string;
+  /** Set when the series is left alone this run (e.g. another process is collecting it). */
+  readonly skip?: string;
+  /**
+   * Where the watermark may move: everything from the series' start up to `span.from` is collected (and up to
+   * `vouched`, by the watermark as it stood), and the missing ranges lie within `span`. Absent when the run cannot
+   * prove the way from the start (a backfill starting after the watermark).
+   */
+  readonly watermark?: { readonly span: Range; readonly vouched: number };
+  /** Nothing is stored before the first missing range, so the exchange may have nothing there: see SeriesJob. */
+  readonly head?: boolean;
+}
+
+/**
+ * - `page`: planned from the missing ranges; written in the order they were planned, so the index stays packed.
+ * - `extra`: more of a page's range (an answer cut by its limit) or a second look at a range answered with nothing
+ *   although candles exist after it; written as it comes.
+ * - `confirm`: a second request for a range an earlier answer showed without candles; what it shows empty too is
+ *   what two answers agree on, and is remembered.
+ */
+export type TaskKind = 'page' | 'extra' | 'confirm';
+
+export interface Task {
+  readonly kind: TaskKind;
+  readonly range: Range;
+  /** Write order of a `page` task. */
+  readonly seq: number;
+  /** The first page of a head range: asked alone, over the whole range. */
+  readonly head: boolean;
+  /** Holds one of the slots that bound the pages fetched but waiting for their turn to be written. */
+  readonly buffered: boolean;
+}
+
+/** A page's answer, sorted into what to store now and what needs another look. */
+export interface SortedAnswer {
+  readonly page: PageFacts;
+  /** Empty ranges to remember now: confirmed by a second answer, or before the series' first candle. */
+  readonly remember: readonly Range[];
+  /** Empty ranges inside the trading history seen by one answer only: asked again before they are remembered. */
+  readonly unconfirmed: readonly Range[];
+}
+
+/** How often a range answered with nothing, although candles exist after it, is asked again before the series fails. */
+export const MAX_RECHECKS = 2;
+
+/**
+ * One series' share of a run: the pages still to ask (made lazily, so memory does not grow with the range), the
+ * empty ranges waiting for a second answer, and what the answers proved — the only ground its watermark may cross.
+ *
+ * A head range (nothing stored before it: a new series, or one started earlier) begins with one page asked alone
+ * over the whole range: without an end time its answer starts at the first candle there is, so a `--since` years
+ * before a listing costs one request (and one more to confirm the empty stretch) rather than years of empty pages,
+ * and the pages after it are planned from where it ended.
+ */
+export class SeriesJob {
+  readonly series: Series;
+  error: string | null;
+  requests = 0;
+  written = 0;
+  findings = 0;
+  /** Pages taken and not yet past their write, and those of them holding a buffer slot. */
+  alive = 0;
+  buffered = 0;
+
+  private readonly cursor: PageCursor;
+  private headOut = false;
+  private readonly extras: Array<{ kind: TaskKind; range: Range }> = [];
+  private unconfirmed: Range[] = [];
+  private readonly proven: Range[] = [];
+  private readonly notYet: Array<{ kind: TaskKind; range: Range }> = [];
+  private readonly rechecks = new Map<number, number>();
+  private newestSeen = Number.NEGATIVE_INFINITY;
+  private nextSeq = 0;
+  private nextWrite = 0;
+  private readonly gateWaiters = new Map<number, () => void>();
+  private head: boolean;
+  private done = false;
+
+  constructor(
+    readonly job: CollectJob,
+    pageSlots: number,
+    private readonly bufferCap: number,
+  ) {
+    this.series = job.series;
+    this.error = job.error ?? job.skip ?? null;
+    this.cursor = new PageCursor(job.series.interval, job.missing, pageSlots);
+    this.head = job.head === true;
+  }
+
+  /**
+   * The next task to start now, if any; `bufferFree`: the run has a slot for one more page waiting to be written.
+   * A series with nothing alive and nothing to take is finished for this run.
+   */
+  take(bufferFree: boolean): Task | null {
+    if (this.error !== null || this.done) return null;
+    const extra = this.extras.shift();
+    if (extra) return this.task(extra.kind, extra.range, false);
+    this.unconfirmed = normalizeRanges(this.unconfirmed);
+    const confirm = this.unconfirmed.shift();
+    if (confirm) return this.task('confirm', confirm, false);
+    if (this.headOut) return null;
+    if (this.head) {
+      const whole = this.cursor.current();
+      if (!whole) return null;
+      this.head = false;
+      this.headOut = true;
+      return this.task('page', whole, true);
+    }
+    const inOrder = this.nextSeq === this.nextWrite;
+    if (!inOrder && (!bufferFree || this.buffered >= this.bufferCap)) return null;
+    const range = this.cursor.next();
+    if (range) return this.task('page', range, false);
+    if (this.alive > 0) return null;
+    this.recheckContradictions();
+    const again = this.extras.shift();
+    if (again) return this.task(again.kind, again.range, false);
+    // Work only ever comes from answers, and none is on its way.
+    this.done = true;
+    return null;
+  }
+
+  /** Sorts a page's empty ranges: remembered at once only when a second answer agrees (a `confirm` task's own). */
+  sort(task: Task, page: PageFacts): SortedAnswer {
+    return task.kind === 'confirm' ? { page, remember: page.empties, unconfirmed: [] } : { page, remember: [], unconfirmed: page.empties };
+  }
+
+  /** What an answer tells about what to ask next; called as soon as it is in, before it is stored. */
+  answered(task: Task, sorted: SortedAnswer, newestOpen: number | null): void {
+    const { page } = sorted;
+    if (newestOpen !== null) this.newestSeen = Math.max(this.newestSeen, newestOpen);
+    this.unconfirmed.push(...sorted.unconfirmed);
+    if (page.notYet) this.notYet.push({ kind: task.kind, range: page.notYet });
+    if (task.head) {
+      this.headOut = false;
+      // The pages after the head start where its answer ended.
+      this.cursor.skipTo(page.rest ? page.rest.from : task.range.to);
+      return;
+    }
+    if (page.rest) this.extras.push({ kind: task.kind === 'confirm' ? 'confirm' : 'extra', range: page.rest });
+    if (task.kind === 'page' && page.nextOpen !== null) {
+      // The answer ran on to a candle further than this page: the pages up to it would find nothing.
+      const skipped = this.cursor.skipTo(page.nextOpen);
+      if (skipped && skipped.from >= task.range.to) this.unconfirmed.push(skipped);
+    }
+  }
+
+  /** The answer is stored: what it proved collected counts towards the watermark. */
+  stored(task: Task, sorted: SortedAnswer): void {
+    this.proven.push(...subtractRanges([{ from: task.range.from, to: sorted.page.answeredTo }], sorted.unconfirmed));
+  }
+
+  /**
+   * The watermark this run proved (null when it may not move: the series failed or was skipped). A hole it could not
+   * prove moves it back there, even below what it vouched for; proving the whole span keeps what lay beyond it.
+   */
+  provenTo(): number | null {
+    const w = this.job.watermark;
+    if (!w || this.error !== null) return null;
+    const to = firstUnproven(this.job.missing, this.proven, w.span.to);
+    return to >= w.span.to ? Math.max(w.span.to, w.vouched) : to;
+  }
+
+  /** Waits until every `page` task planned before this one has been written (or given up). */
+  async gate(task: Task): Promise<void> {
+    if (task.kind !== 'page' || task.seq === this.nextWrite) return;
+    await new Promise<void>((resolve) => this.gateWaiters.set(task.seq, resolve));
+  }
+
+  /** The task is past its write, stored or not: the next one in order may go. */
+  release(task: Task): void {
+    this.alive--;
+    if (task.buffered) this.buffered--;
+    if (task.kind !== 'page') return;
+    this.nextWrite++;
+    const next = this.gateWaiters.get(this.nextWrite);
+    if (next) {
+      this.gateWaiters.delete(this.nextWrite);
+      next();
+    }
+  }
+
+  private task(kind: TaskKind, range: Range, head: boolean): Task {
+    const seq = kind === 'page' ? this.nextSeq++ : -1;
+    const buffered = kind === 'page' && seq !== this.nextWrite;
+    this.alive++;
+    if (buffered) this.buffered++;
+    this.requests++;
+    return { kind, range, seq, head, buffered };
+  }
+
+  /**
+   * An answer with nothing from some point on, while other answers show candles after that point, contradicts
+   * them (a proxy or a faulty node answering `[]`): it is asked again, and a series that keeps getting such answers
+   * fails rather than passing for complete.
+   */
+  private recheckContradictions(): void {
+    const left = this.notYet.splice(0);
+    for (const r of left) {
+      if (r.range.from >= this.newestSeen) continue;
+      const tries = this.rechecks.get(r.range.from) ?? 0;
+      if (tries >= MAX_RECHECKS) {
+        this.error = `the exchange answered no candles from ${new Date(r.range.from).toISOString()} on ${tries + 1} times, though it has candles after it; run again later`;
+        return;
+      }
+      this.rechecks.set(r.range.from, tries + 1);
+      this.extras.push({ kind: r.kind === 'confirm' ? 'confirm' : 'extra', range: r.range });
+    }
+  }
+}

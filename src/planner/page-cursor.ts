@@ -1,0 +1,62 @@
+import type { Range } from '../domain.js';
+import { addSlots, alignDown } from './intervals.js';
+import { normalizeRanges } from './ranges.js';
+
+/**
+ * The pages of a series' missing ranges, made one at a time as they are asked for: planning a decade of `1s`
+ * candles up front would hold millions of ranges, and a page answered past its end (a long exchange-empty stretch)
+ * lets the cursor skip the pages that answer already covers.
+ */
+export class PageCursor {
+  private readonly ranges: Range[];
+  private index = 0;
+  private from: number;
+
+  constructor(
+    private readonly interval: string,
+    missing: readonly Range[],
+    private readonly pageSlots: number,
+  ) {
+    this.ranges = normalizeRanges(missing);
+    this.from = this.ranges[0]?.from ?? 0;
+  }
+
+  /** The range the next page starts in, or null when every page has been handed out. */
+  current(): Range | null {
+    const r = this.ranges[this.index];
+    return r ? { from: this.from, to: r.to } : null;
+  }
+
+  /** The next page: at most `pageSlots` slots of the current range, ending on the interval's grid. */
+  next(): Range | null {
+    const r = this.ranges[this.index];
+    if (!r) return null;
+    const to = Math.min(r.to, addSlots(this.interval, alignDown(this.interval, this.from), this.pageSlots));
+    const page = { from: this.from, to };
+    this.advanceTo(to);
+    return page;
+  }
+
+  /**
+   * Moves past `t` without handing out pages for the way there: returns the part of the current range that was
+   * skipped (empty when the cursor was already past `t`), so the caller can account for it.
+   */
+  skipTo(t: number): Range | null {
+    const r = this.ranges[this.index];
+    if (!r || t <= this.from) return null;
+    const skipped = { from: this.from, to: Math.min(t, r.to) };
+    this.advanceTo(skipped.to);
+    return skipped;
+  }
+
+  private advanceTo(t: number): void {
+    const r = this.ranges[this.index];
+    if (!r) return;
+    if (t >= r.to) {
+      this.index++;
+      this.from = this.ranges[this.index]?.from ?? t;
+    } else {
+      this.from = t;
+    }
+  }
+}
