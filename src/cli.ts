@@ -7,11 +7,13 @@ import { runGaps } from './commands/gaps.js';
 import type { RunOutcome } from './commands/recorded-run.js';
 import { runStatus } from './commands/status.js';
 import { readDotenv, resolveConfig, type ConfigFlags } from './config.js';
-import { CryptocollectError, errorMessage } from './errors.js';
+import { CryptocollectError, errorMessage, UsageError } from './errors.js';
 import { createHttpGet } from './exchange/http-get.js';
 import { limitHeapGrowth } from './heap-growth.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 import { parseDate } from './input/parse-date.js';
+import { parsePositiveInteger } from './input/parse-positive-integer.js';
+import { FOREVER } from './planner/series-coverage.js';
 import { parseIntervals } from './input/parse-intervals.js';
 import { parseSymbols } from './input/parse-symbols.js';
 import { createProgress } from './output/progress.js';
@@ -122,12 +124,20 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
     .option('--symbols <list>', 'only these tracked symbols')
     .option('--interval <list>', 'only these intervals')
     .option('--fill', 'fetch exactly the gaps')
+    .option('--recheck', 'first forget the remembered exchange-empty ranges (within --since/--until), so they are gaps again')
+    .option('--since <date>', 'with --recheck: from this open time (default: each series\' start)')
+    .option('--until <date>', 'with --recheck: up to this open time, exclusive (default: no end)')
     .option('--json', 'print the result as one JSON document')
     .option('--quiet', 'no progress on stderr')
-    .action(async (o: { symbols?: string; interval?: string; fill?: boolean } & OutputFlags, cmd: Command) => {
+    .action(async (o: { symbols?: string; interval?: string; fill?: boolean; recheck?: boolean; since?: string; until?: string } & OutputFlags, cmd: Command) => {
       const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
+      if (!o.recheck && (o.since !== undefined || o.until !== undefined)) throw new UsageError('--since and --until go with --recheck');
+      const recheck = o.recheck
+        ? { from: o.since === undefined ? 0 : parseDate('--since', o.since), to: o.until === undefined ? FOREVER : parseDate('--until', o.until) }
+        : undefined;
+      if (recheck && recheck.to <= recheck.from) throw new UsageError('--until must be after --since');
       const ctx = await context(cmd, o);
-      const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, o.fill === true));
+      const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, { fill: o.fill === true, recheck }));
       print(o, result, () => renderGaps(result));
       if (result.fill) state.exitCode = EXIT_BY_STATUS[result.fill.status] ?? EXIT.failure;
     });
@@ -141,8 +151,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
     .option('--json', 'print the result as one JSON document')
     .action(async (o: { symbols?: string; interval?: string; runs: string } & OutputFlags, cmd: Command) => {
       const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
-      const runs = Number(o.runs);
-      if (!Number.isInteger(runs) || runs < 0) throw new CommanderError(EXIT.usage, 'usage', `--runs "${o.runs}" is not a whole number`);
+      const runs = parsePositiveInteger('--runs', o.runs);
       const ctx = await context(cmd, { ...o, quiet: true });
       const result = await withDatabase(ctx, (h) => runStatus(h.db, ctx.clock, filter, runs, unrecordedRunsDir(ctx.config.dataDir)));
       print(o, result, () => renderStatus(result));

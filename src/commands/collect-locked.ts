@@ -21,7 +21,7 @@ export async function collectLocked(
   ctx: CommandContext,
   handle: DatabaseHandle,
   client: BinanceClient,
-  resolved: Pick<ResolvedSymbols, 'unknown'>,
+  resolved: Pick<ResolvedSymbols, 'unknown' | 'known'>,
   series: readonly Series[],
   plan: (s: Series) => Promise<CollectJob>,
   onProgress?: (results: () => SeriesResult[]) => void,
@@ -40,7 +40,7 @@ export async function collectLocked(
       } else if (resolved.unknown.includes(s.symbol)) {
         jobs.push({ series: now, missing: [], error: `the exchange no longer lists ${s.symbol}` });
       } else {
-        jobs.push(await plan(now));
+        jobs.push({ ...(await plan(now)), trading: resolved.known.get(s.symbol)?.status === 'TRADING' });
       }
     }
     const outcomes = await collectSeries(

@@ -7,6 +7,9 @@ import { describeRange, type RangeSummary } from '../planner/describe-range.js';
 import { detectGaps } from '../planner/detect-gaps.js';
 import { loadCoverage } from '../planner/load-coverage.js';
 import type { DatabaseHandle } from '../db/open-database.js';
+import { forgetEmpties } from '../db/forget-empties.js';
+import { retryTransient } from '../db/retry-transient.js';
+import { UsageError } from '../errors.js';
 import { collectLocked } from './collect-locked.js';
 import { createClient, runSetup, type CommandContext } from './context.js';
 import { selectTracked } from './forward.js';
@@ -17,7 +20,16 @@ export interface SeriesRange extends RangeSummary {
   readonly interval: string;
 }
 
+export interface GapsOptions {
+  /** Fetch exactly the gaps. */
+  readonly fill: boolean;
+  /** Forget the remembered exchange-empty ranges within this span first, so they are gaps again. */
+  readonly recheck?: Range | undefined;
+}
+
 export interface GapsResult {
+  /** With --recheck: the exchange-empty ranges forgotten, which are gaps now. */
+  readonly forgotten?: SeriesRange[];
   /** Never-collected holes found before filling. */
   readonly gaps: SeriesRange[];
   /** Ranges the exchange itself has no candles for: not gaps. */
@@ -50,18 +62,44 @@ function flatten(found: readonly SeriesGaps[], pick: (g: SeriesGaps) => readonly
   );
 }
 
+/** Forgets the selected series' exchange-empty ranges within `span`, under their locks. */
+async function recheck(ctx: CommandContext, handle: DatabaseHandle, series: readonly Series[], span: Range): Promise<SeriesRange[]> {
+  const locks = await handle.lockSeries(series.map((s) => s.id));
+  try {
+    const busy = series.filter((s) => locks.busy.has(s.id));
+    if (busy.length > 0) {
+      throw new UsageError(`${busy.map((s) => `${s.symbol} ${s.interval}`).join(', ')}: another cryptocollect process is collecting ${busy.length > 1 ? 'these series' : 'this series'}; run --recheck again once it is done`);
+    }
+    const forgotten: SeriesGaps[] = [];
+    for (const s of series) forgotten.push({ series: s, gaps: await retryTransient('forgetting exchange-empty ranges', () => forgetEmpties(handle.db, s, span)), empties: [] });
+    const out = flatten(forgotten, (g) => g.gaps);
+    if (out.length > 0) ctx.progress.note(`forgot ${out.length} exchange-empty range${out.length > 1 ? 's' : ''}; ${out.length > 1 ? 'they are' : 'it is'} gaps now`);
+    return out;
+  } finally {
+    await locks.release();
+  }
+}
+
 /** The gap detector: holes never collected, listed apart from ranges the exchange has no candles for. */
-export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filter: SeriesFilter, fill: boolean): Promise<GapsResult> {
+export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filter: SeriesFilter, opts: GapsOptions): Promise<GapsResult> {
   const { db } = handle;
-  const series = await selectTracked(db, filter);
+  const listed = await selectTracked(db, filter);
+  const forgotten = opts.recheck ? { forgotten: await recheck(ctx, handle, listed, opts.recheck) } : {};
+  // Read again after forgetting: the watermarks may have moved back.
+  const series = opts.recheck ? await selectTracked(db, filter) : listed;
   const found = await scan(db, series);
-  const result = { gaps: flatten(found, (g) => g.gaps), exchange_empty: flatten(found, (g) => g.empties) };
+  const result = { ...forgotten, gaps: flatten(found, (g) => g.gaps), exchange_empty: flatten(found, (g) => g.empties) };
   const toFill = found.filter((g) => g.gaps.length > 0);
-  if (!fill || toFill.length === 0) return { ...result, fill: null };
+  if (!opts.fill || toFill.length === 0) return { ...result, fill: null };
 
   const client = createClient(ctx);
   const resolved = await resolveSymbols(client, [...new Set(toFill.map((g) => g.series.symbol))]);
-  const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null, fill: true };
+  const args = {
+    symbols: filter.symbols ?? null,
+    intervals: filter.intervals ?? null,
+    fill: true,
+    ...(opts.recheck ? { recheck: { since: new Date(opts.recheck.from).toISOString(), until: new Date(opts.recheck.to).toISOString() } } : {}),
+  };
   const outcome = await recordedRun(runSetup(ctx, db, 'gaps', args, client.stats, resolved.serverTime), (live) => {
     return collectLocked(
       ctx,

@@ -20,6 +20,11 @@ export interface CollectJob {
   readonly watermark?: { readonly span: Range; readonly vouched: number };
   /** Nothing is stored before the first missing range, so the exchange may have nothing there: see SeriesJob. */
   readonly head?: boolean;
+  /**
+   * The symbol is TRADING by this run's exchangeInfo: the exchange has at least its still-open candle, so an answer
+   * with nothing at all from a point before the present on is wrong, not "not yet".
+   */
+  readonly trading?: boolean;
 }
 
 /**
@@ -200,17 +205,20 @@ export class SeriesJob {
   }
 
   /**
-   * An answer with nothing from some point on, while other answers show candles after that point, contradicts
-   * them (a proxy or a faulty node answering `[]`): it is asked again, and a series that keeps getting such answers
-   * fails rather than passing for complete.
+   * An answer with nothing from some point on is wrong (a proxy or a faulty node answering `[]`) when other answers
+   * show candles after that point, or when the symbol is trading and no answer showed any candle from there on, not
+   * even the still-open one. It is asked again, and a series that keeps getting such answers fails rather than
+   * passing for complete.
    */
   private recheckContradictions(): void {
     const left = this.notYet.splice(0);
     for (const r of left) {
-      if (r.range.from >= this.newestSeen) continue;
+      const later = r.range.from < this.newestSeen;
+      if (!later && !(this.job.trading === true && this.newestSeen < r.range.from)) continue;
       const tries = this.rechecks.get(r.range.from) ?? 0;
       if (tries >= MAX_RECHECKS) {
-        this.error = `the exchange answered no candles from ${new Date(r.range.from).toISOString()} on ${tries + 1} times, though it has candles after it; run again later`;
+        const why = later ? 'it has candles after it' : `${this.series.symbol} is trading`;
+        this.error = `the exchange answered no candles from ${new Date(r.range.from).toISOString()} on ${tries + 1} times, though ${why}; run again later`;
         return;
       }
       this.rechecks.set(r.range.from, tries + 1);

@@ -13,6 +13,13 @@ import { WeightLimiter } from './weight-limiter.js';
 export const WEIGHT = { klines: 2, exchangeInfo: 20, ping: 1, time: 1, tickerAll: 80, tickerOne: 2 } as const;
 export const KLINES_PAGE_LIMIT = 1000;
 
+/**
+ * The largest body accepted, by path: a page of 1000 klines is about 200 KB and the whole exchangeInfo some tens of
+ * megabytes; anything much larger is not the exchange's answer and must not fill the memory.
+ */
+const MAX_BODY_BYTES: Record<string, number> = { '/api/v3/klines': 8 * 2 ** 20, '/api/v3/exchangeInfo': 128 * 2 ** 20 };
+const DEFAULT_MAX_BODY_BYTES = 16 * 2 ** 20;
+
 export interface BinanceClientOptions {
   readonly baseUrl: string;
   readonly http: HttpGet;
@@ -180,7 +187,7 @@ export class BinanceClient {
     let res: HttpResponse;
     const sentAt = clock.now();
     try {
-      res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs });
+      res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs, maxBodyBytes: maxBodyBytesFor(url) });
     } catch (err) {
       if (err instanceof NetworkError) throw new AttemptError(classifyNetworkError(err.code), err.message);
       throw err;
@@ -253,6 +260,11 @@ export class BinanceClient {
         );
     }
   }
+}
+
+function maxBodyBytesFor(url: string): number {
+  for (const [path, bytes] of Object.entries(MAX_BODY_BYTES)) if (url.endsWith(path)) return bytes;
+  return DEFAULT_MAX_BODY_BYTES;
 }
 
 /** The answering server's clock from its Date header (second resolution), or undefined when it sent none. */

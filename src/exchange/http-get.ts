@@ -15,6 +15,8 @@ export interface HttpResponse {
 
 export interface HttpGetOptions {
   readonly timeoutMs: number;
+  /** A body larger than this is cut off and the request fails as a network error (a broken proxy, a wrong host). */
+  readonly maxBodyBytes: number;
   readonly signal?: AbortSignal;
 }
 
@@ -37,9 +39,10 @@ const USER_AGENT = 'cryptocollect (+https://www.npmjs.com/package/cryptocollect)
 export function createHttpGet(): HttpGet {
   // Keep-alive: one TLS handshake per connection instead of per page (they cost more than the page itself).
   const agent = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
-  return async (url, query, { timeoutMs, signal }) => {
+  return async (url, query, { timeoutMs, maxBodyBytes, signal }) => {
+    let tooLarge = false;
     try {
-      const res = await got(url, {
+      const request = got(url, {
         agent,
         searchParams: { ...query },
         throwHttpErrors: false,
@@ -51,11 +54,23 @@ export function createHttpGet(): HttpGet {
         responseType: 'buffer',
         ...(signal ? { signal } : {}),
       });
+      const cut = (): void => {
+        tooLarge = true;
+        request.cancel();
+      };
+      request.on('response', (r: { headers: Record<string, string | string[] | undefined> }) => {
+        if (Number(r.headers['content-length']) > maxBodyBytes) cut();
+      });
+      request.on('downloadProgress', (p: { transferred: number }) => {
+        if (p.transferred > maxBodyBytes) cut();
+      });
+      const res = await request;
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
       return { status: res.statusCode, headers, body: res.body };
     } catch (err) {
       if (signal?.aborted) throw signal.reason;
+      if (tooLarge) throw new NetworkError('EBODYTOOLARGE', `the response body is larger than ${Math.round(maxBodyBytes / 2 ** 20)} MiB`);
       if (err instanceof RequestError) {
         const code = err.code ?? 'ERR_NETWORK';
         throw new NetworkError(code, describeNetworkError(code, err.message));

@@ -11,6 +11,13 @@ function rangeTable(ranges: readonly SeriesRange[]): string {
 
 export function renderGaps(result: GapsResult): string {
   const parts: string[] = [];
+  if (result.forgotten) {
+    parts.push(
+      result.forgotten.length === 0
+        ? 'No exchange-empty range to forget.'
+        : `Forgotten exchange-empty ranges (gaps again, asked anew by --fill, forward or backfill):\n${rangeTable(result.forgotten)}`,
+    );
+  }
   parts.push(result.gaps.length === 0 ? 'No gaps.' : `Gaps (never collected):\n${rangeTable(result.gaps)}`);
   if (result.exchange_empty.length > 0) {
     parts.push(`Exchange-empty ranges (the exchange has no candles there; not gaps):\n${rangeTable(result.exchange_empty)}`);

@@ -64,9 +64,11 @@ export function interpretPage(interval: string, range: Range, answer: PageAnswer
   };
   for (const c of answer.candles) {
     if (!isFinal(c, answer)) {
+      // Its existence bounds the stretch before it; it and what follows are asked again (from its open time, even
+      // when it overlaps the candle before it, as off-grid history does).
       hole(c.openTime);
-      const from = Math.max(range.from, Math.min(cursor, c.openTime));
-      // Cut by the limit, the answer may simply not show the candle after it: ask again from it.
+      const from = c.openTime;
+      // Cut by the limit, the answer may simply not show the candle after it: ask again from it now.
       return answer.full
         ? { candles, empties, answeredTo: from, rest: { from, to: range.to }, notYet: null, nextOpen: null }
         : { candles, empties, answeredTo: from, rest: null, notYet: { from, to: range.to }, nextOpen: null };

@@ -82,3 +82,33 @@ for (const kind of DB_KINDS) {
   });
 }
 
+
+describe('the record of a run killed midway', () => {
+  it('shows what it had stored and asked, kept current while it ran', async () => {
+    const fake = await createFakeExchange({ now: NOW, latencyMs: 15 });
+    const t = await makeTarget('postgres', fake.url, { CRYPTOCOLLECT_CONCURRENCY: String(CONCURRENCY) });
+    try {
+      const run = startCli(t, ['backfill', '--since', new Date(SINCE_MS).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m']);
+      const exited = run.done.then(() => true);
+      let recorded: { candles_written: number; requests: number } | undefined;
+      while (!recorded) {
+        const rows = await query<{ candles_written: string; requests: number }>(t, `select candles_written::text, requests from runs where status = 'running'`).catch(() => []);
+        const row = rows[0];
+        if (row && Number(row.candles_written) > 0) recorded = { candles_written: Number(row.candles_written), requests: row.requests };
+        else if (await Promise.race([exited, new Promise<false>((r) => setTimeout(() => r(false), 20))])) break;
+      }
+      assert.ok(recorded, 'the run ended before its record showed anything stored');
+      run.child.kill('SIGKILL');
+      await run.done;
+      const stored = await countCandles(t);
+      const [row] = await query<{ candles_written: string; requests: number }>(t, 'select candles_written::text, requests from runs');
+      assert.ok(Number(row?.candles_written) > 0 && Number(row?.candles_written) <= stored, `recorded ${row?.candles_written}, stored ${stored}`);
+      assert.ok((row?.requests ?? 0) > 0 && (row?.requests ?? 0) <= fake.requests.length);
+      const status = jsonOf<{ runs: Array<{ status: string; candles_written: number }> }>(await runCli(t, ['status', '--json']));
+      assert.deepEqual(status.runs.map((r) => [r.status, r.candles_written]), [['interrupted', Number(row?.candles_written)]]);
+    } finally {
+      await t.cleanup();
+      await fake.close();
+    }
+  });
+});

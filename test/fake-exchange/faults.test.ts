@@ -147,3 +147,53 @@ test('latency delays responses', async () => {
     ex.setLatency(0);
   }
 });
+
+test('answers carry the server clock in their Date header', async () => {
+  const r = await get(ex, '/api/v3/ping');
+  assert.equal(r.headers.get('date'), new Date(ex.now()).toUTCString());
+});
+
+test('after lets the first matching requests through', async () => {
+  ex.injectFault({ path: '/api/v3/klines', kind: 'status500', after: 2 });
+  assert.equal((await klines(ex, KLINES)).status, 200);
+  assert.equal((await klines(ex, KLINES)).status, 200);
+  assert.equal((await klines(ex, KLINES)).status, 500);
+  assert.equal((await klines(ex, KLINES)).status, 200);
+});
+
+test('empty is a proxy answering 200 []', async () => {
+  ex.injectFault({ kind: 'empty' });
+  const r = await klines(ex, KLINES);
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.body, []);
+});
+
+test('omit leaves the candles opening in a window out of an otherwise right answer', async () => {
+  const from = ex.now() - 10 * 3_600_000;
+  const full = await klines(ex, { ...KLINES, startTime: from, limit: 8 });
+  ex.injectFault({ kind: 'omit', window: { from: from + 2 * 3_600_000, to: from + 4 * 3_600_000 } });
+  const cut = await klines(ex, { ...KLINES, startTime: from, limit: 8 });
+  assert.deepEqual(cut.body, full.body.filter((k) => k[0] < from + 2 * 3_600_000 || k[0] >= from + 4 * 3_600_000));
+});
+
+test('lagging answers as a server whose clock is behind: its open candle, its Date', async () => {
+  const lagMs = 2 * 3_600_000;
+  ex.injectFault({ kind: 'lagging', lagMs });
+  const r = await klines(ex, { ...KLINES, startTime: ex.now() - 5 * 3_600_000 });
+  const newest = r.body[r.body.length - 1]!;
+  assert.equal(r.headers.get('date'), new Date(ex.now() - lagMs).toUTCString());
+  assert.equal(newest[0], Math.floor((ex.now() - lagMs) / 3_600_000) * 3_600_000);
+  assert.ok(newest[6] >= ex.now() - lagMs, 'the newest candle is still open on that server');
+});
+
+test('endless sends a 200 whose body never ends', async () => {
+  ex.injectFault({ kind: 'endless' });
+  const controller = new AbortController();
+  const res = await fetch(`${ex.url}/api/v3/klines?symbol=BTCUSDT&interval=1h`, { signal: controller.signal });
+  assert.equal(res.status, 200);
+  const reader = res.body!.getReader();
+  let bytes = 0;
+  while (bytes < 1_000_000) bytes += (await reader.read()).value?.length ?? 0;
+  controller.abort();
+  assert.ok(bytes >= 1_000_000);
+});

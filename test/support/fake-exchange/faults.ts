@@ -9,7 +9,7 @@ export type FaultKind =
   | 'reset' | 'hang' | 'truncated' | 'badjson'
   | 'status429' | 'status418' | 'status403' | 'status451'
   | 'binanceError'
-  | 'empty' | 'omit' | 'lagging';
+  | 'empty' | 'omit' | 'lagging' | 'endless';
 
 export interface Fault {
   /** Exact request path, e.g. '/api/v3/klines'; any path when absent. */
@@ -18,6 +18,8 @@ export interface Fault {
   symbol?: string;
   /** How many matching requests it hits (default 1). */
   times?: number;
+  /** How many matching requests it lets through first (default 0). */
+  after?: number;
   kind: FaultKind;
   /** Retry-After for status429/status418/status403/status503 (defaults 1 s, 120 s, none, none). */
   retryAfterSec?: number;
@@ -25,7 +27,8 @@ export interface Fault {
   code?: number;
   /**
    * 'omit': a faulty edge node's answer, missing the candles that open in this window [from, to) but otherwise
-   * right. ('empty' is a broken proxy's `200 []`; 'lagging' a server whose clock is `lagMs` behind.)
+   * right. ('empty' is a broken proxy's `200 []`; 'lagging' a server whose clock is `lagMs` behind; 'endless' a
+   * 200 whose body never ends.)
    */
   window?: { from: number; to: number };
   /** 'lagging': how far the answering server's clock is behind the exchange's (default 120 s). */
@@ -35,25 +38,30 @@ export interface Fault {
 interface ActiveFault {
   fault: Fault;
   left: number;
+  skip: number;
 }
 
 export class FaultQueue {
   private active: ActiveFault[] = [];
 
   add(f: Fault): void {
-    this.active.push({ fault: f, left: f.times ?? 1 });
+    this.active.push({ fault: f, left: f.times ?? 1, skip: f.after ?? 0 });
   }
 
   clear(): void {
     this.active = [];
   }
 
-  /** The first live fault matching the request, consuming one of its hits. */
+  /** The first live fault matching the request, consuming one of its hits (or of the requests it lets through). */
   take(path: string, symbol: string | undefined): Fault | undefined {
     const hit = this.active.find(
       (a) => a.left > 0 && (a.fault.path === undefined || a.fault.path === path) && (a.fault.symbol === undefined || a.fault.symbol === symbol),
     );
     if (!hit) return undefined;
+    if (hit.skip > 0) {
+      hit.skip -= 1;
+      return undefined;
+    }
     hit.left -= 1;
     this.active = this.active.filter((a) => a.left > 0);
     return hit.fault;
@@ -79,7 +87,7 @@ const fromError = (e: ApiError, headers?: Record<string, string>): CannedRespons
 
 /**
  * The response of a status-type fault. 'reset', 'hang', 'truncated' and 'badjson' are transport
- * level, and 'omit' and 'lagging' alter a real answer: the server itself handles them, so they return undefined here.
+ * level ('endless' too), and 'omit' and 'lagging' alter a real answer: the server itself handles them, so they return undefined here.
  */
 export function cannedFaultResponse(f: Fault, wallNow: number, limit: RateLimitSpec): CannedResponse | undefined {
   const retry = (sec: number | undefined): Record<string, string> | undefined =>
@@ -121,6 +129,7 @@ export function cannedFaultResponse(f: Fault, wallNow: number, limit: RateLimitS
     case 'badjson':
     case 'omit':
     case 'lagging':
+    case 'endless':
       return undefined;
   }
 }

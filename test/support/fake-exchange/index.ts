@@ -1,7 +1,7 @@
 // Public entry point of the fake Binance exchange used by the test suite and benchmarks.
 export { createFakeExchange, DEFAULT_NOW } from './server.ts';
 export { loadRealKlines, realKlinesDir, type RealKlinesName } from './real-klines.ts';
-export { BINANCE_LAUNCH, defaultSymbols } from './default-symbols.ts';
+export { BINANCE_LAUNCH, defaultSymbols, usdtSymbol } from './default-symbols.ts';
 export { syntheticSymbols } from './synthetic-symbols.ts';
 export { INTERVALS, type Interval } from './intervals.ts';
 export type { Fault, FaultKind } from './faults.ts';

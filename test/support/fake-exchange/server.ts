@@ -88,6 +88,17 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
     }
   }
 
+  /** A klines answer as of server time `at`, keeping only the rows `keep` accepts (other paths: the real answer). */
+  function klinesAnswer(path: string, q: Query, at: number, keep: (k: RealKline) => boolean = () => true): CannedResponse {
+    if (path !== '/api/v3/klines') return answer(path, q);
+    try {
+      return { status: 200, body: JSON.stringify(klinesEndpoint(market, q, at).filter(keep)) };
+    } catch (e) {
+      if (e instanceof ApiError) return { status: e.status, body: e.body() };
+      throw e;
+    }
+  }
+
   function applyTransportFault(fault: Fault, req: IncomingMessage, res: ServerResponse, record: RequestRecord, path: string, q: Query): void {
     switch (fault.kind) {
       case 'hang':
@@ -96,26 +107,31 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
         return later(() => req.socket.destroy());
       case 'badjson':
         return send(res, record, { status: 200, body: BAD_JSON });
+      case 'endless': {
+        record.status = 200;
+        return later(() => {
+          if (res.destroyed) return;
+          res.writeHead(200, { 'Content-Type': JSON_TYPE, ...dateHeader(serverNow), ...weights.headers() });
+          res.write('[');
+          const chunk = ' '.repeat(64 * 1024);
+          const t = setInterval(() => {
+            if (res.destroyed) {
+              clearInterval(t);
+              timers.delete(t);
+            } else {
+              res.write(chunk);
+            }
+          }, 1);
+          timers.add(t);
+        });
+      }
       case 'omit': {
         const w = fault.window ?? { from: 0, to: 0 };
-        if (path !== '/api/v3/klines') return send(res, record, answer(path, q));
-        try {
-          const rows = klinesEndpoint(market, q, serverNow).filter((k) => k[0] < w.from || k[0] >= w.to);
-          return send(res, record, { status: 200, body: JSON.stringify(rows) });
-        } catch (e) {
-          if (e instanceof ApiError) return send(res, record, { status: e.status, body: e.body() });
-          throw e;
-        }
+        return send(res, record, klinesAnswer(path, q, serverNow, (k) => k[0] < w.from || k[0] >= w.to));
       }
       case 'lagging': {
         const at = serverNow - (fault.lagMs ?? 120_000);
-        if (path !== '/api/v3/klines') return send(res, record, answer(path, q), at);
-        try {
-          return send(res, record, { status: 200, body: JSON.stringify(klinesEndpoint(market, q, at)) }, at);
-        } catch (e) {
-          if (e instanceof ApiError) return send(res, record, { status: e.status, body: e.body() }, at);
-          throw e;
-        }
+        return send(res, record, klinesAnswer(path, q, at), at);
       }
       case 'truncated': {
         const full = answer(path, q);

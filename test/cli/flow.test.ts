@@ -1,0 +1,76 @@
+// The run keeps flowing and stays flat: a hung request holds up only its own series (which fetches ahead within a
+// bounded buffer), pages are planned lazily, and a --since long before a symbol's first candle starts there
+// instead of paging through the years with nothing.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { createFakeExchange, usdtSymbol, type FakeExchange } from '../support/fake-exchange/index.ts';
+import { jsonOf, runCli } from '../support/run-cli.ts';
+import { query, storedKlines } from '../support/stored-rows.ts';
+import { makeTarget, type Target } from '../support/targets.ts';
+
+const NOW = Date.UTC(2024, 5, 1, 0, 30, 30);
+const LISTED = Date.UTC(2024, 4, 25, 12);
+const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'AUSDT', 'BUSDT'];
+
+describe('flow', { concurrency: false }, () => {
+  let fake: FakeExchange;
+  let t: Target;
+  before(async () => {
+    fake = await createFakeExchange({
+      now: NOW,
+      symbols: [...SYMBOLS.map((s) => usdtSymbol(s)), usdtSymbol('NEWUSDT', LISTED), usdtSymbol('SECUSDT', NOW - 20 * 60_000)],
+    });
+  });
+  after(async () => {
+    await t.cleanup();
+    await fake.close();
+  });
+
+  it('a hung request holds up only its own series, which fetches ahead within its buffer', { timeout: 120_000 }, async () => {
+    t = await makeTarget('postgres', fake.url, { CRYPTOCOLLECT_CONCURRENCY: '4' });
+    const since = Date.UTC(2024, 4, 20);
+    // BTCUSDT's third page hangs until the client gives up on it (10 s); everything else answers at once.
+    fake.injectFault({ path: '/api/v3/klines', symbol: 'BTCUSDT', kind: 'hang', after: 2 });
+    const res = await runCli(t, ['backfill', '--since', new Date(since).toISOString(), '--symbols', SYMBOLS.join(','), '--interval', '1m', '--timeout', '10', '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    for (const symbol of SYMBOLS) assert.deepEqual(await storedKlines(t, symbol, '1m'), fake.expectedKlines(symbol, '1m', since, NOW), symbol);
+
+    const reqs = fake.klineRequests();
+    const hung = reqs.findIndex((r) => r.status === 0);
+    const retried = reqs.findIndex((r, i) => i > hung && r.query.symbol === 'BTCUSDT' && r.query.startTime === reqs[hung]?.query.startTime);
+    assert.ok(hung >= 0 && retried > hung, `hung at ${hung}, retried at ${retried}`);
+    // Every other series was fetched whole while the request hung: nothing of theirs waited for its retry.
+    const others = reqs.filter((r) => r.query.symbol !== 'BTCUSDT');
+    assert.ok(others.length >= 3 * 12);
+    assert.deepEqual(reqs.slice(retried).filter((r) => r.query.symbol !== 'BTCUSDT'), []);
+    // BTCUSDT itself went on fetching while it waited, but only as far as its share of the buffer (the concurrency).
+    const ahead = reqs.slice(hung + 1, retried).filter((r) => r.query.symbol === 'BTCUSDT').length;
+    assert.ok(ahead >= 1 && ahead <= 4, `${ahead} BTCUSDT pages fetched ahead of the hung one`);
+  });
+
+  it('--since years before the first candle starts at it: one page, one confirmation, then the candles', async () => {
+    fake.resetRequests();
+    const res = await runCli(t, ['backfill', '--since', '2017-01-01', '--symbols', 'NEWUSDT', '--interval', '1m', '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const expected = fake.expectedKlines('NEWUSDT', '1m', LISTED, NOW);
+    assert.deepEqual(await storedKlines(t, 'NEWUSDT', '1m'), expected);
+    // 7.4 years of minutes are 3.9 million slots; the first answer starts at the listing.
+    assert.equal(fake.klineRequests().length, Math.ceil(expected.length / 1000) + 1);
+    const empties = await query<{ from_ms: string; to_ms: string }>(
+      t,
+      `select (extract(epoch from from_time) * 1000)::int8::text as from_ms, (extract(epoch from to_time) * 1000)::int8::text as to_ms from exchange_empty`,
+    );
+    assert.deepEqual(empties, [{ from_ms: String(Date.UTC(2017, 0, 1)), to_ms: String(LISTED) }]);
+  });
+
+  it('1s candles from 1970: pages are planned as they go, so the plan does not hold 1.8 million of them', { timeout: 60_000 }, async () => {
+    fake.resetRequests();
+    const res = await runCli(t, ['backfill', '--since', '1970-01-01', '--symbols', 'SECUSDT', '--interval', '1s', '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    const expected = fake.expectedKlines('SECUSDT', '1s', 0, NOW);
+    assert.equal(expected.length, 20 * 60);
+    assert.deepEqual(await storedKlines(t, 'SECUSDT', '1s'), expected);
+    assert.equal(jsonOf<{ candles_written: number }>(res).candles_written, expected.length);
+    assert.equal(fake.klineRequests().length, 3);
+  });
+});
