@@ -50,6 +50,10 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
     .option('--verbose', 'show stack traces for errors')
     .addHelpText('after', `\n${EXIT_CODES_HELP}\n`)
     .showSuggestionAfterError(true)
+    // No command at all is a usage error of one line, not the whole help on stderr.
+    .action(() => {
+      throw new UsageError('no command given; run `cryptocollect --help` for the commands');
+    })
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
@@ -203,6 +207,9 @@ export async function main(argv: readonly string[]): Promise<void> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Node prints a warning over several lines (the driver's sslmode notice takes nine): one line is enough.
+  process.removeAllListeners('warning');
+  process.on('warning', (w) => process.stderr.write(`cryptocollect: warning: ${w.message.split('\n')[0] ?? w.name}\n`));
   // `cryptocollect status --json | head -c 100`: a reader that stops early is not an error worth a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {

@@ -41,6 +41,11 @@ const SETTINGS = {
   retryBaseMs: { env: 'CRYPTOCOLLECT_RETRY_BASE_MS' },
 } satisfies Record<string, Setting>;
 
+/** A URL-like value fit to print: whatever stands before its last `@` (a user and a password) is masked. */
+function withoutCredentials(value: string): string {
+  return value.replace(/^([a-z][a-z0-9+.-]*:\/\/)?.*@/i, '$1***@');
+}
+
 /** `.env` in the working directory, read without touching process.env (so it never overrides the environment). */
 export function readDotenv(cwd: string): Record<string, string> {
   const file = path.join(cwd, '.env');
@@ -103,7 +108,7 @@ export function resolveConfig(
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
       baseUrl = u.origin + u.pathname.replace(/\/+$/, '');
     } catch {
-      problems.push(`${base.source}="${base.value}" is not an http(s) URL (e.g. https://api.binance.com)`);
+      problems.push(`${base.source}="${withoutCredentials(base.value)}" is not an http(s) URL (e.g. https://api.binance.com)`);
     }
   }
 

@@ -22,7 +22,10 @@ export function parseDate(flag: string, value: string): number {
   let offsetMin = 0;
   if (zone.toUpperCase() !== 'Z') {
     const z = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
-    if (!z) throw new UsageError(`${flag} "${value}" has an invalid UTC offset`);
+    // Offsets in use run from -12:00 to +14:00; anything past ±14:00 is a typo, not a place.
+    if (!z || Number(z[3]) > 59 || Number(z[2]) * 60 + Number(z[3]) > 14 * 60) {
+      throw new UsageError(`${flag} "${value}" has an invalid UTC offset (from -14:00 to +14:00)`);
+    }
     offsetMin = (z[1] === '-' ? -1 : 1) * (Number(z[2]) * 60 + Number(z[3]));
   }
   return base + ((Number(h) * 60 + Number(mi) - offsetMin) * 60 + Number(s)) * 1000 + Number(frac.padEnd(3, '0'));

@@ -29,6 +29,14 @@ describe('usage errors', () => {
     ['an unknown symbol, with a suggestion', ['backfill', '--since', '2024-01-01', '--symbols', 'BTCUSTD'], /unknown symbol .*BTCUSTD \(did you mean BTCUSDT\?\)/],
     ['a bad environment value', ['backfill', '--since', '2024-01-01', '--symbols', 'BTCUSDT', '--concurrency', 'abc'], /--concurrency="abc" is not a whole number/],
     ['forward on an untracked symbol', ['forward', '--symbols', 'ETHUSDT'], /not tracked: ETHUSDT/],
+    ['a UTC offset beyond +14:00', ['backfill', '--since', '2024-01-01T00:00+15:00', '--symbols', 'BTCUSDT'], /invalid UTC offset \(from -14:00 to \+14:00\)/],
+    ['a UTC offset with 60 minutes', ['backfill', '--since', '2024-01-01T00:00-05:60', '--symbols', 'BTCUSDT'], /invalid UTC offset/],
+    ['--runs 0', ['status', '--runs', '0'], /--runs "0" is not a whole number from 1/],
+    ['--runs in exponent form', ['status', '--runs', '1e1'], /--runs "1e1" is not a whole number/],
+    ['--runs negative', ['status', '--runs', '-3'], /--runs "-3" is not a whole number/],
+    ['--runs with blanks', ['status', '--runs', ' 5'], /--runs " 5" is not a whole number/],
+    ['no command at all', [], /^cryptocollect: no command given; run `cryptocollect --help` for the commands$/m],
+    ['--since without --recheck', ['gaps', '--since', '2024-01-01'], /--since and --until go with --recheck/],
   ];
   for (const [name, args, message] of cases) {
     it(`${name}: exit 2, one line, nothing stored`, async () => {
@@ -55,6 +63,28 @@ describe('usage errors', () => {
     const res = await runCli(t, ['backfill', '--since', '2024-01-01', '--symbols', 'NOPE', '--json']);
     assert.equal(res.code, 2);
     assert.deepEqual(Object.keys(jsonOf<{ error: object }>(res).error), ['code', 'message', 'exit_code']);
+  });
+
+  it('credentials in BINANCE_BASE_URL are never echoed, valid or not', async () => {
+    const bad = await runCli({ ...t, baseUrl: 'ftp://trader:s3cr/et@exchange.example' }, ['status']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /^cryptocollect: invalid configuration: BINANCE_BASE_URL="ftp:\/\/\*\*\*@exchange\.example" is not an http\(s\) URL/);
+    const unreachable = await runCli({ ...t, baseUrl: 'http://trader:s3cret@127.0.0.1:1', env: { CRYPTOCOLLECT_RETRIES: '0' } }, ['backfill', '--since', '2024-01-01', '--symbols', 'BTCUSDT']);
+    assert.equal(unreachable.code, 1);
+    assert.match(unreachable.stderr, /^cryptocollect: .*http:\/\/127\.0\.0\.1:1.*connection refused\n$/);
+    for (const res of [bad, unreachable]) assert.doesNotMatch(res.stdout + res.stderr, /trader|s3cr/);
+  });
+
+  it('the driver’s sslmode warning is one line', async () => {
+    const url = new URL(t.databaseUrl as string);
+    url.port = '1';
+    url.searchParams.set('sslmode', 'require');
+    const res = await runCli({ ...t, databaseUrl: url.toString() }, ['status']);
+    assert.equal(res.code, 1);
+    assert.deepEqual(res.stderr.trim().split('\n'), [
+      "cryptocollect: warning: SECURITY WARNING: The SSL modes 'prefer', 'require', and 'verify-ca' are treated as aliases for 'verify-full'.",
+      'cryptocollect: cannot reach PostgreSQL at 127.0.0.1:1: connection refused',
+    ]);
   });
 
   it('help lists the exit codes', async () => {
