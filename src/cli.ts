@@ -7,7 +7,7 @@ import { runGaps } from './commands/gaps.js';
 import type { RunOutcome } from './commands/recorded-run.js';
 import { runStatus } from './commands/status.js';
 import { readDotenv, resolveConfig, type ConfigFlags } from './config.js';
-import { CryptocollectError, errorMessage, UsageError } from './errors.js';
+import { CryptocollectError, errorMessage, InterruptedError, UsageError } from './errors.js';
 import { createHttpGet } from './exchange/http-get.js';
 import { limitHeapGrowth } from './heap-growth.js';
 import { EXIT, EXIT_CODES_HELP } from './exit-codes.js';
@@ -28,6 +28,8 @@ interface Io {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly stop: AbortSignal;
+  /** Aborted a few seconds after `stop`: what is still on the wire then is abandoned. */
+  readonly cancel: AbortSignal;
 }
 
 interface OutputFlags {
@@ -72,6 +74,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
       http: createHttpGet(),
       progress: await createProgress({ quiet: out.quiet === true }),
       stop: io.stop,
+      cancel: io.cancel,
     };
   };
   const print = (out: OutputFlags, doc: unknown, human: () => string): void => {
@@ -191,15 +194,21 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
 }
 
+/** How long the pages on the wire get to finish after the first signal, before they are abandoned. */
+export const STOP_GRACE_MS = 3000;
+
 /** Entry point for bin/cryptocollect.js: wires signals and the process, then sets the exit code. */
 export async function main(argv: readonly string[]): Promise<void> {
-  const controller = new AbortController();
+  const stop = new AbortController();
+  const cancel = new AbortController();
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
     if (signals === 1) {
       process.stderr.write(`cryptocollect: ${signal} received, finishing the pages in flight (send again to exit at once)\n`);
-      controller.abort(new Error(signal));
+      stop.abort(new InterruptedError(`interrupted by ${signal}`));
+      // A request that hangs would hold the exit for its whole timeout: give the wire a few seconds, then cut it.
+      setTimeout(() => cancel.abort(new InterruptedError(`interrupted by ${signal}`)), STOP_GRACE_MS).unref();
     } else {
       // Committed pages are safe; the page in flight is simply fetched again by the next run.
       process.exit(EXIT.interrupted);
@@ -217,6 +226,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
   }
   limitHeapGrowth(process.execArgv);
-  const code = await runCli(argv, { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stop: controller.signal });
-  process.exitCode = code;
+  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stop: stop.signal, cancel: cancel.signal };
+  process.exitCode = await runCli(argv, io);
 }

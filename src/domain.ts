@@ -4,10 +4,12 @@
  * - series: one (symbol, interval) pair the tool tracks from a start time onwards.
  * - candle: one kline, keyed by its open time; stored exactly as the exchange's decimal strings.
  * - range: a half-open span of open times `[from, to)` in epoch milliseconds.
- * - exchange-empty range: a range the exchange was asked about and answered with no candle (before a listing,
- *   after a delisting, an outage, a halt). Remembered so it is never asked again, and never called a gap.
- * - gap: a range before the series' newest collected point that holds neither a candle nor an exchange-empty
- *   answer: never collected, or rows deleted behind the tool's back.
+ * - exchange-empty range: a range two answers of the exchange agree has no candle, each showing a candle after it
+ *   (before a listing, an outage, a halt). Remembered so it is never asked again, and never called a gap. A range
+ *   with no candle after it (the present, after a delisting) is "not yet": not remembered, asked again.
+ * - watermark: the point up to which a series is proven collected without a hole (series.collected_until).
+ * - gap: a range before the series' collected end (its newest candle, or its watermark) that holds neither a
+ *   candle nor an exchange-empty answer: never collected, or rows deleted behind the tool's back.
  * - run: one invocation of a command, recorded in the runs table.
  */
 

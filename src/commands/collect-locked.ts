@@ -1,5 +1,5 @@
 import type { DatabaseHandle } from '../db/open-database.js';
-import { retryTransient } from '../db/retry-transient.js';
+import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
 import { reloadSeries, setWatermark } from '../db/series-repository.js';
 import type { Series } from '../domain.js';
 import type { BinanceClient } from '../exchange/binance-client.js';
@@ -30,7 +30,7 @@ export async function collectLocked(
   const locks = await handle.lockSeries(series.map((s) => s.id));
   try {
     const held = series.filter((s) => !locks.busy.has(s.id)).map((s) => s.id);
-    const current = await retryTransient('reading the series', () => reloadSeries(db, held));
+    const current = await retryTransient('reading the series', () => reloadSeries(db, held), { ...DEFAULT_DB_RETRY, signal: ctx.stop });
     const jobs: CollectJob[] = [];
     for (const s of series) {
       const now = current.get(s.id);

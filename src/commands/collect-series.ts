@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { retryTransient } from '../db/retry-transient.js';
+import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
 import { CryptocollectError, DatabaseError, errorMessage } from '../errors.js';
 import { KLINES_PAGE_LIMIT, type BinanceClient } from '../exchange/binance-client.js';
 import type { Progress } from '../output/progress.js';
@@ -96,7 +96,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   const store = async (job: SeriesJob, task: Task, prepared: PreparedPage, sorted: SortedAnswer): Promise<void> => {
     const { symbol, interval } = job.series;
     const write = { candles: prepared.candles, empties: sorted.remember, findings: prepared.findings };
-    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, job.series, write));
+    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, job.series, write), { ...DEFAULT_DB_RETRY, signal: stop });
     job.stored(task, sorted);
     job.findings += prepared.findings.length;
     job.written += n;

@@ -19,6 +19,8 @@ export interface CommandContext {
   readonly progress: Progress;
   /** Aborted on the first SIGINT/SIGTERM: stop issuing requests, let in-flight pages commit. */
   readonly stop: AbortSignal;
+  /** Aborted a few seconds after `stop`: abandon the requests still on the wire (a hung one would hold the exit). */
+  readonly cancel?: AbortSignal;
 }
 
 /** What recordedRun needs from a command. */
@@ -35,6 +37,7 @@ export function createClient(ctx: CommandContext): BinanceClient {
     retries: ctx.config.retries,
     retryBaseMs: ctx.config.retryBaseMs,
     stop: ctx.stop,
+    ...(ctx.cancel ? { cancel: ctx.cancel } : {}),
   });
 }
 

@@ -1,4 +1,5 @@
 import pRetry from 'p-retry';
+import { systemClock } from '../clock.js';
 import { DatabaseError, errorMessage } from '../errors.js';
 
 /**
@@ -48,6 +49,8 @@ export function describeDbError(err: unknown): string {
 export interface DbRetryOptions {
   readonly retries: number;
   readonly minTimeoutMs: number;
+  /** A stop (SIGINT/SIGTERM) cuts the wait between attempts short: the operation then fails with the signal's reason. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** 16–32 s of patience: long enough for a PostgreSQL restart or a managed fail-over. */
@@ -59,16 +62,22 @@ export const DEFAULT_DB_RETRY: DbRetryOptions = { retries: 6, minTimeoutMs: 250 
  * DatabaseError, which stops the run: committed data stays committed.
  */
 export async function retryTransient<T>(what: string, fn: () => Promise<T>, opts: DbRetryOptions = DEFAULT_DB_RETRY): Promise<T> {
+  const { signal } = opts;
   try {
     return await pRetry(fn, {
       retries: opts.retries,
-      factor: 2,
-      minTimeout: opts.minTimeoutMs,
-      maxTimeout: 8000,
-      randomize: true,
+      // The backoff is slept here rather than by p-retry, so that a stop cuts it short without p-retry discarding an
+      // attempt that went through (it would, given the signal).
+      minTimeout: 0,
+      onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+        if (retriesLeft <= 0 || !isTransientDbError(error)) return;
+        const backoff = Math.min(8000, opts.minTimeoutMs * 2 ** (attemptNumber - 1)) * (1 + Math.random());
+        await systemClock.sleep(backoff, signal);
+      },
       shouldRetry: ({ error }) => isTransientDbError(error),
     });
   } catch (err) {
+    if (signal?.aborted && err === signal.reason) throw err;
     if (err instanceof DatabaseError) throw err;
     const transient = isTransientDbError(err);
     const message = transient

@@ -34,6 +34,8 @@ export interface BinanceClientOptions {
    * request already on the wire is let finish so its page can commit.
    */
   readonly stop?: AbortSignal;
+  /** Abandons what is still on the wire (a few seconds after `stop`, so that a hung request cannot hold the exit). */
+  readonly cancel?: AbortSignal;
 }
 
 export interface ExchangeSymbol {
@@ -187,7 +189,8 @@ export class BinanceClient {
     let res: HttpResponse;
     const sentAt = clock.now();
     try {
-      res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs, maxBodyBytes: maxBodyBytesFor(url) });
+      const cancel = this.opts.cancel;
+      res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs, maxBodyBytes: maxBodyBytesFor(url), ...(cancel ? { signal: cancel } : {}) });
     } catch (err) {
       if (err instanceof NetworkError) throw new AttemptError(classifyNetworkError(err.code), err.message);
       throw err;

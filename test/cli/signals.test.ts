@@ -82,3 +82,46 @@ describe('configuration from .env', () => {
     }
   });
 });
+
+describe('signals at any moment', () => {
+  let fake: FakeExchange;
+  let t: Target;
+  before(async () => {
+    fake = await createFakeExchange({ now: NOW });
+    t = await makeTarget('postgres', fake.url);
+  });
+  after(async () => {
+    await t.cleanup();
+    await fake.close();
+  });
+
+  it('during start-up retries: the backoff is cut short, exit 130 as interrupted', { timeout: 60_000 }, async () => {
+    fake.clearFaults();
+    fake.resetRequests();
+    fake.injectFault({ path: '/api/v3/exchangeInfo', kind: 'status503', times: 1000 });
+    // Ten minutes between attempts: only a stop that cuts the wait short ends this run.
+    const child = startCli({ ...t, env: { CRYPTOCOLLECT_RETRY_BASE_MS: '600000' } }, ['backfill', '--since', '2024-05-01', '--symbols', 'BTCUSDT', '--json']);
+    while (fake.requests.length < 1) await new Promise((r) => setTimeout(r, 5));
+    child.child.kill('SIGTERM');
+    const res = await child.done;
+    assert.equal(res.code, 130, res.stderr);
+    assert.doesNotMatch(res.stderr, /internal error/);
+    assert.match(res.stderr, /cryptocollect: interrupted/);
+    assert.equal(jsonOf<{ error: { code: string } }>(res).error.code, 'interrupted');
+    assert.equal(fake.requests.length, 1);
+  });
+
+  it('with a request that hangs: the process exits within a few seconds of the first signal, exit 130', { timeout: 60_000 }, async () => {
+    fake.clearFaults();
+    fake.resetRequests();
+    fake.injectFault({ path: '/api/v3/klines', kind: 'hang', times: 1000 });
+    const child = startCli(t, ['backfill', '--since', '2024-05-01', '--symbols', 'BTCUSDT', '--interval', '1m', '--timeout', '600', '--json']);
+    await waitForKlineRequests(fake, 1);
+    child.child.kill('SIGTERM');
+    const res = await child.done;
+    assert.equal(res.code, 130, res.stderr);
+    assert.match(res.stderr, /SIGTERM received/);
+    const runs = await query<{ status: string }>(t, `select status from runs order by id desc limit 1`);
+    assert.equal(runs[0]?.status, 'interrupted');
+  });
+});

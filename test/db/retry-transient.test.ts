@@ -39,4 +39,21 @@ describe('database failure table', () => {
     );
     assert.equal(calls, 1);
   });
+
+  it('a stop cuts the wait between attempts short, failing with the stop’s reason', { timeout: 20_000 }, async () => {
+    const stop = new AbortController();
+    const reason = new Error('SIGTERM');
+    let calls = 0;
+    const pending = retryTransient(
+      'op',
+      async () => {
+        calls++;
+        setImmediate(() => stop.abort(reason));
+        throw pgError('57P01');
+      },
+      { retries: 5, minTimeoutMs: 60_000, signal: stop.signal },
+    );
+    await assert.rejects(pending, (err: unknown) => err === reason);
+    assert.equal(calls, 1);
+  });
 });

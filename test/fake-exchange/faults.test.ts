@@ -197,3 +197,10 @@ test('endless sends a 200 whose body never ends', async () => {
   controller.abort();
   assert.ok(bytes >= 1_000_000);
 });
+
+test('every hits only every Nth matching request', async () => {
+  ex.injectFault({ path: '/api/v3/klines', kind: 'status500', every: 3, times: 2 });
+  const statuses = [];
+  for (let i = 0; i < 8; i++) statuses.push((await klines(ex, KLINES)).status);
+  assert.deepEqual(statuses, [200, 200, 500, 200, 200, 500, 200, 200]);
+});

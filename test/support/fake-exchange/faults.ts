@@ -20,6 +20,8 @@ export interface Fault {
   times?: number;
   /** How many matching requests it lets through first (default 0). */
   after?: number;
+  /** Hits only every Nth matching request (e.g. 50: a 2 % fault rate), `times` of them (default 1: every one). */
+  every?: number;
   kind: FaultKind;
   /** Retry-After for status429/status418/status403/status503 (defaults 1 s, 120 s, none, none). */
   retryAfterSec?: number;
@@ -39,13 +41,14 @@ interface ActiveFault {
   fault: Fault;
   left: number;
   skip: number;
+  seen: number;
 }
 
 export class FaultQueue {
   private active: ActiveFault[] = [];
 
   add(f: Fault): void {
-    this.active.push({ fault: f, left: f.times ?? 1, skip: f.after ?? 0 });
+    this.active.push({ fault: f, left: f.times ?? 1, skip: f.after ?? 0, seen: 0 });
   }
 
   clear(): void {
@@ -62,6 +65,8 @@ export class FaultQueue {
       hit.skip -= 1;
       return undefined;
     }
+    hit.seen += 1;
+    if (hit.seen % (hit.fault.every ?? 1) !== 0) return undefined;
     hit.left -= 1;
     this.active = this.active.filter((a) => a.left > 0);
     return hit.fault;
