@@ -34,7 +34,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     await migrateToLatest(handle.db);
   } catch (err) {
     await handle.close();
-    throw err;
+    // A migration stopped by the database itself (the embedded store's disk full, say) is reported as that.
+    throw err instanceof DatabaseError && err.cause instanceof DatabaseError ? err.cause : err;
   }
   return handle;
 }
@@ -67,7 +68,7 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
     throw err;
   }
   const { PGliteDialect } = await import('kysely-pglite-dialect');
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(scriptCapable(opened.pg)) });
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(scriptCapable(opened.pg, opened.fs)) });
   return {
     db,
     kind: 'embedded',

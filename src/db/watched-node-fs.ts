@@ -2,12 +2,14 @@ import type { PGlite } from '@electric-sql/pglite';
 import { NodeFS } from '@electric-sql/pglite/nodefs';
 import { DatabaseError } from '../errors.js';
 import { dataDirError, refusesWrites } from './data-dir-errors.js';
+import { guardAbortedBackend } from './pglite-abort-guard.js';
 
 type PostgresMod = PGlite['Module'];
 
 /** The parts of the Emscripten module options PGlite leaves untyped (no @types/emscripten) that are used here. */
 interface EmscriptenHooks {
   printErr?: (text: string) => void;
+  onAbort?: (what: unknown) => void;
   preRun?: Array<(mod: PostgresMod) => void>;
 }
 
@@ -18,13 +20,18 @@ interface NodeFsLayer {
 
 /**
  * PGlite's NODEFS file system on the data directory, watched: PGlite reports a host file system that refuses a
- * write (ENOSPC, EROFS, EACCES) as a bare errno or as "PGlite failed to initialize properly". This layer remembers
- * the refusal as Node reported it and PostgreSQL's last FATAL or PANIC log line, so a failure can be told as what
+ * write (ENOSPC, EROFS, EACCES) as a bare errno or as "PGlite failed to initialize properly", and a PostgreSQL
+ * PANIC as nothing at all (see db/pglite-abort-guard.ts). This layer remembers the refusal as Node reported it,
+ * PostgreSQL's last FATAL or PANIC log line, and whether the backend aborted, so every failure can be told as what
  * it is.
  */
 export class WatchedNodeFS extends NodeFS {
+  /** How many refusals so far: a statement failed because of one if the count moved while it ran. */
+  refusals = 0;
   private lastRefusal: NodeJS.ErrnoException | null = null;
   private lastFatal: string | null = null;
+  /** Set when PostgreSQL aborted (a PANIC): the backend must not run again in this process. */
+  aborted = false;
 
   constructor(
     location: string,
@@ -43,9 +50,15 @@ export class WatchedNodeFS extends NodeFS {
         if (fatal) this.lastFatal = fatal[1] ?? null;
         hooks.printErr?.(text);
       },
+      onAbort: () => {
+        this.aborted = true;
+      },
       preRun: [
         ...(hooks.preRun ?? []),
-        (mod) => this.watchFileSystem(mod.FS.filesystems.NODEFS as unknown as NodeFsLayer),
+        (mod) => {
+          this.watchFileSystem(mod.FS.filesystems.NODEFS as unknown as NodeFsLayer);
+          guardAbortedBackend(mod, () => this.aborted, () => this.failure());
+        },
       ],
     };
     return { emscriptenOpts: { ...emscriptenOpts, ...(watched as Partial<PostgresMod>) } };
@@ -58,10 +71,26 @@ export class WatchedNodeFS extends NodeFS {
         try {
           return operation();
         } catch (err) {
-          if (refusesWrites(err)) this.lastRefusal = err;
+          if (refusesWrites(err)) {
+            this.refusals++;
+            this.lastRefusal = err;
+          }
           throw err;
         }
       });
+  }
+
+  /** Why the backend stopped: the file system's refusal behind it if there was one, else PostgreSQL's own words. */
+  failure(): DatabaseError {
+    const refusal = this.lastRefusal && dataDirError(this.lastRefusal, this.userDataDir);
+    if (refusal) return refusal;
+    const why = this.lastFatal ? `: ${this.lastFatal}` : '';
+    return new DatabaseError('embedded-database-crashed', `the embedded database in ${this.userDataDir} stopped after a fatal error${why}; committed data is kept, run again`);
+  }
+
+  /** What to report for a statement that failed with `err` while the refusal count stood at `refusalsBefore`. */
+  explain(err: unknown, refusalsBefore: number): unknown {
+    return this.aborted || this.refusals !== refusalsBefore ? this.failure() : err;
   }
 
   /** What to report for PGlite failing to start with `err`. */
