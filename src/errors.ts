@@ -41,6 +41,12 @@ export class DatabaseError extends CryptocollectError {
   }
 }
 
+/**
+ * The file system refuses the embedded database's folder (full, read-only, not writable, not a directory): the user
+ * fixes the machine, not the command. Built from one table (db/data-dir-errors.ts).
+ */
+export class DataDirError extends DatabaseError {}
+
 /** The run was stopped by a signal. */
 export class InterruptedError extends CryptocollectError {
   constructor(message = 'interrupted') {

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { CryptocollectError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
 import { processExists } from '../runlog/process-exists.js';
+import { dataDirError } from './data-dir-errors.js';
 
 /**
  * PGlite lets two processes open one data directory and then silently loses one's writes, so the embedded
@@ -56,13 +57,13 @@ async function readOwner(file: string): Promise<LockOwner | null> {
 }
 
 export async function acquireEmbeddedLock(dataDir: string): Promise<EmbeddedLock> {
-  await mkdir(dataDir, { recursive: true });
+  await mkdir(dataDir, { recursive: true }).catch((err: unknown) => {
+    throw dataDirError(err, dataDir) ?? err;
+  });
   const file = path.join(dataDir, 'cryptocollect.lock');
   const me: LockOwner = { pid: process.pid, host: hostname(), procStart: procStartOf(process.pid), since: new Date().toISOString() };
-  const text = JSON.stringify(me);
   for (let attempt = 0; attempt < 3; attempt++) {
-    try {
-      await writeFile(file, text, { flag: 'wx' });
+    if (await createLockFile(file, dataDir, JSON.stringify(me))) {
       return {
         file,
         release: async () => {
@@ -70,8 +71,6 @@ export async function acquireEmbeddedLock(dataDir: string): Promise<EmbeddedLock
           if (owner?.pid === me.pid && owner.host === me.host) await unlink(file).catch(() => undefined);
         },
       };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     }
     const owner = await readOwner(file);
     if (owner && (owner.host !== me.host || isAlive(owner))) {
@@ -83,6 +82,29 @@ export async function acquireEmbeddedLock(dataDir: string): Promise<EmbeddedLock
     await takeOverStale(file, owner);
   }
   throw new EmbeddedLockError(`could not lock the embedded database in ${dataDir}: another process keeps taking the lock`);
+}
+
+/**
+ * Creates the lock file holding `text`; false when it exists already. A file that could be created but not written
+ * (disk full) is removed again, so the next start does not find an empty lock.
+ */
+async function createLockFile(file: string, dataDir: string, text: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(file, 'wx');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw dataDirError(err, dataDir) ?? err;
+  }
+  try {
+    await handle.writeFile(text);
+  } catch (err) {
+    await unlink(file).catch(() => undefined);
+    throw dataDirError(err, dataDir) ?? err;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  return true;
 }
 
 /**

@@ -4,6 +4,7 @@ import pg from 'pg';
 import { DatabaseError } from '../errors.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { migrateToLatest } from './migrate.js';
+import { openPglite, type OpenedPglite } from './open-pglite.js';
 import { scriptCapable } from './pglite-script-client.js';
 import { redactUrl } from './redact-url.js';
 import type { Database } from './schema.js';
@@ -33,7 +34,8 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     await migrateToLatest(handle.db);
   } catch (err) {
     await handle.close();
-    throw err;
+    // A migration stopped by the database itself (the embedded store's disk full, say) is reported as that.
+    throw err instanceof DatabaseError && err.cause instanceof DatabaseError ? err.cause : err;
   }
   return handle;
 }
@@ -58,16 +60,15 @@ async function openPostgres(url: string, poolSize: number): Promise<DatabaseHand
 async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
   const lock = await acquireEmbeddedLock(dataDir);
   const location = path.join(dataDir, 'pgdata');
-  // Loaded only for the embedded database: PostgreSQL users never pay for the WASM build's start-up.
-  const [{ PGlite }, { PGliteDialect }] = await Promise.all([import('@electric-sql/pglite'), import('kysely-pglite-dialect')]);
-  let pglite: InstanceType<typeof PGlite>;
+  let opened: OpenedPglite;
   try {
-    pglite = await PGlite.create(location);
+    opened = await openPglite(dataDir, location);
   } catch (err) {
     await lock.release();
-    throw new DatabaseError('embedded-open-failed', `cannot open the embedded database in ${location}: ${(err as Error).message}`, {}, { cause: err });
+    throw err;
   }
-  const db = new Kysely<Database>({ dialect: new PGliteDialect(scriptCapable(pglite)) });
+  const { PGliteDialect } = await import('kysely-pglite-dialect');
+  const db = new Kysely<Database>({ dialect: new PGliteDialect(scriptCapable(opened.pg, opened.fs)) });
   return {
     db,
     kind: 'embedded',

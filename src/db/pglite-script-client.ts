@@ -1,17 +1,33 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { abandonBackend } from './pglite-abort-guard.js';
+import type { WatchedNodeFS } from './watched-node-fs.js';
 
 /**
+ * The client Kysely's PGlite dialect drives.
+ *
  * PGlite's query() uses the extended protocol, one statement at a time; migrations are multi-statement scripts.
  * Parameterless SQL therefore goes through exec() (simple protocol), everything else through query().
+ *
+ * A statement the file system refused (disk full, read-only) fails with that refusal, whatever PostgreSQL made of
+ * it; after a PANIC every statement fails with it at once, and closing leaves the aborted backend alone (its
+ * shutdown would run it again). PostgreSQL's recovery at the next start brings the store back to its last commit.
  */
-export function scriptCapable(pg: PGlite): PGlite {
+export function scriptCapable(pg: PGlite, fs: WatchedNodeFS): PGlite {
   const client = {
     query: async (text: string, params: unknown[] = []) => {
-      if (params.length > 0) return pg.query(text, params);
-      const results = await pg.exec(text);
-      return results[results.length - 1] ?? { rows: [], fields: [], affectedRows: 0 };
+      const refusals = fs.refusals;
+      try {
+        if (params.length > 0) return await pg.query(text, params);
+        const results = await pg.exec(text);
+        return results[results.length - 1] ?? { rows: [], fields: [], affectedRows: 0 };
+      } catch (err) {
+        throw fs.explain(err, refusals);
+      }
     },
-    close: () => pg.close(),
+    close: async () => {
+      if (fs.aborted) abandonBackend(pg);
+      else await pg.close();
+    },
   };
   return client as unknown as PGlite;
 }
