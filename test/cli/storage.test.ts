@@ -67,7 +67,8 @@ const monthly: RealKline[] = [0, 1, 2].map((m) => row(Date.UTC(2024, m, 1), Date
 async function fakeWithReplays(): Promise<FakeExchange> {
   return createFakeExchange({
     now: Date.UTC(2024, 4, 1, 0, 30),
-    symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', listedAt: Date.UTC(2017, 7, 17), replay: { '1h': hourly, '1d': daily, '1M': monthly } }],
+    // The replays are samples with nothing after them, as the exchange serves a pair that is no longer trading.
+    symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', listedAt: Date.UTC(2017, 7, 17), status: 'BREAK', replay: { '1h': hourly, '1d': daily, '1M': monthly } }],
   });
 }
 
