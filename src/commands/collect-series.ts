@@ -54,16 +54,17 @@ function resultOf(j: SeriesJob): SeriesResult {
  * each: its index grows at its right edge and stays packed, and a killed run leaves it stored up to a point.
  *
  * Pages fetched ahead of their turn wait in a bounded buffer (per series and for the run), so memory stays flat;
- * the page whose turn it is never needs a buffer slot. A series held up by a slow or hung request therefore stops
- * fetching ahead once its share of the buffer is full, while every other series keeps flowing.
+ * the page whose turn it is never waits. When the buffer is full while the page whose turn it is is still on the
+ * wire (a slow or hung request), pages are written out of turn: neither that series nor any other stops.
  */
 export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<JobOutcome[]> {
   const { db, client, stop, progress } = opts;
-  const states = jobs.map((job) => new SeriesJob(job, KLINES_PAGE_LIMIT, opts.concurrency));
-  const bufferCap = opts.concurrency * 2;
+  // A series may have as many pages waiting as it has on the wire, and the run twice that: at most about three
+  // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range.
+  const buffer = { waiting: 0, perSeries: opts.concurrency, total: opts.concurrency * 2 };
+  const states = jobs.map((job) => new SeriesJob(job, KLINES_PAGE_LIMIT, buffer));
   let onWire = 0;
   let alive = 0;
-  let buffered = 0;
   let fatal: { error: unknown } | null = null;
   let pagesDone = 0;
   let written = 0;
@@ -115,6 +116,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       fail(job, err);
     } finally {
       onWire--;
+      job.fetched(task);
     }
     pump();
     try {
@@ -125,7 +127,6 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     } finally {
       job.release(task);
       alive--;
-      if (task.buffered) buffered--;
       pump();
     }
   };
@@ -137,7 +138,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       let task: Task | null = null;
       let owner: SeriesJob | undefined;
       for (const job of states) {
-        task = job.take(buffered < bufferCap);
+        task = job.take();
         if (task) {
           owner = job;
           break;
@@ -146,7 +147,6 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       if (!task || !owner) break;
       onWire++;
       alive++;
-      if (task.buffered) buffered++;
       void run(owner, task);
     }
     if (alive === 0) settle();

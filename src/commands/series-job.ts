@@ -43,8 +43,16 @@ export interface Task {
   readonly seq: number;
   /** The first page of a head range: asked alone, over the whole range. */
   readonly head: boolean;
-  /** Holds one of the slots that bound the pages fetched but waiting for their turn to be written. */
-  readonly buffered: boolean;
+}
+
+/**
+ * Room for pages fetched ahead of their turn to be written, shared by every series of a run: `perSeries` for each,
+ * `total` for all. What waits there is memory, so it is bounded; the page whose turn it is never waits.
+ */
+export interface WriteBuffer {
+  waiting: number;
+  readonly perSeries: number;
+  readonly total: number;
 }
 
 /** A page's answer, sorted into what to store now and what needs another look. */
@@ -74,9 +82,8 @@ export class SeriesJob {
   requests = 0;
   written = 0;
   findings = 0;
-  /** Pages taken and not yet past their write, and those of them holding a buffer slot. */
+  /** Tasks taken and not yet past their write. */
   alive = 0;
-  buffered = 0;
 
   private readonly cursor: PageCursor;
   private headOut = false;
@@ -87,7 +94,11 @@ export class SeriesJob {
   private readonly rechecks = new Map<number, number>();
   private newestSeen = Number.NEGATIVE_INFINITY;
   private nextSeq = 0;
+  /** The `page` task whose turn it is to be written; those written before their turn are in `writtenAhead`. */
   private nextWrite = 0;
+  private readonly writtenAhead = new Set<number>();
+  private readonly onWire = new Set<number>();
+  private waiting = 0;
   private readonly gateWaiters = new Map<number, () => void>();
   private head: boolean;
   private done = false;
@@ -95,7 +106,7 @@ export class SeriesJob {
   constructor(
     readonly job: CollectJob,
     pageSlots: number,
-    private readonly bufferCap: number,
+    private readonly buffer: WriteBuffer,
   ) {
     this.series = job.series;
     this.error = job.error ?? job.skip ?? null;
@@ -103,11 +114,8 @@ export class SeriesJob {
     this.head = job.head === true;
   }
 
-  /**
-   * The next task to start now, if any; `bufferFree`: the run has a slot for one more page waiting to be written.
-   * A series with nothing alive and nothing to take is finished for this run.
-   */
-  take(bufferFree: boolean): Task | null {
+  /** The next task to start now, if any. A series with nothing alive and nothing to take is finished for this run. */
+  take(): Task | null {
     if (this.error !== null || this.done) return null;
     const extra = this.extras.shift();
     if (extra) return this.task(extra.kind, extra.range, false);
@@ -122,8 +130,9 @@ export class SeriesJob {
       this.headOut = true;
       return this.task('page', whole, true);
     }
-    const inOrder = this.nextSeq === this.nextWrite;
-    if (!inOrder && (!bufferFree || this.buffered >= this.bufferCap)) return null;
+    // Fetching ahead waits for room in the buffer, unless the page whose turn it is is still on the wire: then the
+    // series is held up by one slow or hung request, and what arrives while the buffer is full is written at once.
+    if (this.nextSeq !== this.nextWrite && this.bufferFull() && !this.onWire.has(this.nextWrite)) return null;
     const range = this.cursor.next();
     if (range) return this.task('page', range, false);
     if (this.alive > 0) return null;
@@ -176,18 +185,32 @@ export class SeriesJob {
     return to >= w.span.to ? Math.max(w.span.to, w.vouched) : to;
   }
 
-  /** Waits until every `page` task planned before this one has been written (or given up). */
+  /** The task's answer is in (or its request gave up). */
+  fetched(task: Task): void {
+    this.onWire.delete(task.seq);
+  }
+
+  /**
+   * Waits until every `page` task planned before this one has been written (or given up) — the index then grows at
+   * its right edge and stays packed — unless the buffer is full while the page whose turn it is is still on the
+   * wire: a hung request must not stop the series, so the page is written out of turn.
+   */
   async gate(task: Task): Promise<void> {
     if (task.kind !== 'page' || task.seq === this.nextWrite) return;
+    if (this.bufferFull() && this.onWire.has(this.nextWrite)) return;
+    this.waiting++;
+    this.buffer.waiting++;
     await new Promise<void>((resolve) => this.gateWaiters.set(task.seq, resolve));
+    this.waiting--;
+    this.buffer.waiting--;
   }
 
   /** The task is past its write, stored or not: the next one in order may go. */
   release(task: Task): void {
     this.alive--;
-    if (task.buffered) this.buffered--;
     if (task.kind !== 'page') return;
-    this.nextWrite++;
+    this.writtenAhead.add(task.seq);
+    while (this.writtenAhead.delete(this.nextWrite)) this.nextWrite++;
     const next = this.gateWaiters.get(this.nextWrite);
     if (next) {
       this.gateWaiters.delete(this.nextWrite);
@@ -195,13 +218,16 @@ export class SeriesJob {
     }
   }
 
+  private bufferFull(): boolean {
+    return this.waiting >= this.buffer.perSeries || this.buffer.waiting >= this.buffer.total;
+  }
+
   private task(kind: TaskKind, range: Range, head: boolean): Task {
     const seq = kind === 'page' ? this.nextSeq++ : -1;
-    const buffered = kind === 'page' && seq !== this.nextWrite;
+    if (kind === 'page') this.onWire.add(seq);
     this.alive++;
-    if (buffered) this.buffered++;
     this.requests++;
-    return { kind, range, seq, head, buffered };
+    return { kind, range, seq, head };
   }
 
   /**

@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url';
 import Table from 'cli-table3';
 import pg from 'pg';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
-import { BIN } from '../support/run-cli.ts';
+import { syntheticSymbols } from '../support/fake-exchange/index.ts';
+import { BIN as OWN_BIN } from '../support/run-cli.ts';
+
+/** BENCH_BIN=<other checkout>/bin/cryptocollect.js times another build against the same exchange and scenarios. */
+const BIN = process.env.BENCH_BIN ?? OWN_BIN;
+/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, budget, pglite, hangs, deephangs, deepsince). */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
+const wanted = (name: string): boolean => ONLY === null || ONLY.has(name);
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50);
@@ -107,6 +114,8 @@ interface WeightUse {
   /** Where each 429 landed: ms into its window, and the weight its window had used before it. */
   throttledAt: string[];
   banned: number;
+  /** Requests never answered (hung). */
+  hung: number;
 }
 
 function weightUse(reqs: Array<{ path: string; status: number; weight: number; at: number }>, windowMs: number, limit: number): WeightUse {
@@ -122,6 +131,7 @@ function weightUse(reqs: Array<{ path: string; status: number; weight: number; a
     throttled: reqs.filter((r) => r.status === 429).length,
     throttledAt: throttledAt(reqs, windowMs),
     banned: reqs.filter((r) => r.status === 418).length,
+    hung: reqs.filter((r) => r.status === 0).length,
   };
 }
 
@@ -180,7 +190,7 @@ function cli(fakeUrl: string, args: string[], databaseUrl: string | undefined): 
 
 try {
   // 1 + 4: the headline job, then a no-op re-run on the complete database.
-  {
+  if (wanted('headline') || wanted('noop')) {
     const fakeArgs = ['--symbols', '100', '--all-listed'];
     const fake = await startFake(fakeArgs);
     const symbols = await listSymbols(fake.url);
@@ -201,7 +211,7 @@ try {
     rows.push(row('no-op re-run of the headline', 'postgres', noop, null, { candles: 0, bytesPerCandle: 0 }, use2, `${(use2.requests / 100).toFixed(2)} requests/series`));
   }
   // 2: one deep series.
-  {
+  if (wanted('deep')) {
     const fake = await startFake([]);
     const since = Date.UTC(2023, 10, 1);
     const until = Date.parse('2024-11-01T00:30:00Z');
@@ -212,7 +222,7 @@ try {
     rows.push(row('deep: 1 × 1m × one year', 'postgres', run, f, stored, weightUse(await fake.stop(), 60_000, 6000), ''));
   }
   // 3: the headline job under a tight budget advertised by the exchange (300 weight per 5 s).
-  {
+  if (wanted('budget')) {
     const limit = 300;
     const windowMs = 5000;
     const fake = await startFake(['--symbols', '100', '--all-listed', '--weight-window', 'SECOND:5', '--weight-limit', String(limit)]);
@@ -228,7 +238,7 @@ try {
     );
   }
   // 5: the headline job on the embedded database (PGlite).
-  {
+  if (wanted('pglite')) {
     const fake = await startFake(['--symbols', '100', '--all-listed']);
     const symbols = await listSymbols(fake.url);
     await rm(dataDir, { recursive: true, force: true });
@@ -236,6 +246,37 @@ try {
     const use = weightUse(await fake.stop(), 60_000, 6000);
     const pgRow = rows[0];
     rows.push(row('headline on the embedded database', 'pglite', run, null, { candles: pgRow?.candles ?? 0, bytesPerCandle: 0 }, use, pgRow ? `${(run.wallMs / 1000 / pgRow.wallS).toFixed(2)}× the PostgreSQL run` : ''));
+  }
+  // 6: the headline job while 2 % of the kline requests hang (never answered: each is given up after --timeout 5).
+  if (wanted('hangs')) {
+    const fake = await startFake(['--symbols', '100', '--all-listed', '--fault', 'kind=hang,path=/api/v3/klines,every=50,times=1000000']);
+    const symbols = await listSymbols(fake.url);
+    const db = await createDatabase(clusterHandle, 'bench_hangs');
+    const run = await cli(fake.url, ['backfill', '--since', '2024-01-01', '--symbols', symbols.join(','), '--interval', '1h', '--timeout', '5'], db);
+    const stored = await storedBytesPerCandle(db);
+    const use = weightUse(await fake.stop(), 60_000, 6000);
+    rows.push(row('headline, 2% of requests hanging (--timeout 5)', 'postgres', run, null, stored, use, `${use.hung} hung`));
+  }
+  // 6b: the deep job with 2 % of its requests hanging: the pages after a hung one must not wait for it.
+  if (wanted('deephangs')) {
+    const fake = await startFake(['--fault', 'kind=hang,path=/api/v3/klines,every=50,times=1000000']);
+    const db = await createDatabase(clusterHandle, 'bench_deephangs');
+    const run = await cli(fake.url, ['backfill', '--since', '2023-11-01', '--symbols', 'BTCUSDT', '--interval', '1m', '--timeout', '5'], db);
+    const stored = await storedBytesPerCandle(db);
+    const use = weightUse(await fake.stop(), 60_000, 6000);
+    rows.push(row('deep, 2% of requests hanging (--timeout 5)', 'postgres', run, null, stored, use, `${use.hung} hung`));
+  }
+  // 7: 1s candles from 2017 up to an hour after a listing years later: what a long range with nothing in it costs.
+  if (wanted('deepsince')) {
+    const fake = await startFake(['--symbols', '8']);
+    const late = syntheticSymbols(8).find((x) => x.listedAt > Date.UTC(2019, 0, 1) && x.delistedAt === undefined);
+    if (!late) throw new Error('no symbol listed after 2019 among the first 8');
+    const db = await createDatabase(clusterHandle, 'bench_deepsince');
+    const until = new Date(late.listedAt + HOUR).toISOString();
+    const run = await cli(fake.url, ['backfill', '--since', '2017-01-01', '--until', until, '--symbols', late.symbol, '--interval', '1s'], db);
+    const stored = await storedBytesPerCandle(db);
+    const use = weightUse(await fake.stop(), 60_000, 6000);
+    rows.push(row(`1s from 2017 to an hour after ${late.symbol}'s listing (${new Date(late.listedAt).toISOString().slice(0, 10)})`, 'postgres', run, null, stored, use, ''));
   }
 } finally {
   await cluster?.stop();

@@ -6,12 +6,14 @@
 //          current time),
 //          --weight-limit N (REQUEST_WEIGHT per window, default 6000), --weight-window UNIT:N (default MINUTE:1,
 //          e.g. SECOND:5 for a compressed window), --all-listed (every synthetic symbol listed at launch, never
-//          delisted: full-length series), --stats-file PATH (on exit, writes every request as JSON lines).
+//          delisted: full-length series), --stats-file PATH (on exit, writes every request as JSON lines),
+//          --fault kind=hang,path=/api/v3/klines,every=50,times=1000000 (a Fault, faults.ts; repeatable).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createFakeExchange } from './server.ts';
 import { syntheticSymbols } from './synthetic-symbols.ts';
 import { BINANCE_LAUNCH } from './default-symbols.ts';
+import type { Fault } from './faults.ts';
 import type { FakeExchangeOptions, RateLimitInterval } from './types.ts';
 
 const { values } = parseArgs({
@@ -25,8 +27,20 @@ const { values } = parseArgs({
     'weight-window': { type: 'string', default: 'MINUTE:1' },
     'all-listed': { type: 'boolean', default: false },
     'stats-file': { type: 'string' },
+    fault: { type: 'string', multiple: true },
   },
 });
+
+/** `kind=hang,path=/api/v3/klines,every=50,times=1000` as a Fault. */
+function parseFault(spec: string): Fault {
+  const f: Record<string, string | number> = {};
+  for (const part of spec.split(',')) {
+    const [k = '', v = ''] = part.split('=');
+    f[k] = /^\d+$/.test(v) ? Number(v) : v;
+  }
+  if (typeof f.kind !== 'string') throw new Error(`--fault: no kind in ${spec}`);
+  return f as unknown as Fault;
+}
 
 function parseTime(s: string): number {
   const t = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
@@ -49,6 +63,7 @@ if (values.now !== undefined) opts.now = parseTime(values.now);
 else if (values.live) opts.now = Date.now();
 
 const exchange = await createFakeExchange(opts);
+for (const spec of values.fault ?? []) exchange.injectFault(parseFault(spec));
 if (values.live) {
   const start = exchange.now();
   const wallStart = Date.now();
