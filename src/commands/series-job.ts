@@ -136,10 +136,9 @@ export class SeriesJob {
     const range = this.cursor.next();
     if (range) return this.task('page', range, false);
     if (this.alive > 0) return null;
+    // Work only ever comes from answers: with none on its way, what is left is a second look, or nothing.
     this.recheckContradictions();
-    const again = this.extras.shift();
-    if (again) return this.task(again.kind, again.range, false);
-    // Work only ever comes from answers, and none is on its way.
+    if (this.error === null && (this.extras.length > 0 || this.cursor.current() !== null)) return this.take();
     this.done = true;
     return null;
   }
@@ -248,7 +247,10 @@ export class SeriesJob {
         return;
       }
       this.rechecks.set(r.range.from, tries + 1);
-      this.extras.push({ kind: r.kind === 'confirm' ? 'confirm' : 'extra', range: r.range });
+      // A second look at a stretch that should hold candles: as pages again (it may be long), or as the second
+      // answer it was to begin with.
+      if (r.kind === 'confirm') this.extras.push({ kind: 'confirm', range: r.range });
+      else this.cursor.prepend(r.range);
     }
   }
 }

@@ -49,6 +49,14 @@ export class PageCursor {
     return skipped;
   }
 
+  /** Hands out `r`'s pages next, then goes on where it was (a range to ask again). */
+  prepend(r: Range): void {
+    const current = this.ranges[this.index];
+    if (current) this.ranges[this.index] = { from: this.from, to: current.to };
+    this.ranges.splice(this.index, 0, r);
+    this.from = r.from;
+  }
+
   private advanceTo(t: number): void {
     const r = this.ranges[this.index];
     if (!r) return;
