@@ -146,7 +146,7 @@ export class BinanceClient {
           const jitter = Math.random() * 250;
           if (verdict.action === 'rate-limited') {
             this.stats.rateLimited++;
-            this.limiter.pauseUntil(clock.now() + verdict.afterMs + jitter);
+            this.limiter.throttled(clock.now() + verdict.afterMs + jitter);
           } else if (verdict.action === 'firewall') {
             this.limiter.pauseUntil(clock.now() + verdict.afterMs + jitter);
           } else if (verdict.action === 'retry' && verdict.afterMs !== undefined) {
@@ -183,6 +183,7 @@ export class BinanceClient {
     try {
       res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs });
     } catch (err) {
+      this.limiter.release(reserved);
       if (err instanceof NetworkError) throw new AttemptError(classifyNetworkError(err.code), err.message);
       throw err;
     }
