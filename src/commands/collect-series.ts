@@ -54,7 +54,7 @@ function preparePage(range: Range, raw: readonly Candle[], serverTime: number): 
 function isFatal(err: unknown): boolean {
   if (err instanceof DatabaseError) return true;
   if (!(err instanceof CryptocollectError)) return true;
-  return err.code === 'ip-banned' || err.code === 'restricted-location';
+  return err.code === 'ip-banned' || err.code === 'restricted-location' || err.code === 'retry-after-too-long' || err.code === 'rate-limited-too-long';
 }
 
 interface JobState {

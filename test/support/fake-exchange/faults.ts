@@ -1,6 +1,6 @@
 // Injected failures for exchange-client tests: each fault hits the next `times` requests matching
-// its path/symbol, then is used up. Faults are checked after the IP-ban check and before the weight
-// limit, and consume no weight.
+// its path/symbol (or every one for `forMs` from its first hit), then is used up. Faults are checked
+// after the IP-ban check and before the weight limit, and consume no weight.
 import { ApiError, errorForCode, ipBanned, restrictedLocation, tooMuchWeight } from './errors.ts';
 import type { RateLimitSpec } from './types.ts';
 
@@ -17,6 +17,8 @@ export interface Fault {
   symbol?: string;
   /** How many matching requests it hits (default 1). */
   times?: number;
+  /** Instead of `times`: hits every matching request for this long (wall-clock ms) from its first hit, e.g. a 429 storm. */
+  forMs?: number;
   kind: FaultKind;
   /** Retry-After for status429/status418/status403/status503 (defaults 1 s, 120 s, none, none). */
   retryAfterSec?: number;
@@ -27,27 +29,30 @@ export interface Fault {
 interface ActiveFault {
   fault: Fault;
   left: number;
+  /** For a `forMs` fault, once it has hit: when it ends (wall ms). */
+  until?: number;
 }
+
+const live = (a: ActiveFault, now: number): boolean => a.left > 0 && (a.until === undefined || now < a.until);
 
 export class FaultQueue {
   private active: ActiveFault[] = [];
 
   add(f: Fault): void {
-    this.active.push({ fault: f, left: f.times ?? 1 });
+    this.active.push({ fault: f, left: f.forMs === undefined ? (f.times ?? 1) : Number.POSITIVE_INFINITY });
   }
 
   clear(): void {
     this.active = [];
   }
 
-  /** The first live fault matching the request, consuming one of its hits. */
-  take(path: string, symbol: string | undefined): Fault | undefined {
-    const hit = this.active.find(
-      (a) => a.left > 0 && (a.fault.path === undefined || a.fault.path === path) && (a.fault.symbol === undefined || a.fault.symbol === symbol),
-    );
+  /** The first live fault matching a request arriving at `now` (wall ms), consuming one of its hits. */
+  take(path: string, symbol: string | undefined, now: number): Fault | undefined {
+    this.active = this.active.filter((a) => live(a, now));
+    const hit = this.active.find((a) => (a.fault.path === undefined || a.fault.path === path) && (a.fault.symbol === undefined || a.fault.symbol === symbol));
     if (!hit) return undefined;
     hit.left -= 1;
-    this.active = this.active.filter((a) => a.left > 0);
+    if (hit.fault.forMs !== undefined) hit.until ??= now + hit.fault.forMs;
     return hit.fault;
   }
 }

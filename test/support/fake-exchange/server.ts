@@ -132,7 +132,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
       return send(res, record, { status: e.status, body: e.body(), headers: { 'Retry-After': String(verdict.retryAfterSec) } });
     }
 
-    const fault = faults.take(path, q.symbol);
+    const fault = faults.take(path, q.symbol, clock());
     if (fault) {
       const canned = cannedFaultResponse(fault, clock(), weights.spec);
       return canned ? send(res, record, canned) : applyTransportFault(fault, req, res, record, path, q);
