@@ -317,6 +317,10 @@ export class BinanceClient {
   }
 }
 
+function malformed(message: string): MalformedResponseError {
+  return new MalformedResponseError(message);
+}
+
 /** ISO 8601 UTC, or words for a time past the last date there is (a Retry-After of 1e400 seconds). */
 function timeOf(ms: number): string {
   const date = new Date(ms);
@@ -325,8 +329,4 @@ function timeOf(ms: number): string {
 
 function seconds(ms: number): string {
   return String(Math.round(ms / 1000));
-}
-
-function malformed(message: string): MalformedResponseError {
-  return new MalformedResponseError(message);
 }

@@ -17,42 +17,49 @@ export interface Fault {
   symbol?: string;
   /** How many matching requests it hits (default 1). */
   times?: number;
-  /** Instead of `times`: hits every matching request for this long (wall-clock ms) from its first hit, e.g. a 429 storm. */
-  forMs?: number;
   kind: FaultKind;
   /** Retry-After for status429/status418/status403/status503 (defaults 1 s, 120 s, none, none). */
   retryAfterSec?: number;
+  /** Instead of `times`: hits every matching request for this long (wall-clock ms) from its first hit, e.g. a 429 storm. */
+  forMs?: number;
   /** Binance error code for 'binanceError', e.g. -1001 or -1008 (default -1001). */
   code?: number;
 }
 
 interface ActiveFault {
   fault: Fault;
-  left: number;
   /** For a `forMs` fault, once it has hit: when it ends (wall ms). */
   until?: number;
+  left: number;
 }
-
-const live = (a: ActiveFault, now: number): boolean => a.left > 0 && (a.until === undefined || now < a.until);
 
 export class FaultQueue {
   private active: ActiveFault[] = [];
 
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  private live(a: ActiveFault): boolean {
+    if (a.fault.forMs === undefined) return a.left > 0;
+    return a.until === undefined || this.clock() < a.until;
+  }
+
   add(f: Fault): void {
-    this.active.push({ fault: f, left: f.forMs === undefined ? (f.times ?? 1) : Number.POSITIVE_INFINITY });
+    this.active.push({ fault: f, left: f.times ?? 1 });
   }
 
   clear(): void {
     this.active = [];
   }
 
-  /** The first live fault matching a request arriving at `now` (wall ms), consuming one of its hits. */
-  take(path: string, symbol: string | undefined, now: number): Fault | undefined {
-    this.active = this.active.filter((a) => live(a, now));
-    const hit = this.active.find((a) => (a.fault.path === undefined || a.fault.path === path) && (a.fault.symbol === undefined || a.fault.symbol === symbol));
+  /** The first live fault matching the request, consuming one of its hits. */
+  take(path: string, symbol: string | undefined): Fault | undefined {
+    const hit = this.active.find(
+      (a) => this.live(a) && (a.fault.path === undefined || a.fault.path === path) && (a.fault.symbol === undefined || a.fault.symbol === symbol),
+    );
     if (!hit) return undefined;
     hit.left -= 1;
-    if (hit.fault.forMs !== undefined) hit.until ??= now + hit.fault.forMs;
+    if (hit.fault.forMs !== undefined) hit.until ??= this.clock() + hit.fault.forMs;
+    this.active = this.active.filter((a) => this.live(a));
     return hit.fault;
   }
 }

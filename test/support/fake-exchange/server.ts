@@ -36,7 +36,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
   const market = new Market(opts.symbols ?? defaultSymbols(), opts.outages ?? []);
   const weights = new WeightWindow(opts.rateLimit ?? { interval: 'MINUTE', intervalNum: 1, limit: 6000 }, clock);
   const ban = new IpBan(clock);
-  const faults = new FaultQueue();
+  const faults = new FaultQueue(clock);
   const stats = { throttled: 0, banned: 0 };
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
@@ -132,7 +132,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
       return send(res, record, { status: e.status, body: e.body(), headers: { 'Retry-After': String(verdict.retryAfterSec) } });
     }
 
-    const fault = faults.take(path, q.symbol, clock());
+    const fault = faults.take(path, q.symbol);
     if (fault) {
       const canned = cannedFaultResponse(fault, clock(), weights.spec);
       return canned ? send(res, record, canned) : applyTransportFault(fault, req, res, record, path, q);
