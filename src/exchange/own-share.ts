@@ -1,8 +1,8 @@
 /**
  * How much of a window we allow ourselves once a 429 has shown that the IP's budget is contended: halved at the
  * first 429 of a window, then regained a tenth of the limit per window that passes without one (AIMD, as TCP
- * shares a link). Processes that cannot talk to each other converge on a fair split this way, and a process alone
- * never meets a 429, so it keeps the whole budget.
+ * shares a link). Processes that cannot talk to each other converge on a fair split this way; until a 429, and
+ * again once the share has grown back, there is no cap beyond the window's limit.
  */
 export class OwnShare {
   private cap = Number.POSITIVE_INFINITY;
