@@ -42,6 +42,15 @@ export class OthersUse {
   }
 
   /**
+   * Whether their pace is measured yet: others have shown up in this window, and answers to requests sent at
+   * least a round trip apart tell how fast they spend. Until then the pace since the window began is all there is,
+   * and that is far too low when they have only just started (several cron jobs started together).
+   */
+  paced(roundTripMs: number): boolean {
+    return this.latest.seen === 0 || (this.first !== undefined && this.latest.at - this.first.at >= Math.max(10, roundTripMs));
+  }
+
+  /**
    * Their weight by the time a request sent at `now` has reached the exchange and a little after: what answers
    * showed, plus their rate over the time from the freshest answer's request to half a round trip from now.
    */

@@ -91,7 +91,9 @@ export class WeightLimiter {
       const allowed = Math.max(weight, this.allowance);
       const mine = Math.max(weight, this.share.limit(allowed));
       const fitsKnown = this.own + weight <= mine && this.own + this.others.known + weight <= allowed;
-      if (fitsKnown && this.own + this.others.predicted(now, this.latencyMs) + weight <= allowed) {
+      // Others are spending at a pace not measured yet: one request at a time until answers tell it (a slow start).
+      const blind = this.inFlight > 0 && !this.others.paced(this.latencyMs);
+      if (fitsKnown && !blind && this.own + this.others.predicted(now, this.latencyMs) + weight <= allowed) {
         this.own += weight;
         this.inFlight++;
         const spilled = this.windowStart + this.budget.windowMs - now < this.guardMs();
@@ -100,7 +102,8 @@ export class WeightLimiter {
         return { window: this.windowStart, weight, spilled, ownSoFar: this.own, at: now };
       }
       const untilNextWindow = this.windowStart + this.budget.windowMs - now + 1;
-      // Only the prediction stands in the way: the next answer may show the others spending less than it assumed.
+      // Only the prediction stands in the way: the next answer may show the others spending less than it assumed,
+      // or measure their pace.
       if (fitsKnown && this.inFlight > 0) await this.untilAnswer(untilNextWindow, signal);
       else await this.clock.sleep(untilNextWindow, signal);
     }

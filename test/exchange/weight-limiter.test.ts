@@ -116,13 +116,16 @@ describe('WeightLimiter budget switch', () => {
 
 describe('WeightLimiter beside other processes on the IP', () => {
   it('counts our own requests sent after the one a header reports: the header cannot know them', async () => {
-    const clock = manualClock(0);
+    const clock = manualClock(9_000);
     const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
     const first = await limiter.acquire(2);
-    for (let i = 0; i < 9; i++) await limiter.acquire(2); // 20 of ours on the wire
+    clock.set(9_100);
+    const second = await limiter.acquire(2);
+    for (let i = 0; i < 8; i++) await limiter.acquire(2); // 20 of ours
     limiter.observe(60, first); // 2 of ours and 58 of the others' when the first arrived
+    limiter.observe(62, second); // 4 of ours: the others have not spent more since
     for (let i = 0; i < 11; i++) await limiter.acquire(2); // 20 + 22 + 58 = 100
-    assert.equal(clock.now(), 0);
+    assert.equal(clock.now(), 9_100);
     await limiter.acquire(2);
     assert.equal(clock.now(), 10_001);
   });
@@ -130,26 +133,30 @@ describe('WeightLimiter beside other processes on the IP', () => {
   it('holds a request the others, at their pace, will have filled the window with when it arrives', async () => {
     const clock = manualClock(1_000);
     const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
-    const first = await limiter.acquire(2);
-    clock.set(1_100);
-    limiter.observe(52, first); // the others spent 50 in the first second: 50 per second
-    await limiter.acquire(2); // they will be at about 55, with our 4: room
-    clock.set(1_600);
-    await limiter.acquire(2); // about 80 + our 6
+    await othersAtFiftyPerSecond(clock, limiter);
+    await limiter.acquire(2); // they will be at about 80, with our 6: room
     assert.deepEqual(clock.slept, []);
     clock.set(2_000);
-    await limiter.acquire(2); // about 100: only 50 are known, but it waits for the next window
+    await limiter.acquire(2); // about 100: only 55 are known, but it waits for the next window
+    assert.equal(clock.now(), 10_001);
+  });
+
+  it('sends one request at a time while the others’ pace is not measured yet', async () => {
+    const clock = manualClock(1_000);
+    const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
+    const first = await limiter.acquire(2);
+    clock.set(1_100);
+    limiter.observe(52, first); // others, but how fast they spend no two answers tell yet
+    await limiter.acquire(2);
+    assert.deepEqual(clock.slept, []);
+    await limiter.acquire(2); // waits for the answer on the wire (with this clock, the window's end)
     assert.equal(clock.now(), 10_001);
   });
 
   it('lets a held request go as soon as an answer shows the others spent less than predicted', async () => {
     const clock = steppedClock(1_000);
     const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
-    const first = await limiter.acquire(2);
-    clock.set(1_100);
-    limiter.observe(52, first); // 50 per second, as in the test above
-    await limiter.acquire(2);
-    clock.set(1_500);
+    await othersAtFiftyPerSecond(clock, limiter);
     const third = await limiter.acquire(2);
     clock.set(2_000);
     let held = true;
@@ -160,7 +167,7 @@ describe('WeightLimiter beside other processes on the IP', () => {
     await clock.settle();
     assert.equal(held, true);
     clock.set(2_010);
-    limiter.observe(58, third); // sent at 1 500 with 6 of ours: the others had spent only 2 more since 1 000
+    limiter.observe(63, third); // sent at 1 500 with 6 of ours: the others had slowed down to 57
     assert.equal((await fourth).at, 2_010);
   });
 
@@ -181,6 +188,19 @@ describe('WeightLimiter beside other processes on the IP', () => {
     assert.equal(clock.now(), 30_001);
   });
 });
+
+/**
+ * Two answers a tenth of a second apart, at 1 100 and 1 500: the others spent 50 in the window's first second and 5
+ * in the tenth after, 50 per second. Leaves the clock at 1 500 with 4 of ours in the window, none on the wire.
+ */
+async function othersAtFiftyPerSecond(clock: Clock & { set(t: number): void }, limiter: WeightLimiter): Promise<void> {
+  const first = await limiter.acquire(2);
+  clock.set(1_100);
+  limiter.observe(52, first);
+  const second = await limiter.acquire(2);
+  clock.set(1_500);
+  limiter.observe(59, second);
+}
 
 /** A clock whose sleeps end only when the test moves it past them, or when they are aborted. */
 function steppedClock(start: number): Clock & { set(t: number): void; settle(): Promise<void> } {
