@@ -13,6 +13,8 @@ export interface Config {
   readonly timeoutMs: number;
   readonly retries: number;
   readonly retryBaseMs: number;
+  /** The longest the exchange may keep a run waiting (a Retry-After, or 429 after 429) before the run ends. */
+  readonly maxRetryAfterMs: number;
 }
 
 export interface ConfigFlags {
@@ -39,6 +41,7 @@ const SETTINGS = {
   timeout: { flag: 'timeout', flagName: '--timeout', env: 'CRYPTOCOLLECT_TIMEOUT' },
   retries: { env: 'CRYPTOCOLLECT_RETRIES' },
   retryBaseMs: { env: 'CRYPTOCOLLECT_RETRY_BASE_MS' },
+  maxRetryAfter: { env: 'CRYPTOCOLLECT_MAX_RETRY_AFTER' },
 } satisfies Record<string, Setting>;
 
 /** A URL-like value fit to print: whatever stands before its last `@` (a user and a password) is masked. */
@@ -119,6 +122,9 @@ export function resolveConfig(
   const timeoutS = integer(SETTINGS.timeout, 30, 1, 600, ' seconds');
   const retries = integer(SETTINGS.retries, 3, 0, 20);
   const retryBaseMs = integer(SETTINGS.retryBaseMs, 2000, 0, 600_000, ' ms');
+  // Five minutes: more than any weight window's Retry-After (one minute) and a 403's pause (three), less than
+  // the shortest ban; waiting longer is for the next cron run.
+  const maxRetryAfterS = integer(SETTINGS.maxRetryAfter, 300, 1, 86_400, ' seconds');
 
   if (problems.length > 0) {
     throw new UsageError(problems.length === 1 ? `invalid configuration: ${problems[0]}` : `invalid configuration: ${problems.join('; ')}`);
@@ -131,5 +137,6 @@ export function resolveConfig(
     timeoutMs: timeoutS * 1000,
     retries,
     retryBaseMs,
+    maxRetryAfterMs: maxRetryAfterS * 1000,
   });
 }

@@ -32,7 +32,7 @@ export interface JobOutcome {
 function isFatal(err: unknown): boolean {
   if (err instanceof DatabaseError) return true;
   if (!(err instanceof CryptocollectError)) return true;
-  return err.code === 'ip-banned' || err.code === 'restricted-location';
+  return err.code === 'ip-banned' || err.code === 'restricted-location' || err.code === 'retry-after-too-long' || err.code === 'rate-limited-too-long';
 }
 
 function resultOf(j: SeriesJob): SeriesResult {

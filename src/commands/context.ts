@@ -36,6 +36,7 @@ export function createClient(ctx: CommandContext): BinanceClient {
     timeoutMs: ctx.config.timeoutMs,
     retries: ctx.config.retries,
     retryBaseMs: ctx.config.retryBaseMs,
+    maxRetryAfterMs: ctx.config.maxRetryAfterMs,
     stop: ctx.stop,
     ...(ctx.cancel ? { cancel: ctx.cancel } : {}),
   });

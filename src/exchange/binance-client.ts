@@ -1,4 +1,4 @@
-import pRetry from 'p-retry';
+import pRetry, { AbortError } from 'p-retry';
 import type { Clock } from '../clock.js';
 import type { Candle } from '../domain.js';
 import { ExchangeError } from '../errors.js';
@@ -6,8 +6,9 @@ import { classifyNetworkError, classifyStatus, NETWORK_VERDICT, parseRetryAfter,
 import { NetworkError, type HttpGet, type HttpResponse } from './http-get.js';
 import { MalformedResponseError, parseKlines } from './parse-klines.js';
 import { DEFAULT_BUDGET, weightBudgetFrom } from './rate-limits.js';
+import { RateLimitStorm } from './rate-limit-storm.js';
 import { emptyRequestStats, type RequestStats } from './request-stats.js';
-import { WeightLimiter } from './weight-limiter.js';
+import { WeightLimiter, type Reservation } from './weight-limiter.js';
 
 /** Request weights from the digest; klines cost 2 whatever the limit, so we always ask for 1000. */
 export const WEIGHT = { klines: 2, exchangeInfo: 20, ping: 1, time: 1, tickerAll: 80, tickerOne: 2 } as const;
@@ -29,6 +30,11 @@ export interface BinanceClientOptions {
   readonly retries: number;
   /** First backoff; doubles each retry (2 s, 4 s, 8 s by default), randomised ×1–2. */
   readonly retryBaseMs: number;
+  /**
+   * The longest the exchange may keep us waiting: a longer Retry-After, or nothing but 429s for longer, ends the
+   * run (CRYPTOCOLLECT_MAX_RETRY_AFTER). Default: unbounded.
+   */
+  readonly maxRetryAfterMs?: number;
   /**
    * Graceful stop (first SIGINT/SIGTERM): no new request is sent and waits for budget or backoff end, but a
    * request already on the wire is let finish so its page can commit.
@@ -66,9 +72,23 @@ export class BinanceClient {
   readonly stats: RequestStats = emptyRequestStats();
   readonly limiter: WeightLimiter;
   private usedWeightHeader = DEFAULT_BUDGET.header;
+  private readonly maxWaitMs: number;
+  private readonly storm: RateLimitStorm;
+  /**
+   * The error after which nothing more may be sent (a ban, a refusal for longer than we wait, a 429 storm): every
+   * request fails with it from then on, those waiting for budget or backoff too, without reaching the exchange.
+   */
+  private ended: ExchangeError | undefined;
+  /** Aborted by a stop or by `ended`: wakes every wait. */
+  private readonly halt = new AbortController();
 
   constructor(private readonly opts: BinanceClientOptions) {
     this.limiter = new WeightLimiter(DEFAULT_BUDGET, opts.clock);
+    this.maxWaitMs = opts.maxRetryAfterMs ?? Number.POSITIVE_INFINITY;
+    this.storm = new RateLimitStorm(this.maxWaitMs);
+    const { stop } = opts;
+    if (stop?.aborted) this.halt.abort(stop.reason);
+    else stop?.addEventListener('abort', () => this.halt.abort(stop.reason), { once: true });
   }
 
   get baseUrl(): string {
@@ -138,7 +158,7 @@ export class BinanceClient {
     symbol: string | undefined,
     parse: (body: unknown, headers: HttpResponse['headers']) => T,
   ): Promise<T> {
-    const { clock, stop: signal } = this.opts;
+    const { clock, stop } = this.opts;
     const url = this.opts.baseUrl.replace(/\/+$/, '') + path;
     try {
       return await pRetry(() => this.attempt(url, query, weight, parse), {
@@ -152,18 +172,21 @@ export class BinanceClient {
         onFailedAttempt: async ({ error }) => {
           const verdict = error instanceof AttemptError ? error.verdict : NETWORK_VERDICT;
           const jitter = Math.random() * 250;
+          const now = clock.now();
           if (verdict.action === 'rate-limited') {
             this.stats.rateLimited++;
-            this.limiter.pauseUntil(clock.now() + verdict.afterMs + jitter);
+            const until = now + verdict.afterMs + jitter;
+            if (this.storm.outlasts(now, until)) throw this.end(this.stormError(now, until));
+            this.limiter.throttled(until);
           } else if (verdict.action === 'firewall') {
-            this.limiter.pauseUntil(clock.now() + verdict.afterMs + jitter);
+            this.limiter.pauseUntil(now + verdict.afterMs + jitter);
           } else if (verdict.action === 'retry' && verdict.afterMs !== undefined) {
-            await clock.sleep(verdict.afterMs + jitter, signal);
+            await clock.sleep(verdict.afterMs + jitter, this.halt.signal);
           }
         },
         shouldConsumeRetry: ({ error }) => !(error instanceof AttemptError && error.verdict.action === 'rate-limited'),
         shouldRetry: ({ error }) => {
-          if (signal?.aborted) return false;
+          if (stop?.aborted) return false;
           const action = error instanceof AttemptError ? error.verdict.action : 'retry';
           const again = action === 'retry' || action === 'rate-limited' || action === 'firewall';
           if (again) this.stats.retries++;
@@ -171,7 +194,7 @@ export class BinanceClient {
         },
       });
     } catch (err) {
-      if (signal?.aborted) throw signal.reason;
+      if (stop?.aborted) throw stop.reason;
       throw this.toExchangeError(err, path, symbol);
     }
   }
@@ -182,8 +205,15 @@ export class BinanceClient {
     weight: number,
     parse: (body: unknown, headers: HttpResponse['headers']) => T,
   ): Promise<T> {
-    const { clock, stop } = this.opts;
-    const reserved = await this.limiter.acquire(weight, stop);
+    const { clock } = this.opts;
+    let reserved: Reservation;
+    try {
+      reserved = await this.limiter.acquire(weight, this.halt.signal);
+    } catch (err) {
+      // p-retry hands an AbortError's cause straight to the caller, without another attempt.
+      if (this.ended) throw new AbortError(this.ended);
+      throw err;
+    }
     this.stats.requests++;
     this.stats.weight += weight;
     let res: HttpResponse;
@@ -192,11 +222,13 @@ export class BinanceClient {
       const cancel = this.opts.cancel;
       res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs, maxBodyBytes: maxBodyBytesFor(url), ...(cancel ? { signal: cancel } : {}) });
     } catch (err) {
+      this.limiter.release(reserved);
       if (err instanceof NetworkError) throw new AttemptError(classifyNetworkError(err.code), err.message);
       throw err;
     }
     this.limiter.noteLatency(clock.now() - sentAt);
     this.limiter.observe(Number(res.headers[this.usedWeightHeader]), reserved);
+    if (res.status !== 429) this.storm.answered();
     let body: unknown;
     try {
       body = JSON.parse(res.body.toString('utf8'));
@@ -217,9 +249,26 @@ export class BinanceClient {
     const msg = typeof body === 'object' && body !== null ? (body as { msg?: unknown }).msg : undefined;
     const binanceCode = typeof code === 'number' ? code : undefined;
     const retryAfter = parseRetryAfter(res.headers['retry-after'], clock.now());
-    const verdict = classifyStatus(res.status, binanceCode, retryAfter, clock.now());
+    const verdict = classifyStatus(res.status, binanceCode, retryAfter, clock.now(), this.maxWaitMs);
     const detail = typeof msg === 'string' && msg !== '' ? `HTTP ${res.status}: ${msg}` : `HTTP ${res.status}`;
     throw new AttemptError(verdict, detail, binanceCode, res.status);
+  }
+
+  /** From now on every request fails with `err` (the first such error), and nothing waits any longer. */
+  private end(err: ExchangeError): ExchangeError {
+    this.ended ??= err;
+    this.halt.abort(this.ended);
+    return this.ended;
+  }
+
+  private stormError(now: number, until: number): ExchangeError {
+    const since = this.storm.startedAt ?? now;
+    const cap = seconds(this.maxWaitMs);
+    return new ExchangeError(
+      'rate-limited-too-long',
+      `the exchange has refused every request with 429 (request weight limit) for ${seconds(now - since)} s and allows requests again at ${timeOf(until)}, longer than CRYPTOCOLLECT_MAX_RETRY_AFTER (${cap} s) in all; is another program on this IP using up the budget?`,
+      { since: timeOf(since), until: timeOf(until) },
+    );
   }
 
   private toExchangeError(err: unknown, path: string, symbol: string | undefined): Error {
@@ -230,15 +279,27 @@ export class BinanceClient {
     const v = err.verdict;
     switch (v.action) {
       case 'banned':
-        return new ExchangeError(
-          'ip-banned',
-          `the exchange banned this IP for exceeding its request weight limit until ${new Date(v.untilMs).toISOString()}; wait until then before running again`,
-          { until: new Date(v.untilMs).toISOString() },
+        return this.end(
+          new ExchangeError(
+            'ip-banned',
+            `the exchange banned this IP for exceeding its request weight limit until ${timeOf(v.untilMs)}; wait until then before running again`,
+            { until: timeOf(v.untilMs) },
+          ),
+        );
+      case 'refused':
+        return this.end(
+          new ExchangeError(
+            'retry-after-too-long',
+            `the exchange asks to wait ${seconds(v.afterMs)} s (HTTP ${v.status} Retry-After), longer than CRYPTOCOLLECT_MAX_RETRY_AFTER (${seconds(this.maxWaitMs)} s): it allows requests again at ${timeOf(v.untilMs)}; run again after that`,
+            { status: v.status, until: timeOf(v.untilMs) },
+          ),
         );
       case 'restricted':
-        return new ExchangeError(
-          'restricted-location',
-          `the exchange refuses requests from this location (HTTP 451); point --base-url (or BINANCE_BASE_URL) at another host, e.g. https://data-api.binance.vision (Binance market data) or https://api.binance.us (a different exchange)`,
+        return this.end(
+          new ExchangeError(
+            'restricted-location',
+            `the exchange refuses requests from this location (HTTP 451); point --base-url (or BINANCE_BASE_URL) at another host, e.g. https://data-api.binance.vision (Binance market data) or https://api.binance.us (a different exchange)`,
+          ),
         );
       case 'unknown-host':
         return new ExchangeError(
@@ -278,4 +339,14 @@ function answerTimeOf(headers: HttpResponse['headers']): number | undefined {
 
 function malformed(message: string): MalformedResponseError {
   return new MalformedResponseError(message);
+}
+
+/** ISO 8601 UTC, or words for a time past the last date there is (a Retry-After of 1e400 seconds). */
+function timeOf(ms: number): string {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? 'a time beyond any date' : date.toISOString();
+}
+
+function seconds(ms: number): string {
+  return String(Math.round(ms / 1000));
 }

@@ -1,4 +1,6 @@
 import type { Clock } from '../clock.js';
+import { OthersUse } from './others-use.js';
+import { OwnShare } from './own-share.js';
 
 export interface WeightBudget {
   /** Weight allowed per window. */
@@ -12,27 +14,41 @@ export interface Reservation {
   readonly window: number;
   readonly weight: number;
   readonly spilled: boolean;
+  /** Our weight in the window, this request's included, when it was reserved. */
+  readonly ownSoFar: number;
+  /** When it was reserved, that is sent. */
+  readonly at: number;
 }
 
 /**
- * One weight budget for the whole process. Requests reserve their weight before they are sent; the exchange's
- * `X-MBX-USED-WEIGHT-*` header corrects the estimate, because other processes on the same IP spend the same budget.
- * A 429 pauses every request until its Retry-After has passed.
+ * One weight budget for the whole process, shared with whatever else runs on the IP. Requests reserve their weight
+ * before they are sent, and wait while the window would overflow counting three things: our own weight (on the wire
+ * or answered), the others' as the `X-MBX-USED-WEIGHT-*` headers showed it, and what the others will have added by
+ * the time our request has been answered (others-use.ts). A 429 pauses every request until its Retry-After has
+ * passed and halves our share of later windows (own-share.ts).
  */
 export class WeightLimiter {
   private budget: WeightBudget;
   private windowStart = Number.NEGATIVE_INFINITY;
-  private used = 0;
+  /** Our weight charged to the current window. */
+  private own = 0;
+  /** Ours in the window before: what a 429 that arrives just after a window's end refused. */
+  private ownLastWindow = 0;
   private pausedUntil = 0;
   private peakUsed = 0;
   /** Weight of requests sent just before the window ends: they may reach the server in the next one. */
   private spill = 0;
   private latencyMs = 0;
+  private inFlight = 0;
+  private readonly others = new OthersUse();
+  private readonly share = new OwnShare();
+  /** Requests waiting for an answer to tell whether the others spent what we predicted. */
+  private readonly waiting = new Set<() => void>();
 
   constructor(
     budget: WeightBudget,
     private readonly clock: Clock,
-    /** Fraction of the limit we allow ourselves: a little room for requests of other processes racing ours. */
+    /** Fraction of the limit we allow ourselves: room for what the estimate of the others' weight misses. */
     private readonly headroom = 0.97,
   ) {
     this.budget = budget;
@@ -40,14 +56,17 @@ export class WeightLimiter {
 
   /**
    * Switches to the budget the exchange advertises. What was spent under the provisional budget (the exchangeInfo
-   * request that told us) stays charged to the window now current: it may well count there on the server. So does
-   * `serverUsed`, the weight the exchange reports used in that window (other processes on the IP spend it too).
+   * request that told us) stays charged to the window now current: it may well count there on the server.
+   * `serverUsed` is the weight the exchange reports used in that window: beyond ours, other processes spent it.
    */
   setBudget(budget: WeightBudget, serverUsed = Number.NaN): void {
+    const now = this.clock.now();
     this.budget = budget;
-    this.windowStart = Math.floor(this.clock.now() / budget.windowMs) * budget.windowMs;
-    if (serverUsed > this.used) this.used = serverUsed;
-    this.peakUsed = Math.max(this.peakUsed, this.used);
+    this.windowStart = Math.floor(now / budget.windowMs) * budget.windowMs;
+    this.others.reset(this.windowStart);
+    // The exchangeInfo that reported it was sent about a round trip ago.
+    if (serverUsed > this.own) this.others.observe(serverUsed - this.own, now - this.latencyMs);
+    this.notePeak();
   }
 
   getBudget(): WeightBudget {
@@ -59,7 +78,7 @@ export class WeightLimiter {
     return this.peakUsed;
   }
 
-  /** Waits until `weight` fits in the current window, then reserves it. */
+  /** Waits until `weight` fits in the current window, then reserves it. Every reservation ends in `observe` or `release`. */
   async acquire(weight: number, signal?: AbortSignal): Promise<Reservation> {
     for (;;) {
       signal?.throwIfAborted();
@@ -69,34 +88,59 @@ export class WeightLimiter {
         continue;
       }
       this.roll(now);
-      const allowed = Math.max(weight, Math.floor(this.budget.limit * this.headroom));
-      if (this.used + weight <= allowed) {
-        this.used += weight;
+      const allowed = Math.max(weight, this.allowance);
+      const mine = Math.max(weight, this.share.limit(allowed));
+      const fitsKnown = this.own + weight <= mine && this.own + this.others.known + weight <= allowed;
+      // Others are spending at a pace not measured yet: one request at a time until answers tell it (a slow start).
+      const blind = this.inFlight > 0 && !this.others.paced(this.latencyMs);
+      if (fitsKnown && !blind && this.own + this.others.predicted(now, this.latencyMs) + weight <= allowed) {
+        this.own += weight;
+        this.inFlight++;
         const spilled = this.windowStart + this.budget.windowMs - now < this.guardMs();
         if (spilled) this.spill += weight;
-        this.peakUsed = Math.max(this.peakUsed, this.used);
-        return { window: this.windowStart, weight, spilled };
+        this.notePeak();
+        return { window: this.windowStart, weight, spilled, ownSoFar: this.own, at: now };
       }
-      await this.clock.sleep(this.windowStart + this.budget.windowMs - now + 1, signal);
+      const untilNextWindow = this.windowStart + this.budget.windowMs - now + 1;
+      // Only the prediction stands in the way: the next answer may show the others spending less than it assumed,
+      // or measure their pace.
+      if (fitsKnown && this.inFlight > 0) await this.untilAnswer(untilNextWindow, signal);
+      else await this.clock.sleep(untilNextWindow, signal);
     }
   }
 
   /**
    * The request of `reserved` was answered, with the server's count for its window (NaN when the response had
-   * none); ignored once that window has passed.
+   * none); the count is ignored once that window has passed.
    */
   observe(serverUsed: number, reserved: Reservation): void {
+    this.settled();
     this.roll(this.clock.now());
     if (reserved.window !== this.windowStart) return;
     // Answered before its window ended, so the exchange counted it in that window: the next one owes nothing.
     if (reserved.spilled) this.spill = Math.max(0, this.spill - reserved.weight);
-    if (serverUsed > this.used) this.used = serverUsed;
-    this.peakUsed = Math.max(this.peakUsed, this.used);
+    if (Number.isFinite(serverUsed)) this.others.observe(Math.max(0, serverUsed - reserved.ownSoFar), reserved.at);
+    this.notePeak();
   }
 
-  /** Every request waits until `until` (a 429's Retry-After). */
+  /** The request of `reserved` got no answer: its weight stays charged, as it may have reached the exchange. */
+  release(_reserved: Reservation): void {
+    this.settled();
+  }
+
+  /** Every request waits until `until` (a 403's pause). */
   pauseUntil(until: number): void {
     this.pausedUntil = Math.max(this.pausedUntil, until);
+  }
+
+  /**
+   * A 429: the IP's window overflowed, so our share of it was too large whoever else spent it. Every request waits
+   * until `until` (its Retry-After), and later windows get less of ours until they pass without a 429.
+   */
+  throttled(until: number): void {
+    this.roll(this.clock.now());
+    this.pauseUntil(until);
+    this.share.throttled(Math.max(this.own, this.ownLastWindow), this.allowance);
   }
 
   /**
@@ -114,12 +158,49 @@ export class WeightLimiter {
     this.latencyMs = ms > this.latencyMs ? ms : this.latencyMs * 0.9 + ms * 0.1;
   }
 
+  /** The weight of a window we allow ourselves and the others together. */
+  private get allowance(): number {
+    return Math.floor(this.budget.limit * this.headroom);
+  }
+
+  private notePeak(): void {
+    this.peakUsed = Math.max(this.peakUsed, this.own + this.others.known);
+  }
+
+  private settled(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    for (const wake of this.waiting) wake();
+    this.waiting.clear();
+  }
+
+  /** Sleeps `ms`, or less if an answer arrives first. */
+  private async untilAnswer(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    const early = new AbortController();
+    const onStop = (): void => early.abort(signal?.reason);
+    signal?.addEventListener('abort', onStop, { once: true });
+    const wake = (): void => early.abort();
+    this.waiting.add(wake);
+    try {
+      await this.clock.sleep(ms, early.signal);
+    } catch (err) {
+      if (signal?.aborted) throw signal.reason;
+      if (!early.signal.aborted) throw err;
+    } finally {
+      this.waiting.delete(wake);
+      signal?.removeEventListener('abort', onStop);
+    }
+  }
+
   private roll(now: number): void {
     const start = Math.floor(now / this.budget.windowMs) * this.budget.windowMs;
-    if (start !== this.windowStart) {
-      this.used = start === this.windowStart + this.budget.windowMs ? this.spill : 0;
-      this.windowStart = start;
-      this.spill = 0;
-    }
+    if (start === this.windowStart) return;
+    const next = start === this.windowStart + this.budget.windowMs;
+    const passed = Number.isFinite(this.windowStart) ? Math.max(1, Math.round((start - this.windowStart) / this.budget.windowMs)) : 1;
+    this.share.windowsEnded(passed, this.allowance);
+    this.ownLastWindow = next ? this.own : 0;
+    this.own = next ? this.spill : 0;
+    this.windowStart = start;
+    this.spill = 0;
+    this.others.reset(start);
   }
 }

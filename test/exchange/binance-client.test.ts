@@ -34,10 +34,10 @@ function scripted(steps: Step[]): HttpGet & { calls: number } {
   return fn;
 }
 
-function client(steps: Step[], retries = 3) {
+function client(steps: Step[], retries = 3, maxRetryAfterMs?: number) {
   const clock = manualClock(1_700_000_000_000);
   const http = scripted(steps);
-  const c = new BinanceClient({ baseUrl: 'http://x', http, clock, timeoutMs: 1000, retries, retryBaseMs: 0 });
+  const c = new BinanceClient({ baseUrl: 'http://x', http, clock, timeoutMs: 1000, retries, retryBaseMs: 0, ...(maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs }) });
   return { c, clock, http };
 }
 
@@ -159,4 +159,58 @@ describe('BinanceClient failure table', () => {
     assert.equal((await c.exchangeInfo()).serverTime, INFO.serverTime);
     assert.equal(http.calls, 2);
   });
+
+  it('a Retry-After beyond the cap (429, 403, 503) ends the run at once, naming when requests are allowed again', async () => {
+    for (const status of [429, 403, 503]) {
+      const { c, clock, http } = client([fail(status, { code: -1003, msg: 'Too much request weight used' }, { 'retry-after': '1000000000' }), ok([KLINE])], 3, 300_000);
+      const until = new Date(clock.now() + 1e12).toISOString();
+      const refused = (err: unknown): boolean => {
+        assert.ok(err instanceof ExchangeError);
+        assert.equal(err.code, 'retry-after-too-long');
+        assert.equal(err.message, `the exchange asks to wait 1000000000 s (HTTP ${status} Retry-After), longer than CRYPTOCOLLECT_MAX_RETRY_AFTER (300 s): it allows requests again at ${until}; run again after that`);
+        return true;
+      };
+      await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), refused);
+      assert.deepEqual(clock.slept, []);
+      // Nothing more is sent in this run.
+      await assert.rejects(c.klines('ETHUSDT', '1m', 0, 1), refused);
+      assert.equal(http.calls, 1);
+    }
+  });
+
+  it('a ban whose Retry-After no date can name is still one clear error', async () => {
+    const { c, http } = client([fail(418, { code: -1003, msg: 'Way too much request weight used; IP banned.' }, { 'retry-after': '1e400' })], 3, 300_000);
+    await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), (err: unknown) => {
+      assert.ok(err instanceof ExchangeError);
+      assert.equal(err.code, 'ip-banned');
+      assert.match(err.message, /^the exchange banned this IP for exceeding its request weight limit until a time beyond any date; wait until then/);
+      return true;
+    });
+    assert.equal(http.calls, 1);
+  });
+
+  it('429s back to back for longer than the cap end the run, though each Retry-After is short', async () => {
+    const tooMuch = fail(429, { code: -1003, msg: 'Too much request weight used' }, { 'retry-after': '1' });
+    const { c, clock, http } = client(Array.from({ length: 100 }, () => tooMuch), 3, 10_000);
+    const start = clock.now();
+    await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), (err: unknown) => {
+      assert.ok(err instanceof ExchangeError);
+      assert.equal(err.code, 'rate-limited-too-long');
+      assert.match(err.message, /^the exchange has refused every request with 429 \(request weight limit\) for \d+ s and allows requests again at \S+Z, longer than CRYPTOCOLLECT_MAX_RETRY_AFTER \(10 s\) in all/);
+      return true;
+    });
+    // A 1 s pause (and up to 250 ms of jitter) after each: the tenth or so would end past the 10 s.
+    assert.ok(http.calls >= 8 && http.calls <= 11, `${http.calls} requests`);
+    assert.ok(clock.now() - start <= 10_000, 'it did not wait past the cap');
+    assert.equal(c.stats.rateLimited, http.calls);
+  });
+
+  it('an answer between 429s starts the bound afresh', async () => {
+    const tooMuch = fail(429, { code: -1003, msg: 'Too much request weight used' }, { 'retry-after': '4' });
+    const { c, http } = client([tooMuch, tooMuch, ok([KLINE]), tooMuch, tooMuch, ok([KLINE])], 3, 10_000);
+    await c.klines('BTCUSDT', '1m', 0, 1);
+    await c.klines('BTCUSDT', '1m', 0, 1);
+    assert.equal(http.calls, 6);
+  });
 });
+

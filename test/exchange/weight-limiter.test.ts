@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { weightBudgetFrom } from '../../src/exchange/rate-limits.js';
 import { WeightLimiter } from '../../src/exchange/weight-limiter.js';
+import type { Clock } from '../../src/clock.js';
 import { manualClock } from '../support/manual-clock.ts';
 
 describe('WeightLimiter', () => {
@@ -112,3 +113,122 @@ describe('WeightLimiter budget switch', () => {
     assert.equal(clock.now(), 65_001);
   });
 });
+
+describe('WeightLimiter beside other processes on the IP', () => {
+  it('counts our own requests sent after the one a header reports: the header cannot know them', async () => {
+    const clock = manualClock(9_000);
+    const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
+    const first = await limiter.acquire(2);
+    clock.set(9_100);
+    const second = await limiter.acquire(2);
+    for (let i = 0; i < 8; i++) await limiter.acquire(2); // 20 of ours
+    limiter.observe(60, first); // 2 of ours and 58 of the others' when the first arrived
+    limiter.observe(62, second); // 4 of ours: the others have not spent more since
+    for (let i = 0; i < 11; i++) await limiter.acquire(2); // 20 + 22 + 58 = 100
+    assert.equal(clock.now(), 9_100);
+    await limiter.acquire(2);
+    assert.equal(clock.now(), 10_001);
+  });
+
+  it('holds a request the others, at their pace, will have filled the window with when it arrives', async () => {
+    const clock = manualClock(1_000);
+    const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
+    await othersAtFiftyPerSecond(clock, limiter);
+    await limiter.acquire(2); // they will be at about 80, with our 6: room
+    assert.deepEqual(clock.slept, []);
+    clock.set(2_000);
+    await limiter.acquire(2); // about 100: only 55 are known, but it waits for the next window
+    assert.equal(clock.now(), 10_001);
+  });
+
+  it('sends one request at a time while the others’ pace is not measured yet', async () => {
+    const clock = manualClock(1_000);
+    const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
+    const first = await limiter.acquire(2);
+    clock.set(1_100);
+    limiter.observe(52, first); // others, but how fast they spend no two answers tell yet
+    await limiter.acquire(2);
+    assert.deepEqual(clock.slept, []);
+    await limiter.acquire(2); // waits for the answer on the wire (with this clock, the window's end)
+    assert.equal(clock.now(), 10_001);
+  });
+
+  it('lets a held request go as soon as an answer shows the others spent less than predicted', async () => {
+    const clock = steppedClock(1_000);
+    const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
+    await othersAtFiftyPerSecond(clock, limiter);
+    const third = await limiter.acquire(2);
+    clock.set(2_000);
+    let held = true;
+    const fourth = limiter.acquire(2).then((r) => {
+      held = false;
+      return r;
+    });
+    await clock.settle();
+    assert.equal(held, true);
+    clock.set(2_010);
+    limiter.observe(63, third); // sent at 1 500 with 6 of ours: the others had slowed down to 57
+    assert.equal((await fourth).at, 2_010);
+  });
+
+  it('a 429 holds every request until its Retry-After and halves our share, regained a tenth per window', async () => {
+    const clock = manualClock(0);
+    const limiter = new WeightLimiter({ limit: 100, windowMs: 10_000 }, clock, 1);
+    for (let i = 0; i < 40; i++) await limiter.acquire(2); // 80 of ours, and the others' overflowed the window
+    limiter.throttled(10_000);
+    await limiter.acquire(2);
+    assert.equal(clock.now(), 10_000);
+    for (let i = 1; i < 20; i++) await limiter.acquire(2); // half of the 80
+    assert.equal(clock.now(), 10_000);
+    await limiter.acquire(2);
+    assert.equal(clock.now(), 20_001);
+    for (let i = 1; i < 25; i++) await limiter.acquire(2); // 40 + 10
+    assert.equal(clock.now(), 20_001);
+    await limiter.acquire(2);
+    assert.equal(clock.now(), 30_001);
+  });
+});
+
+/**
+ * Two answers a tenth of a second apart, at 1 100 and 1 500: the others spent 50 in the window's first second and 5
+ * in the tenth after, 50 per second. Leaves the clock at 1 500 with 4 of ours in the window, none on the wire.
+ */
+async function othersAtFiftyPerSecond(clock: Clock & { set(t: number): void }, limiter: WeightLimiter): Promise<void> {
+  const first = await limiter.acquire(2);
+  clock.set(1_100);
+  limiter.observe(52, first);
+  const second = await limiter.acquire(2);
+  clock.set(1_500);
+  limiter.observe(59, second);
+}
+
+/** A clock whose sleeps end only when the test moves it past them, or when they are aborted. */
+function steppedClock(start: number): Clock & { set(t: number): void; settle(): Promise<void> } {
+  let now = start;
+  const sleepers = new Set<{ until: number; wake: () => void }>();
+  return {
+    now: () => now,
+    sleep: (ms, signal) =>
+      new Promise<void>((resolve, reject) => {
+        const sleeper = { until: now + ms, wake: resolve };
+        sleepers.add(sleeper);
+        signal?.addEventListener(
+          'abort',
+          () => {
+            sleepers.delete(sleeper);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
+      }),
+    set: (t) => {
+      now = t;
+      for (const s of sleepers) {
+        if (s.until > now) continue;
+        sleepers.delete(s);
+        s.wake();
+      }
+    },
+    settle: () => new Promise((resolve) => setImmediate(resolve)),
+  };
+}

@@ -40,6 +40,26 @@ test('status faults hit `times` matching requests, then normal service resumes',
   assert.equal((await klines(ex, KLINES)).status, 200);
 });
 
+test('a `forMs` fault hits every matching request from its first hit until the time has passed', async () => {
+  let wall = 1_000_000;
+  const storm = await createFakeExchange({ realClock: () => wall });
+  try {
+    storm.injectFault({ path: '/api/v3/klines', kind: 'status429', retryAfterSec: 2, forMs: 5_000 });
+    wall += 60_000; // its time starts at its first hit, not when it was injected
+    for (let i = 0; i < 25; i++) {
+      const answer = await klines(storm, KLINES);
+      assert.equal(answer.status, 429);
+      assert.equal(answer.headers.get('retry-after'), '2');
+      wall += 199;
+    }
+    wall += 25; // 5 s after the first hit
+    assert.equal((await klines(storm, KLINES)).status, 200);
+    assert.deepEqual(storm.rateLimitStats(), { throttled: 0, banned: 0 }); // injected, not the weight limit's
+  } finally {
+    await storm.close();
+  }
+});
+
 test('symbol filter and clearFaults', async () => {
   ex.injectFault({ symbol: 'ETHUSDT', kind: 'status503', times: 5 });
   assert.equal((await klines(ex, KLINES)).status, 200);

@@ -1,6 +1,6 @@
 // Injected failures for exchange-client tests: each fault hits the next `times` requests matching
-// its path/symbol, then is used up. Faults are checked after the IP-ban check and before the weight
-// limit, and consume no weight.
+// its path/symbol (or every one for `forMs` from its first hit), then is used up. Faults are checked
+// after the IP-ban check and before the weight limit, and consume no weight.
 import { ApiError, errorForCode, ipBanned, restrictedLocation, tooMuchWeight } from './errors.ts';
 import type { RateLimitSpec } from './types.ts';
 
@@ -25,6 +25,8 @@ export interface Fault {
   kind: FaultKind;
   /** Retry-After for status429/status418/status403/status503 (defaults 1 s, 120 s, none, none). */
   retryAfterSec?: number;
+  /** Instead of `times`: hits every matching request for this long (wall-clock ms) from its first hit, e.g. a 429 storm. */
+  forMs?: number;
   /** Binance error code for 'binanceError', e.g. -1001 or -1008 (default -1001). */
   code?: number;
   /**
@@ -39,6 +41,8 @@ export interface Fault {
 
 interface ActiveFault {
   fault: Fault;
+  /** For a `forMs` fault, once it has hit: when it ends (wall ms). */
+  until?: number;
   left: number;
   skip: number;
   seen: number;
@@ -46,6 +50,13 @@ interface ActiveFault {
 
 export class FaultQueue {
   private active: ActiveFault[] = [];
+
+  constructor(private readonly clock: () => number = Date.now) {}
+
+  private live(a: ActiveFault): boolean {
+    if (a.fault.forMs === undefined) return a.left > 0;
+    return a.until === undefined || this.clock() < a.until;
+  }
 
   add(f: Fault): void {
     this.active.push({ fault: f, left: f.times ?? 1, skip: f.after ?? 0, seen: 0 });
@@ -58,7 +69,7 @@ export class FaultQueue {
   /** The first live fault matching the request, consuming one of its hits (or of the requests it lets through). */
   take(path: string, symbol: string | undefined): Fault | undefined {
     const hit = this.active.find(
-      (a) => a.left > 0 && (a.fault.path === undefined || a.fault.path === path) && (a.fault.symbol === undefined || a.fault.symbol === symbol),
+      (a) => this.live(a) && (a.fault.path === undefined || a.fault.path === path) && (a.fault.symbol === undefined || a.fault.symbol === symbol),
     );
     if (!hit) return undefined;
     if (hit.skip > 0) {
@@ -68,7 +79,8 @@ export class FaultQueue {
     hit.seen += 1;
     if (hit.seen % (hit.fault.every ?? 1) !== 0) return undefined;
     hit.left -= 1;
-    this.active = this.active.filter((a) => a.left > 0);
+    if (hit.fault.forMs !== undefined) hit.until ??= this.clock() + hit.fault.forMs;
+    this.active = this.active.filter((a) => this.live(a));
     return hit.fault;
   }
 }
