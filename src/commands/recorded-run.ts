@@ -97,8 +97,12 @@ export async function recordedRun(
   const problems = results.filter((r) => r.status === 'failed' || (status === 'partial' && r.status === 'skipped')).map((r) => `${r.symbol} ${r.interval}: ${r.error}`);
   const error = status === 'interrupted' ? 'interrupted by signal' : problems.length ? problems.join('; ') : null;
   const t = totals(results);
+  if (status === 'interrupted') {
+    // A signal asks to exit promptly: the record gets a short try (and is kept on disk for later if it fails).
+    await finish(status, results, error, { retries: 2, minTimeoutMs: 250 }).catch(() => undefined);
+    throw new InterruptedError(`interrupted; ${t.candlesWritten} candles were stored, the next run resumes`);
+  }
   const seconds = await finish(status, results, error);
-  if (status === 'interrupted') throw new InterruptedError(`interrupted; ${t.candlesWritten} candles were stored, the next run resumes`);
   return {
     run_id: run.id,
     status,

@@ -163,13 +163,11 @@ export class BinanceClient {
     try {
       return await pRetry(() => this.attempt(url, query, weight, parse), {
         retries: this.opts.retries,
-        factor: 2,
-        minTimeout: this.opts.retryBaseMs,
-        maxTimeout: Math.max(this.opts.retryBaseMs, 60_000),
-        randomize: true,
-        // No `signal` here: p-retry would abandon the attempt on the wire, and its page with it. A stop ends the
-        // retrying instead (shouldRetry), and makes waits for budget throw before anything is sent.
-        onFailedAttempt: async ({ error }) => {
+        // The backoff is slept in onFailedAttempt, where a stop cuts it short. Not through p-retry's `signal`: it
+        // would abandon the attempt on the wire, and its page with it. A stop also ends the retrying (shouldRetry),
+        // and makes waits for budget throw before anything is sent.
+        minTimeout: 0,
+        onFailedAttempt: async ({ error, retriesLeft, retriesConsumed }) => {
           const verdict = error instanceof AttemptError ? error.verdict : NETWORK_VERDICT;
           const jitter = Math.random() * 250;
           const now = clock.now();
@@ -182,6 +180,11 @@ export class BinanceClient {
             this.limiter.pauseUntil(now + verdict.afterMs + jitter);
           } else if (verdict.action === 'retry' && verdict.afterMs !== undefined) {
             await clock.sleep(verdict.afterMs + jitter, this.halt.signal);
+          }
+          if ((verdict.action === 'retry' || verdict.action === 'firewall') && retriesLeft > 0 && !stop?.aborted) {
+            // Exponential backoff, randomised ×1–2: 2 s, 4 s, 8 s… by default, at most a minute.
+            const base = this.opts.retryBaseMs;
+            await clock.sleep(Math.min(Math.max(base, 60_000), base * 2 ** retriesConsumed) * (1 + Math.random()), this.halt.signal);
           }
         },
         shouldConsumeRetry: ({ error }) => !(error instanceof AttemptError && error.verdict.action === 'rate-limited'),

@@ -99,6 +99,28 @@ describe('database trouble during a backfill', () => {
     assert.equal(Number(runs[0]?.candles_written), kept.length);
   });
 
+  it('a signal while the writes wait for the database cuts the wait short: exit 130, recorded once it is back', async () => {
+    fake.resetRequests();
+    const since = Date.UTC(2024, 1, 1);
+    const args = ['backfill', '--since', new Date(since).toISOString(), '--symbols', 'XRPUSDT', '--interval', '1m'];
+    fake.addSymbol({ symbol: 'XRPUSDT', baseAsset: 'XRP', quoteAsset: 'USDT', listedAt: Date.UTC(2019, 0, 1) });
+    const child = startCli(target, args);
+    await waitForKlineRequests(fake, 15);
+    await pgCtl(cluster, '-m', 'fast', 'stop');
+    // The writes now retry for about 30 s; the first signal must not wait for them.
+    await new Promise((r) => setTimeout(r, 500));
+    child.child.kill('SIGTERM');
+    const res = await child.done;
+    assert.equal(res.code, 130, res.stderr);
+    assert.match(res.stderr, /SIGTERM received/);
+    await pgCtl(cluster, 'restart');
+    const again = await runCli(target, args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await storedKlines(target, 'XRPUSDT', '1m'), fake.expectedKlines('XRPUSDT', '1m', since, NOW));
+    const runs = await query<{ status: string }>(target, `select status from runs where args->>'symbols' like '%XRPUSDT%' order by id`);
+    assert.deepEqual(runs.map((r) => r.status), ['interrupted', 'success']);
+  });
+
   it('a refused password: exit 1, one line naming the user, never the password', async () => {
     const admin = new pg.Client({ connectionString: cluster.url });
     await admin.connect();
