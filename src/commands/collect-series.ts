@@ -137,12 +137,16 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     while (!fatal && !stop.aborted && onWire < opts.concurrency) {
       let task: Task | null = null;
       let owner: SeriesJob | undefined;
-      for (const job of states) {
-        task = job.take();
-        if (task) {
-          owner = job;
-          break;
+      // A series' pages after its first go before its answer only when no other series can use the slot.
+      for (const speculate of [false, true]) {
+        for (const job of states) {
+          task = job.take(speculate);
+          if (task) {
+            owner = job;
+            break;
+          }
         }
+        if (task) break;
       }
       if (!task || !owner) break;
       onWire++;

@@ -41,7 +41,7 @@ export interface Task {
   readonly range: Range;
   /** Write order of a `page` task. */
   readonly seq: number;
-  /** The first page of a head range: asked alone, over the whole range. */
+  /** The first page of a head range, which goes alone unless request slots would idle (SeriesJob). */
   readonly head: boolean;
 }
 
@@ -72,9 +72,10 @@ export const MAX_RECHECKS = 2;
  * empty ranges waiting for a second answer, and what the answers proved — the only ground its watermark may cross.
  *
  * A head range (nothing stored before it: a new series, or one started earlier) begins with one page asked alone
- * over the whole range: without an end time its answer starts at the first candle there is, so a `--since` years
- * before a listing costs one request (and one more to confirm the empty stretch) rather than years of empty pages,
- * and the pages after it are planned from where it ended.
+ * while other series can use the request slots: without an end time its answer runs on to the first candle there
+ * is, and the pages up to it are skipped, so a `--since` years before a listing costs that page and one request to
+ * confirm the empty stretch rather than years of empty pages. With slots to spare (a run of a few series), the
+ * pages after it go at once: a late listing then costs the few already on the wire.
  */
 export class SeriesJob {
   readonly series: Series;
@@ -114,21 +115,28 @@ export class SeriesJob {
     this.head = job.head === true;
   }
 
-  /** The next task to start now, if any. A series with nothing alive and nothing to take is finished for this run. */
-  take(): Task | null {
+  /**
+   * The next task to start now, if any. A series with nothing alive and nothing to take is finished for this run.
+   * `speculate`: request slots would idle otherwise, so the pages after a head page may go before its answer.
+   */
+  take(speculate = false): Task | null {
     if (this.error !== null || this.done) return null;
     const extra = this.extras.shift();
     if (extra) return this.task(extra.kind, extra.range, false);
-    this.unconfirmed = normalizeRanges(this.unconfirmed);
-    const confirm = this.unconfirmed.shift();
-    if (confirm) return this.task('confirm', confirm, false);
-    if (this.headOut) return null;
+    // Second looks wait until no page of the series is on the wire: the stretches shown empty by answers that
+    // arrived apart then merge into one request.
+    if (this.onWire.size === 0) {
+      this.unconfirmed = normalizeRanges(this.unconfirmed);
+      const confirm = this.unconfirmed.shift();
+      if (confirm) return this.task('confirm', confirm, false);
+    }
+    if (this.headOut && !speculate) return null;
     if (this.head) {
-      const whole = this.cursor.current();
-      if (!whole) return null;
+      const first = this.cursor.next();
+      if (!first) return null;
       this.head = false;
       this.headOut = true;
-      return this.task('page', whole, true);
+      return this.task('page', first, true);
     }
     // Fetching ahead waits for room in the buffer, unless the page whose turn it is is still on the wire: then the
     // series is held up by one slow or hung request, and what arrives while the buffer is full is written at once.
@@ -154,12 +162,7 @@ export class SeriesJob {
     if (newestOpen !== null) this.newestSeen = Math.max(this.newestSeen, newestOpen);
     this.unconfirmed.push(...sorted.unconfirmed);
     if (page.notYet) this.notYet.push({ kind: task.kind, range: page.notYet });
-    if (task.head) {
-      this.headOut = false;
-      // The pages after the head start where its answer ended.
-      this.cursor.skipTo(page.rest ? page.rest.from : task.range.to);
-      return;
-    }
+    if (task.head) this.headOut = false;
     if (page.rest) this.extras.push({ kind: task.kind === 'confirm' ? 'confirm' : 'extra', range: page.rest });
     if (task.kind === 'page' && page.nextOpen !== null) {
       // The answer ran on to a candle further than this page: the pages up to it would find nothing.

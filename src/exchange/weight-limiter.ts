@@ -40,6 +40,8 @@ export class WeightLimiter {
   private spill = 0;
   private latencyMs = 0;
   private inFlight = 0;
+  /** When each request on the wire was sent. */
+  private readonly onWire = new Set<Reservation>();
   private readonly others = new OthersUse();
   private readonly share = new OwnShare();
   /** Requests waiting for an answer to tell whether the others spent what we predicted. */
@@ -92,19 +94,23 @@ export class WeightLimiter {
       const mine = Math.max(weight, this.share.limit(allowed));
       const fitsKnown = this.own + weight <= mine && this.own + this.others.known + weight <= allowed;
       // Others are spending at a pace not measured yet: one request at a time until answers tell it (a slow start).
-      const blind = this.inFlight > 0 && !this.others.paced(this.latencyMs);
+      // A request on the wire for much longer than a round trip tells nothing soon (it may hang): it does not count.
+      const blind = !this.others.paced(this.latencyMs) && this.recentlySent(now);
       if (fitsKnown && !blind && this.own + this.others.predicted(now, this.latencyMs) + weight <= allowed) {
         this.own += weight;
         this.inFlight++;
         const spilled = this.windowStart + this.budget.windowMs - now < this.guardMs();
         if (spilled) this.spill += weight;
         this.notePeak();
-        return { window: this.windowStart, weight, spilled, ownSoFar: this.own, at: now };
+        const reservation = { window: this.windowStart, weight, spilled, ownSoFar: this.own, at: now };
+        this.onWire.add(reservation);
+        return reservation;
       }
       const untilNextWindow = this.windowStart + this.budget.windowMs - now + 1;
       // Only the prediction stands in the way: the next answer may show the others spending less than it assumed,
-      // or measure their pace.
-      if (fitsKnown && this.inFlight > 0) await this.untilAnswer(untilNextWindow, signal);
+      // or measure their pace. A slow start waits for an answer only as long as one should take.
+      if (fitsKnown && blind) await this.untilAnswer(Math.min(untilNextWindow, this.answerExpectedMs()), signal);
+      else if (fitsKnown && this.inFlight > 0) await this.untilAnswer(untilNextWindow, signal);
       else await this.clock.sleep(untilNextWindow, signal);
     }
   }
@@ -114,7 +120,7 @@ export class WeightLimiter {
    * none); the count is ignored once that window has passed.
    */
   observe(serverUsed: number, reserved: Reservation): void {
-    this.settled();
+    this.settled(reserved);
     this.roll(this.clock.now());
     if (reserved.window !== this.windowStart) return;
     // Answered before its window ended, so the exchange counted it in that window: the next one owes nothing.
@@ -124,8 +130,8 @@ export class WeightLimiter {
   }
 
   /** The request of `reserved` got no answer: its weight stays charged, as it may have reached the exchange. */
-  release(_reserved: Reservation): void {
-    this.settled();
+  release(reserved: Reservation): void {
+    this.settled(reserved);
   }
 
   /** Every request waits until `until` (a 403's pause). */
@@ -167,7 +173,18 @@ export class WeightLimiter {
     this.peakUsed = Math.max(this.peakUsed, this.own + this.others.known);
   }
 
-  private settled(): void {
+  /** How long an answer should take at most: a few round trips, and never less than a quarter of a second. */
+  private answerExpectedMs(): number {
+    return Math.max(250, 4 * this.latencyMs);
+  }
+
+  private recentlySent(now: number): boolean {
+    for (const r of this.onWire) if (now - r.at < this.answerExpectedMs()) return true;
+    return false;
+  }
+
+  private settled(reserved: Reservation): void {
+    this.onWire.delete(reserved);
     this.inFlight = Math.max(0, this.inFlight - 1);
     for (const wake of this.waiting) wake();
     this.waiting.clear();

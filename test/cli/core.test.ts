@@ -70,9 +70,10 @@ for (const kind of DB_KINDS) {
       const requests = (symbol: string) => fake.klineRequests(symbol, '1h').length;
       assert.equal(requests('BTCUSDT'), 5);
       assert.equal(requests('ETHBTC'), 5);
-      // NEWUSDT: a first page from 2024-01-01 that starts at its listing, one page for the rest, and one request
-      // each to confirm the stretch before the listing and the halt.
-      assert.equal(requests('NEWUSDT'), 4);
+      // NEWUSDT: a first page from 2024-01-01 whose answer runs on to its listing, the pages from there (or the ones
+      // already on the wire when that answer came), and one request each to confirm the stretch before the listing
+      // (two, if the pages on the wire answered apart) and the halt.
+      assert.ok(requests('NEWUSDT') >= 5 && requests('NEWUSDT') <= 7, `NEWUSDT took ${requests('NEWUSDT')} requests`);
       for (const r of fake.klineRequests()) {
         assert.equal(r.query.limit, '1000');
         assert.equal(r.query.endTime, undefined);

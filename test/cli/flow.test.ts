@@ -43,19 +43,22 @@ describe('flow', { concurrency: false }, () => {
     const pages = (symbol: string) => Math.ceil(fake.expectedKlines(symbol, '1m', since, NOW).length / 1000);
     for (const symbol of SYMBOLS) {
       const before = reqs.slice(0, retried).filter((r) => r.query.symbol === symbol && r.status !== 0).length;
-      assert.equal(before, symbol === 'BTCUSDT' ? pages(symbol) - 1 : pages(symbol), symbol);
+      assert.equal(before, symbol === 'BTCUSDT' ? pages(symbol) - 1 : pages(symbol), `${symbol}\n${reqs.map((r) => `${r.at - (reqs[0]?.at ?? 0)} ${r.query.symbol} ${new Date(Number(r.query.startTime)).toISOString()} ${r.status}`).join('\n')}`);
     }
     assert.deepEqual(reqs.slice(retried + 1), []);
   });
 
-  it('--since years before the first candle starts at it: one page, one confirmation, then the candles', async () => {
+  it('--since years before the first candle starts at it: the pages on the wire, a confirmation, then the candles', async () => {
     fake.resetRequests();
     const res = await runCli(t, ['backfill', '--since', '2017-01-01', '--symbols', 'NEWUSDT', '--interval', '1m', '--json']);
     assert.equal(res.code, 0, res.stderr);
     const expected = fake.expectedKlines('NEWUSDT', '1m', LISTED, NOW);
     assert.deepEqual(await storedKlines(t, 'NEWUSDT', '1m'), expected);
-    // 7.4 years of minutes are 3.9 million slots; the first answer starts at the listing.
-    assert.equal(fake.klineRequests().length, Math.ceil(expected.length / 1000) + 1);
+    // 7.4 years of minutes are 3.9 million slots. The first answers run on to the listing, so after the pages
+    // already on the wire (at most the concurrency, 4) and one confirmation, only the listing's pages are asked.
+    const asked = fake.klineRequests().map((r) => Number(r.query.startTime));
+    assert.equal(asked.filter((s) => s >= LISTED).length, Math.ceil(expected.length / 1000));
+    assert.ok(asked.filter((s) => s < LISTED).length <= 4 + 1, `${asked.filter((s) => s < LISTED).length} requests before the listing`);
     const empties = await query<{ from_ms: string; to_ms: string }>(
       t,
       `select (extract(epoch from from_time) * 1000)::int8::text as from_ms, (extract(epoch from to_time) * 1000)::int8::text as to_ms from exchange_empty`,
@@ -71,6 +74,6 @@ describe('flow', { concurrency: false }, () => {
     assert.equal(expected.length, 20 * 60);
     assert.deepEqual(await storedKlines(t, 'SECUSDT', '1s'), expected);
     assert.equal(jsonOf<{ candles_written: number }>(res).candles_written, expected.length);
-    assert.equal(fake.klineRequests().length, 3);
+    assert.ok(fake.klineRequests().length <= 2 + 4 + 1, `${fake.klineRequests().length} requests`);
   });
 });

@@ -28,18 +28,22 @@ function complete(j: SeriesJob, task: Task, page: PageFacts, newestOpen: number 
 }
 
 describe('SeriesJob', () => {
-  it('asks a head range with one page alone, then plans the rest from where its answer ended', () => {
+  it('asks a head range’s first page alone, unless the request slots would idle', () => {
     const j = new SeriesJob(job({ head: true }), 10, buffer());
     const head = j.take();
-    assert.deepEqual([head?.kind, head?.head, head?.range], ['page', true, { from: 0, to: 30 * H }]);
+    assert.deepEqual([head?.kind, head?.head, head?.range], ['page', true, { from: 0, to: 10 * H }]);
     assert.equal(j.take(), null, 'nothing else until the head is answered');
-    // The answer starts at the listing (5 h) and is cut by its limit at 14 h.
-    complete(j, head as Task, facts({ from: 0, to: 30 * H }, { empties: [{ from: 0, to: 5 * H }], answeredTo: 15 * H, rest: { from: 15 * H, to: 30 * H }, firstCandle: 5 * H }));
-    const next = [j.take(), j.take()];
-    assert.deepEqual(next.map((t) => [t?.kind, t?.range]), [
-      ['confirm', { from: 0, to: 5 * H }],
-      ['page', { from: 15 * H, to: 25 * H }],
-    ]);
+    const speculative = j.take(true);
+    assert.deepEqual(speculative?.range, { from: 10 * H, to: 20 * H }, 'unless the slot would idle');
+    // The answer runs on to the listing at 25 h: the pages up to it are skipped, the stretch is to be confirmed —
+    // once no page is on the wire, together with what the one still there shows empty.
+    complete(j, head as Task, facts({ from: 0, to: 10 * H }, { empties: [{ from: 0, to: 10 * H }], firstCandle: null, nextOpen: 25 * H }), 25 * H);
+    const listing = j.take() as Task;
+    assert.deepEqual([listing.kind, listing.range], ['page', { from: 25 * H, to: 30 * H }]);
+    assert.equal(j.take(), null);
+    complete(j, speculative as Task, facts({ from: 10 * H, to: 20 * H }, { empties: [{ from: 10 * H, to: 20 * H }], firstCandle: null, nextOpen: 25 * H }), 25 * H);
+    complete(j, listing, facts(listing.range));
+    assert.deepEqual([j.take()?.kind, j.take()], ['confirm', null]);
   });
 
   it('proves nothing of an empty stretch until a second answer agrees, then the watermark crosses it', () => {
