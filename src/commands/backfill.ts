@@ -5,7 +5,7 @@ import { resolveSymbols } from '../exchange/resolve-symbols.js';
 import { suggestSymbols } from '../input/suggest-symbols.js';
 import { missingWithin } from '../planner/detect-gaps.js';
 import { alignDown, alignUp } from '../planner/intervals.js';
-import { loadCoverage, newestCandleEnd } from '../planner/load-coverage.js';
+import { loadCoverage } from '../planner/load-coverage.js';
 import type { Series } from '../domain.js';
 import { collectLocked } from './collect-locked.js';
 import type { CollectJob } from './collect-series.js';
@@ -48,10 +48,8 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
     intervals: opts.intervals,
   };
   return recordedRun(runSetup(ctx, db, 'backfill', args, client.stats, serverTime), async (live) => {
-    const series: Series[] = [];
-    for (const symbol of opts.symbols) {
-      for (const interval of opts.intervals) series.push(await ensureSeries(db, { symbol, interval }, alignUp(interval, opts.since)));
-    }
+    const keys = opts.symbols.flatMap((symbol) => opts.intervals.map((interval) => ({ symbol, interval, startTime: alignUp(interval, opts.since) })));
+    const series = await ensureSeries(db, keys);
     const plan = async (held: Series): Promise<CollectJob> => {
       const start = alignUp(held.interval, opts.since);
       // Under the series' lock: a run that skips the series never gets here, so it never changes it.
@@ -62,7 +60,8 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
       const cov = await loadCoverage(db, s);
       const missing = missingWithin(cov, { from: start, to: end });
       const head = missing[0] !== undefined && (cov.firstOpen === null || cov.firstOpen >= missing[0].from);
-      const vouched = vouchedWatermark(s, await newestCandleEnd(db, s));
+      // Read from the series' start, the coverage's newest candle is the series' newest.
+      const vouched = vouchedWatermark(s, cov.candlesEnd);
       // Starting at or before what is vouched for, a complete run proves the series collected up to `end`.
       return start <= vouched ? { series: s, missing, head, watermark: { span: { from: start, to: end }, vouched } } : { series: s, missing, head };
     };

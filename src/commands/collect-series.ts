@@ -133,13 +133,15 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
 
   let settle: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (settle = resolve));
+  let live = states;
   function pump(): void {
+    if (live.some((j) => j.finished)) live = live.filter((j) => !j.finished);
     while (!fatal && !stop.aborted && onWire < opts.concurrency) {
       let task: Task | null = null;
       let owner: SeriesJob | undefined;
       // A series' pages after its first go before its answer only when no other series can use the slot.
       for (const speculate of [false, true]) {
-        for (const job of states) {
+        for (const job of live) {
           task = job.take(speculate);
           if (task) {
             owner = job;

@@ -151,6 +151,11 @@ export class SeriesJob {
     return null;
   }
 
+  /** Nothing is left to ask, and nothing is on its way: the series is done for this run. */
+  get finished(): boolean {
+    return this.alive === 0 && (this.done || this.error !== null);
+  }
+
   /** Sorts a page's empty ranges: remembered at once only when a second answer agrees (a `confirm` task's own). */
   sort(task: Task, page: PageFacts): SortedAnswer {
     return task.kind === 'confirm' ? { page, remember: page.empties, unconfirmed: [] } : { page, remember: [], unconfirmed: page.empties };

@@ -13,17 +13,29 @@ function toSeries(r: SeriesRow): Series {
 }
 
 /**
- * The series of `key`, tracked from `startTime` if it is new. An existing series is returned as it is: changing one
- * (an earlier start) is for the run that holds its lock (extendSeriesStart), never for one that may yet skip it.
+ * The series of `keys`, each tracked from its start time if it is new; in the order given. An existing series is
+ * returned as it is: changing one (an earlier start) is for the run that holds its lock (extendSeriesStart), never
+ * for one that may yet skip it.
  */
-export async function ensureSeries(db: Kysely<Database>, key: SeriesKey, startTime: number): Promise<Series> {
+export async function ensureSeries(db: Kysely<Database>, keys: ReadonlyArray<SeriesKey & { readonly startTime: number }>): Promise<Series[]> {
+  if (keys.length === 0) return [];
   await db
     .insertInto('series')
-    .values({ symbol: key.symbol, interval: key.interval, start_time: new Date(startTime) })
+    .values(keys.map((k) => ({ symbol: k.symbol, interval: k.interval, start_time: new Date(k.startTime) })))
     .onConflict((oc) => oc.columns(['symbol', 'interval']).doNothing())
     .execute();
-  const row = await db.selectFrom('series').select(COLUMNS).where('symbol', '=', key.symbol).where('interval', '=', key.interval).executeTakeFirstOrThrow();
-  return toSeries(row);
+  const rows = await db
+    .selectFrom('series')
+    .select(COLUMNS)
+    .where('symbol', 'in', [...new Set(keys.map((k) => k.symbol))])
+    .where('interval', 'in', [...new Set(keys.map((k) => k.interval))])
+    .execute();
+  const byKey = new Map(rows.map((r) => [`${r.symbol} ${r.interval}`, toSeries(r)]));
+  return keys.map((k) => {
+    const s = byKey.get(`${k.symbol} ${k.interval}`);
+    if (!s) throw new Error(`series ${k.symbol} ${k.interval} was neither found nor created`);
+    return s;
+  });
 }
 
 export interface SeriesFilter {

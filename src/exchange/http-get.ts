@@ -59,10 +59,15 @@ export function createHttpGet(): HttpGet {
         request.cancel();
       };
       request.on('response', (r: { headers: Record<string, string | string[] | undefined> }) => {
-        if (Number(r.headers['content-length']) > maxBodyBytes) cut();
-      });
-      request.on('downloadProgress', (p: { transferred: number }) => {
-        if (p.transferred > maxBodyBytes) cut();
+        const length = r.headers['content-length'];
+        if (length !== undefined) {
+          if (Number(length) > maxBodyBytes) cut();
+          return;
+        }
+        // No length announced (chunked): count the bytes as they come.
+        request.on('downloadProgress', (p: { transferred: number }) => {
+          if (p.transferred > maxBodyBytes) cut();
+        });
       });
       const res = await request;
       const headers: Record<string, string | undefined> = {};

@@ -54,7 +54,7 @@ for (const kind of DB_KINDS) {
     before(async () => {
       t = await makeTarget(kind, 'http://127.0.0.1:9');
       handle = await openDatabase({ databaseUrl: t.databaseUrl, dataDir: t.dataDir, poolSize: 2 });
-      series = await ensureSeries(handle.db, { symbol: 'BTCUSDT', interval: '1h' }, T0);
+      [series] = (await ensureSeries(handle.db, [{ symbol: 'BTCUSDT', interval: '1h', startTime: T0 }])) as [Series];
     });
     after(async () => {
       await handle.close();
