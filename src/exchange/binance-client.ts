@@ -132,12 +132,6 @@ export class BinanceClient {
     return { serverTime, symbols: out };
   }
 
-  /** Klines with open time in [startTime, endTime], oldest first, closed or not. */
-  async klines(symbol: string, interval: string, startTime: number, endTime: number): Promise<Candle[]> {
-    const query = { symbol, interval, startTime: String(startTime), endTime: String(endTime), limit: String(KLINES_PAGE_LIMIT) };
-    return this.request('/api/v3/klines', query, WEIGHT.klines, symbol, (body) => parseKlines(body));
-  }
-
   /**
    * The oldest KLINES_PAGE_LIMIT klines opening at or after `startTime`, handed to `use` in the same tick as they are parsed,
    * with the answering server's clock (its Date header). No end time is sent: an answer that runs past a stretch

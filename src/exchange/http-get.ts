@@ -58,16 +58,9 @@ export function createHttpGet(): HttpGet {
         tooLarge = true;
         request.cancel();
       };
-      request.on('response', (r: { headers: Record<string, string | string[] | undefined> }) => {
-        const length = r.headers['content-length'];
-        if (length !== undefined) {
-          if (Number(length) > maxBodyBytes) cut();
-          return;
-        }
-        // No length announced (chunked): count the bytes as they come.
-        request.on('downloadProgress', (p: { transferred: number }) => {
-          if (p.transferred > maxBodyBytes) cut();
-        });
+      // By the length announced, or (chunked) by the bytes as they come.
+      request.on('downloadProgress', (p: { transferred: number; total?: number | undefined }) => {
+        if (p.transferred > maxBodyBytes || (p.total ?? 0) > maxBodyBytes) cut();
       });
       const res = await request;
       const headers: Record<string, string | undefined> = {};

@@ -47,7 +47,7 @@ describe('BinanceClient failure table', () => {
       [fail(503, 'Service Unavailable'), new NetworkError('ECONNRESET', 'connection reset'), { status: 200, headers: {}, body: Buffer.from('[[1700000000000,"1.0') }, fail(500, { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' }), ok([KLINE])],
       5,
     );
-    const rows = await c.klines('BTCUSDT', '1m', 0, 1);
+    const rows = await c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows);
     assert.equal(rows.length, 1);
     assert.equal(rows[0]?.open, '1.00000000');
     assert.equal(http.calls, 5);
@@ -58,13 +58,13 @@ describe('BinanceClient failure table', () => {
     const bad = [...KLINE];
     bad[1] = 1.5; // a number where a decimal string belongs
     const { c, http } = client([ok([bad]), ok([KLINE])]);
-    assert.equal((await c.klines('BTCUSDT', '1m', 0, 1)).length, 1);
+    assert.equal((await c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows)).length, 1);
     assert.equal(http.calls, 2);
   });
 
   it('gives up after the configured retries with a clear error', async () => {
     const { c, http } = client([fail(502, '<html>bad gateway</html>'), fail(502, ''), fail(502, ''), fail(502, '')]);
-    await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), (err: unknown) => {
+    await assert.rejects(c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows), (err: unknown) => {
       assert.ok(err instanceof ExchangeError);
       assert.equal(err.code, 'exchange-unavailable');
       assert.match(err.message, /failed after 4 attempts: HTTP 502/);
@@ -75,7 +75,7 @@ describe('BinanceClient failure table', () => {
 
   it('honours Retry-After on a 5xx', async () => {
     const { c, clock } = client([fail(503, '', { 'retry-after': '7' }), ok([KLINE])]);
-    await c.klines('BTCUSDT', '1m', 0, 1);
+    await c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows);
     assert.ok(clock.slept.some((ms) => ms >= 7000 && ms < 7300), `slept ${clock.slept.join(',')}`);
   });
 
@@ -83,7 +83,7 @@ describe('BinanceClient failure table', () => {
     const tooMuch = { code: -1003, msg: 'Too much request weight used' };
     const { c, clock, http } = client([fail(429, tooMuch, { 'retry-after': '30' }), fail(429, tooMuch, { 'retry-after': '30' }), ok([KLINE])], 1);
     const before = clock.now();
-    await c.klines('BTCUSDT', '1m', 0, 1);
+    await c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows);
     assert.equal(http.calls, 3);
     assert.equal(c.stats.rateLimited, 2);
     assert.ok(clock.now() - before >= 60_000, 'waited for both Retry-After periods');
@@ -96,7 +96,7 @@ describe('BinanceClient failure table', () => {
 
   it('418: stops at once with the ban’s end time', async () => {
     const { c, clock, http } = client([fail(418, { code: -1003, msg: 'Way too much request weight used; IP banned until 1700000120000.' }, { 'retry-after': '120' })]);
-    await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), (err: unknown) => {
+    await assert.rejects(c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows), (err: unknown) => {
       assert.ok(err instanceof ExchangeError);
       assert.equal(err.code, 'ip-banned');
       assert.match(err.message, new RegExp(`banned this IP .* until ${new Date(clock.now() + 120_000).toISOString().slice(0, 16)}`));
@@ -114,17 +114,17 @@ describe('BinanceClient failure table', () => {
   it('403: pauses minutes before each retry, then fails', async () => {
     const { c, clock, http } = client([fail(403, '<html>forbidden</html>'), fail(403, ''), fail(403, ''), fail(403, '')]);
     const before = clock.now();
-    await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), /failed after 4 attempts: HTTP 403/);
+    await assert.rejects(c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows), /failed after 4 attempts: HTTP 403/);
     assert.equal(http.calls, 4);
     assert.ok(clock.now() - before >= 3 * 3 * 60_000, `paused ${(clock.now() - before) / 60_000} minutes`);
   });
 
   it('-1121, -1120 and other 4xx are not retried', async () => {
     const { c, http } = client([fail(400, { code: -1121, msg: 'Invalid symbol.' })]);
-    await assert.rejects(c.klines('NOPE', '1m', 0, 1), /does not know symbol NOPE/);
+    await assert.rejects(c.klinesFrom('NOPE', '1m', 0, (rows) => rows), /does not know symbol NOPE/);
     assert.equal(http.calls, 1);
     const second = client([fail(400, { code: -1120, msg: 'Invalid interval.' })]);
-    await assert.rejects(second.c.klines('BTCUSDT', '2d', 0, 1), /rejected \/api\/v3\/klines for BTCUSDT: HTTP 400: Invalid interval\./);
+    await assert.rejects(second.c.klinesFrom('BTCUSDT', '2d', 0, (rows) => rows), /rejected \/api\/v3\/klines for BTCUSDT: HTTP 400: Invalid interval\./);
     assert.equal(second.http.calls, 1);
   });
 
@@ -133,7 +133,7 @@ describe('BinanceClient failure table', () => {
     await c.exchangeInfo(['BTCUSDT']);
     const { limit, windowMs } = c.limiter.getBudget();
     assert.deepEqual({ limit, windowMs }, { limit: 50, windowMs: 10_000 });
-    await c.klines('BTCUSDT', '1m', 0, 1);
+    await c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows);
     // Another process used the budget up: the server says 49 of 50; the next request must wait for the window.
     assert.equal(c.limiter.peakWindowWeight, 49);
   });
@@ -142,9 +142,9 @@ describe('BinanceClient failure table', () => {
     // Another process on this IP has used 45 of 50 in the window when our exchangeInfo arrives.
     const { c, clock } = client([ok(INFO, { 'x-mbx-used-weight-10s': '45' }), ok([KLINE]), ok([KLINE])]);
     await c.exchangeInfo(['BTCUSDT']);
-    await c.klines('BTCUSDT', '1m', 0, 1); // 47 of the 48 we allow ourselves (97%)
+    await c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows); // 47 of the 48 we allow ourselves (97%)
     assert.deepEqual(clock.slept, []);
-    await c.klines('BTCUSDT', '1m', 0, 1); // 49: waits for the next window
+    await c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows); // 49: waits for the next window
     assert.equal(clock.slept.length, 1);
   });
 
@@ -170,17 +170,17 @@ describe('BinanceClient failure table', () => {
         assert.equal(err.message, `the exchange asks to wait 1000000000 s (HTTP ${status} Retry-After), longer than CRYPTOCOLLECT_MAX_RETRY_AFTER (300 s): it allows requests again at ${until}; run again after that`);
         return true;
       };
-      await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), refused);
+      await assert.rejects(c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows), refused);
       assert.deepEqual(clock.slept, []);
       // Nothing more is sent in this run.
-      await assert.rejects(c.klines('ETHUSDT', '1m', 0, 1), refused);
+      await assert.rejects(c.klinesFrom('ETHUSDT', '1m', 0, (rows) => rows), refused);
       assert.equal(http.calls, 1);
     }
   });
 
   it('a ban whose Retry-After no date can name is still one clear error', async () => {
     const { c, http } = client([fail(418, { code: -1003, msg: 'Way too much request weight used; IP banned.' }, { 'retry-after': '1e400' })], 3, 300_000);
-    await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), (err: unknown) => {
+    await assert.rejects(c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows), (err: unknown) => {
       assert.ok(err instanceof ExchangeError);
       assert.equal(err.code, 'ip-banned');
       assert.match(err.message, /^the exchange banned this IP for exceeding its request weight limit until a time beyond any date; wait until then/);
@@ -193,7 +193,7 @@ describe('BinanceClient failure table', () => {
     const tooMuch = fail(429, { code: -1003, msg: 'Too much request weight used' }, { 'retry-after': '1' });
     const { c, clock, http } = client(Array.from({ length: 100 }, () => tooMuch), 3, 10_000);
     const start = clock.now();
-    await assert.rejects(c.klines('BTCUSDT', '1m', 0, 1), (err: unknown) => {
+    await assert.rejects(c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows), (err: unknown) => {
       assert.ok(err instanceof ExchangeError);
       assert.equal(err.code, 'rate-limited-too-long');
       assert.match(err.message, /^the exchange has refused every request with 429 \(request weight limit\) for \d+ s and allows requests again at \S+Z, longer than CRYPTOCOLLECT_MAX_RETRY_AFTER \(10 s\) in all/);
@@ -208,8 +208,8 @@ describe('BinanceClient failure table', () => {
   it('an answer between 429s starts the bound afresh', async () => {
     const tooMuch = fail(429, { code: -1003, msg: 'Too much request weight used' }, { 'retry-after': '4' });
     const { c, http } = client([tooMuch, tooMuch, ok([KLINE]), tooMuch, tooMuch, ok([KLINE])], 3, 10_000);
-    await c.klines('BTCUSDT', '1m', 0, 1);
-    await c.klines('BTCUSDT', '1m', 0, 1);
+    await c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows);
+    await c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows);
     assert.equal(http.calls, 6);
   });
 });
