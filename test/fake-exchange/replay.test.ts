@@ -9,9 +9,9 @@ import { HOUR, klines, pageAll } from './helpers.ts';
 
 const HALT_1300 = Date.UTC(2023, 2, 24, 13);
 
-test('real-klines directory is resolved beside the repository root', () => {
+test('real-klines directory is the repository’s own fixtures', () => {
   const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-  assert.equal(realKlinesDir(), path.resolve(repoRoot, '../shared/real-klines'));
+  assert.equal(realKlinesDir(), path.resolve(repoRoot, 'test/fixtures/real-klines'));
 });
 
 test('BTCUSDT-1h-2023: 3,623 rows, 2023-03-24 13:00 missing, 12:00 flat', () => {

@@ -1,6 +1,5 @@
-// Real recorded Binance candles (see ../shared/real-klines/README.md beside the repository) in the
-// 12-field wire form, for replay through FakeSymbol.replay. The directory is found relative to this
-// file's repository root, because CI clones the repo elsewhere with `shared/` next to it.
+// Real recorded Binance candles (test/fixtures/real-klines/README.md) in the 12-field wire form, for replay
+// through FakeSymbol.replay. They are part of the repository, so that the suite passes in any clone.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +13,7 @@ export type RealKlinesName = 'BTCUSDT-1h-2023' | 'BTCUSDT-1h-rest6' | 'ADABTC-1m
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 export function realKlinesDir(): string {
-  return path.resolve(REPO_ROOT, '../shared/real-klines');
+  return path.resolve(REPO_ROOT, 'test/fixtures/real-klines');
 }
 
 const FILES: Record<RealKlinesName, string[]> = {
