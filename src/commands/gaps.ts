@@ -9,7 +9,7 @@ import { loadCoverage } from '../planner/load-coverage.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { forgetEmpties } from '../db/forget-empties.js';
 import { retryTransient } from '../db/retry-transient.js';
-import { UsageError } from '../errors.js';
+import { DatabaseError } from '../errors.js';
 import { collectLocked } from './collect-locked.js';
 import { createClient, runSetup, type CommandContext } from './context.js';
 import { selectTracked } from './forward.js';
@@ -68,7 +68,10 @@ async function recheck(ctx: CommandContext, handle: DatabaseHandle, series: read
   try {
     const busy = series.filter((s) => locks.busy.has(s.id));
     if (busy.length > 0) {
-      throw new UsageError(`${busy.map((s) => `${s.symbol} ${s.interval}`).join(', ')}: another cryptocollect process is collecting ${busy.length > 1 ? 'these series' : 'this series'}; run --recheck again once it is done`);
+      throw new DatabaseError(
+        'series-busy',
+        `${busy.map((s) => `${s.symbol} ${s.interval}`).join(', ')}: another cryptocollect process is collecting ${busy.length > 1 ? 'these series' : 'this series'}; run --recheck again once it is done`,
+      );
     }
     const forgotten: SeriesGaps[] = [];
     for (const s of series) forgotten.push({ series: s, gaps: await retryTransient('forgetting exchange-empty ranges', () => forgetEmpties(handle.db, s, span)), empties: [] });
