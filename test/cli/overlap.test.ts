@@ -90,4 +90,17 @@ describe('overlapping runs', { concurrency: false }, () => {
     assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', march, NOW));
     assert.deepEqual(jsonOf<{ gaps: unknown[] }>(await runCli(t, ['gaps', '--json'])).gaps, []);
   });
+
+  it('gaps --recheck leaves a series another process is collecting alone: exit 1, one line', async () => {
+    const slow = { ...t, env: { CRYPTOCOLLECT_CONCURRENCY: '1' } };
+    fake.setLatency(30);
+    fake.resetRequests();
+    const busy = startCli(slow, ['backfill', '--since', new Date(Date.UTC(2024, 1, 1)).toISOString(), '--symbols', 'ETHUSDT', '--interval', '1m']);
+    await waitForKlineRequests(fake, 3);
+    const res = await runCli(t, ['gaps', '--recheck', '--symbols', 'ETHUSDT', '--interval', '1m']);
+    assert.equal(res.code, 1, res.stderr);
+    assert.equal(res.stderr, 'cryptocollect: ETHUSDT 1m: another cryptocollect process is collecting this series; run --recheck again once it is done\n');
+    assert.equal((await busy.done).code, 0);
+    fake.setLatency(10);
+  });
 });
