@@ -134,6 +134,7 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
     .option('--recheck', 'first forget the remembered exchange-empty ranges (within --since/--until), so they are gaps again')
     .option('--since <date>', 'with --recheck: from this open time (default: each series\' start)')
     .option('--until <date>', 'with --recheck: up to this open time, exclusive (default: no end)')
+    .addHelpText('after', '\nExample: look again at what is remembered as exchange-empty on 2024-03-24, and fetch it:\n  cryptocollect gaps --symbols BTCUSDT --interval 1h --recheck --since 2024-03-24 --until 2024-03-25 --fill\n')
     .option('--json', 'print the result as one JSON document')
     .option('--quiet', 'no progress on stderr')
     .action(async (o: { symbols?: string; interval?: string; fill?: boolean; recheck?: boolean; since?: string; until?: string } & OutputFlags, cmd: Command) => {

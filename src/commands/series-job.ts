@@ -125,7 +125,7 @@ export class SeriesJob {
     if (extra) return this.task(extra.kind, extra.range, false);
     // Second looks wait until no page of the series is on the wire: the stretches shown empty by answers that
     // arrived apart then merge into one request.
-    if (this.onWire.size === 0) {
+    if (this.onWire.size === 0 && this.unconfirmed.length > 0) {
       this.unconfirmed = normalizeRanges(this.unconfirmed);
       const confirm = this.unconfirmed.shift();
       if (confirm) return this.task('confirm', confirm, false);

@@ -46,7 +46,10 @@ async function loadQuality(db: Kysely<Database>, seriesId: number): Promise<{ fi
   return { findings: Number(r.rows[0]?.findings ?? 0), flaggedCandles: Number(r.rows[0]?.flagged ?? 0) };
 }
 
-/** What is stored, how complete it is, and the recent runs. Never calls the exchange; its one write marks abandoned runs. */
+/**
+ * What is stored, how complete it is, and the recent runs. Never calls the exchange; its only writes bring the records of
+ * runs that ended without saying so up to date (runlog/reap-abandoned-runs.ts).
+ */
 export async function runStatus(db: Kysely<Database>, clock: Clock, filter: SeriesFilter, runLimit: number, unrecordedDir: string): Promise<StatusResult> {
   const series: SeriesStatus[] = [];
   for (const s of await listSeries(db, filter)) {
