@@ -6,12 +6,48 @@ import { EXIT } from './exit-codes.js';
 
 export type ErrorDetails = Record<string, string | number | boolean | null>;
 
+/** Every error code the tool reports (the `code` of `--json`'s error document). */
+export type UsageCode = 'usage';
+export type ExchangeCode =
+  | 'ip-banned'
+  | 'retry-after-too-long'
+  | 'rate-limited-too-long'
+  | 'restricted-location'
+  | 'exchange-unreachable'
+  | 'exchange-unavailable'
+  | 'exchange-rejected'
+  | 'invalid-symbol';
+export type DatabaseCode =
+  | 'database-unreachable'
+  | 'database-auth-failed'
+  | 'database-missing'
+  | 'database-unavailable'
+  | 'database-error'
+  | 'database-permission-denied'
+  | 'database-read-only'
+  | 'database-disk-full'
+  | 'database-out-of-memory'
+  | 'database-serialization'
+  | 'database-schema-too-new'
+  | 'migration-failed'
+  | 'series-busy'
+  | 'embedded-database-locked'
+  | 'embedded-database-crashed'
+  | 'embedded-open-failed'
+  | 'data-dir-read-only'
+  | 'data-dir-permission-denied'
+  | 'data-dir-not-a-directory';
+export type ErrorCode = UsageCode | ExchangeCode | DatabaseCode | 'interrupted' | 'internal';
+
+/** Exchange failures after which no other series can succeed either: a run stops at the first. */
+export const RUN_ENDING_EXCHANGE_CODES: ReadonlySet<ExchangeCode> = new Set(['ip-banned', 'restricted-location', 'retry-after-too-long', 'rate-limited-too-long']);
+
 export class CryptocollectError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly exitCode: number;
   readonly details: ErrorDetails;
 
-  constructor(code: string, message: string, exitCode: number, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, exitCode: number, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
@@ -29,15 +65,17 @@ export class UsageError extends CryptocollectError {
 
 /** The exchange refused or failed in a way retrying will not fix. */
 export class ExchangeError extends CryptocollectError {
-  constructor(code: string, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+  declare readonly code: ExchangeCode;
+  constructor(code: ExchangeCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
     super(code, message, EXIT.failure, details, options);
   }
 }
 
 /** The database is unreachable, refuses us, or failed a statement. */
 export class DatabaseError extends CryptocollectError {
-  constructor(code: string, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
-    super(code, message, EXIT.failure, details, options);
+  declare readonly code: DatabaseCode;
+  constructor(code: DatabaseCode, message: string, details: ErrorDetails = {}, options?: { cause?: unknown }, exitCode: number = EXIT.failure) {
+    super(code, message, exitCode, details, options);
   }
 }
 

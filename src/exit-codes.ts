@@ -4,6 +4,8 @@ export const EXIT = {
   failure: 1,
   usage: 2,
   partial: 3,
+  /** The database's schema is newer than this binary's migrations: upgrade cryptocollect. */
+  schemaTooNew: 4,
   interrupted: 130,
 } as const;
 
@@ -14,4 +16,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   1    failure (exchange or database error, every series failed)
   2    invalid usage or input (flags, dates, symbols, intervals, configuration)
   3    partial: some series failed, the others succeeded
+  4    the database was upgraded by a newer cryptocollect: upgrade this one
   130  interrupted (SIGINT/SIGTERM)`;

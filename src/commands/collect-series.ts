@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
-import { CryptocollectError, DatabaseError, errorMessage } from '../errors.js';
+import { CryptocollectError, DatabaseError, errorMessage, ExchangeError, RUN_ENDING_EXCHANGE_CODES } from '../errors.js';
 import { KLINES_PAGE_LIMIT, type BinanceClient } from '../exchange/binance-client.js';
 import type { Progress } from '../output/progress.js';
 import { countSlots } from '../planner/intervals.js';
@@ -32,7 +32,7 @@ export interface JobOutcome {
 function isFatal(err: unknown): boolean {
   if (err instanceof DatabaseError) return true;
   if (!(err instanceof CryptocollectError)) return true;
-  return err.code === 'ip-banned' || err.code === 'restricted-location' || err.code === 'retry-after-too-long' || err.code === 'rate-limited-too-long';
+  return err instanceof ExchangeError && RUN_ENDING_EXCHANGE_CODES.has(err.code);
 }
 
 function resultOf(j: SeriesJob): SeriesResult {

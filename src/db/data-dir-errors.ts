@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { DataDirError } from '../errors.js';
+import { DataDirError, type DatabaseCode } from '../errors.js';
 
 /**
  * What a file system can refuse the embedded database's folder, in the words a user needs. One table, whoever met
@@ -8,7 +8,7 @@ import { DataDirError } from '../errors.js';
  * `where` is the path the refusal named (the data directory when it named none).
  */
 interface DataDirProblem {
-  readonly code: string;
+  readonly code: DatabaseCode;
   /** PostgreSQL cannot work around it inside its data directory (EEXIST there is routine, for instance). */
   readonly refusesWrites: boolean;
   message(dataDir: string, where: string): string;
