@@ -1,10 +1,10 @@
 import { Command, CommanderError, Option } from 'commander';
 import { systemClock } from './clock.js';
 import { runBackfill } from './commands/backfill.js';
-import { withDatabase, type CommandContext } from './commands/context.js';
+import { commandEvents, withDatabase, type CommandContext } from './commands/context.js';
 import { runForward } from './commands/forward.js';
 import { runGaps } from './commands/gaps.js';
-import type { RunOutcome } from './commands/recorded-run.js';
+import type { RunOutcome } from './collect/recorded-run.js';
 import { runStatus } from './commands/status.js';
 import { readDotenv, resolveConfig, type ConfigFlags } from './config.js';
 import { CryptocollectError, errorMessage, InterruptedError, UsageError } from './errors.js';
@@ -17,6 +17,7 @@ import { FOREVER } from './planner/series-coverage.js';
 import { parseIntervals } from './input/parse-intervals.js';
 import { parseSymbols } from './input/parse-symbols.js';
 import { createProgress } from './output/progress.js';
+import { progressListener } from './output/progress-listener.js';
 import { renderGaps } from './output/render-gaps.js';
 import { renderRun } from './output/render-run.js';
 import { renderStatus } from './output/render-status.js';
@@ -68,20 +69,21 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
     state.json = out.json === true;
     state.verbose = flags.verbose === true || Boolean(io.env.DEBUG);
     const config = resolveConfig(flags, io.env, readDotenv(io.cwd));
-    return {
-      config,
-      clock: systemClock,
-      http: createHttpGet(),
-      progress: await createProgress({ quiet: out.quiet === true }),
-      stop: io.stop,
-      cancel: io.cancel,
-    };
+    const progress = await createProgress({ quiet: out.quiet === true });
+    const { events, counters } = commandEvents();
+    events.on(progressListener(progress));
+    return { config, clock: systemClock, http: createHttpGet(), progress, stop: io.stop, cancel: io.cancel, events, counters };
   };
   const print = (out: OutputFlags, doc: unknown, human: () => string): void => {
     io.stdout.write(out.json ? `${JSON.stringify(doc, null, 2)}\n` : human());
   };
   const finish = (command: string, out: OutputFlags, outcome: RunOutcome): void => {
-    print(out, outcome, () => renderRun(command, outcome));
+    if (outcome.status === 'interrupted') {
+      io.stderr.write(`cryptocollect: interrupted; ${outcome.candles_written} candles were stored, the next run resumes\n`);
+      if (out.json) print(out, outcome, () => '');
+    } else {
+      print(out, outcome, () => renderRun(command, outcome));
+    }
     state.exitCode = EXIT_BY_STATUS[outcome.status] ?? EXIT.failure;
   };
 
@@ -146,6 +148,9 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
       if (recheck && recheck.to <= recheck.from) throw new UsageError('--until must be after --since');
       const ctx = await context(cmd, o);
       const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, { fill: o.fill === true, recheck }));
+      if (result.fill?.status === 'interrupted') {
+        io.stderr.write(`cryptocollect: interrupted; ${result.fill.candles_written} candles were stored, the next run resumes\n`);
+      }
       print(o, result, () => renderGaps(result));
       if (result.fill) state.exitCode = EXIT_BY_STATUS[result.fill.status] ?? EXIT.failure;
     });

@@ -14,7 +14,7 @@ export { runForward } from './commands/forward.js';
 export { runGaps, type GapsOptions, type GapsResult } from './commands/gaps.js';
 export { runStatus, type StatusResult, type SeriesStatus } from './commands/status.js';
 export { unrecordedRunsDir } from './runlog/unrecorded-runs.js';
-export type { RunOutcome } from './commands/recorded-run.js';
+export type { RunOutcome } from './collect/recorded-run.js';
 export { CryptocollectError, UsageError, ExchangeError, DatabaseError, InterruptedError, InternalError } from './errors.js';
 export { EXIT } from './exit-codes.js';
 export type { Candle, Range, Series, RunStatus } from './domain.js';

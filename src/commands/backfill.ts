@@ -7,11 +7,11 @@ import { missingWithin } from '../planner/detect-gaps.js';
 import { alignDown, alignUp } from '../planner/intervals.js';
 import { loadCoverage } from '../planner/load-coverage.js';
 import type { Series } from '../domain.js';
-import { collectLocked } from './collect-locked.js';
-import type { CollectJob } from './collect-series.js';
-import { vouchedWatermark } from './vouched-watermark.js';
-import { createClient, runSetup, type CommandContext } from './context.js';
-import { recordedRun, type RunOutcome } from './recorded-run.js';
+import { collectLocked } from '../collect/collect-locked.js';
+import type { CollectJob } from '../collect/collect-series.js';
+import { vouchedWatermark } from '../collect/vouched-watermark.js';
+import { collectOptions, createClient, runSetup, type CommandContext } from './context.js';
+import { recordedRun, type RunOutcome } from '../collect/recorded-run.js';
 
 export interface BackfillOptions {
   readonly since: number;
@@ -47,7 +47,7 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
     symbols: opts.symbols,
     intervals: opts.intervals,
   };
-  return recordedRun(runSetup(ctx, db, 'backfill', args, client.stats, serverTime), async (live) => {
+  return recordedRun(runSetup(ctx, db, 'backfill', args, serverTime), async (live) => {
     const keys = opts.symbols.flatMap((symbol) => opts.intervals.map((interval) => ({ symbol, interval, startTime: alignUp(interval, opts.since) })));
     const series = await ensureSeries(db, keys);
     const plan = async (held: Series): Promise<CollectJob> => {
@@ -65,6 +65,6 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
       // Starting at or before what is vouched for, a complete run proves the series collected up to `end`.
       return start <= vouched ? { series: s, missing, head, watermark: { span: { from: start, to: end }, vouched } } : { series: s, missing, head };
     };
-    return collectLocked(ctx, handle, client, resolved, series, plan, live);
+    return collectLocked(collectOptions(ctx, handle, client, resolved), series, plan, live);
   });
 }

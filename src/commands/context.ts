@@ -2,14 +2,18 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
 import type { CommandName } from '../domain.js';
-import type { RequestStats } from '../exchange/request-stats.js';
-import { unrecordedRunsDir } from '../runlog/unrecorded-runs.js';
-import type { RunSetup } from './recorded-run.js';
+import type { LockedCollectOptions, Listing } from '../collect/collect-locked.js';
+import type { RunSetup } from '../collect/recorded-run.js';
 import type { Config } from '../config.js';
 import { openDatabase, type DatabaseHandle } from '../db/open-database.js';
+import { countingListener, zeroCounters, type RunCounters } from '../events/run-counters.js';
+import { RunEvents } from '../events/run-events.js';
 import { BinanceClient } from '../exchange/binance-client.js';
 import type { HttpGet } from '../exchange/http-get.js';
+import type { ResolvedSymbols } from '../exchange/resolve-symbols.js';
 import type { Progress } from '../output/progress.js';
+import { unrecordedRunsDir } from '../runlog/unrecorded-runs.js';
+import { restCandleSource } from '../sources/rest-candle-source.js';
 
 /** Everything a command needs from the outside world, passed in so commands run the same from the CLI and tests. */
 export interface CommandContext {
@@ -21,11 +25,32 @@ export interface CommandContext {
   readonly stop: AbortSignal;
   /** Aborted a few seconds after `stop`: abandon the requests still on the wire (a hung one would hold the exit). */
   readonly cancel?: AbortSignal;
+  /** The command's run events: progress and the run record subscribe. */
+  readonly events: RunEvents;
+  /** The run's counters, counted from `events` since the command began. */
+  readonly counters: Readonly<RunCounters>;
+}
+
+/** A command's event stream, with its counters kept from the first event on. */
+export function commandEvents(): { events: RunEvents; counters: Readonly<RunCounters> } {
+  const events = new RunEvents();
+  const counters = zeroCounters();
+  events.on(countingListener(counters));
+  return { events, counters };
 }
 
 /** What recordedRun needs from a command. */
-export function runSetup(ctx: CommandContext, db: Kysely<Database>, command: CommandName, args: Record<string, unknown>, stats: RequestStats, serverTime: number): RunSetup {
-  return { db, command, args, stats, serverTime, stop: ctx.stop, unrecordedDir: unrecordedRunsDir(ctx.config.dataDir) };
+export function runSetup(ctx: CommandContext, db: Kysely<Database>, command: CommandName, args: Record<string, unknown>, serverTime: number): RunSetup {
+  return { db, command, args, events: ctx.events, counters: ctx.counters, serverTime, stop: ctx.stop, unrecordedDir: unrecordedRunsDir(ctx.config.dataDir) };
+}
+
+/** What the collect engine needs: the REST source over `client`, and how the exchange lists each symbol now. */
+export function collectOptions(ctx: CommandContext, handle: DatabaseHandle, client: BinanceClient, resolved: Pick<ResolvedSymbols, 'known'>): LockedCollectOptions {
+  const listing = (symbol: string): Listing => {
+    const s = resolved.known.get(symbol);
+    return s === undefined ? 'unlisted' : s.status === 'TRADING' ? 'trading' : 'listed';
+  };
+  return { handle, source: restCandleSource(client), concurrency: ctx.config.concurrency, stop: ctx.stop, emit: ctx.events.emit, listing };
 }
 
 export function createClient(ctx: CommandContext): BinanceClient {
@@ -38,6 +63,7 @@ export function createClient(ctx: CommandContext): BinanceClient {
     retryBaseMs: ctx.config.retryBaseMs,
     maxRetryAfterMs: ctx.config.maxRetryAfterMs,
     stop: ctx.stop,
+    emit: ctx.events.emit,
     ...(ctx.cancel ? { cancel: ctx.cancel } : {}),
   });
 }

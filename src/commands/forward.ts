@@ -8,10 +8,10 @@ import { alignDown } from '../planner/intervals.js';
 import { missingWithin } from '../planner/detect-gaps.js';
 import { loadCoverage, newestCandleEnd } from '../planner/load-coverage.js';
 import type { DatabaseHandle } from '../db/open-database.js';
-import { collectLocked } from './collect-locked.js';
-import { vouchedWatermark } from './vouched-watermark.js';
-import { createClient, runSetup, type CommandContext } from './context.js';
-import { recordedRun, type RunOutcome } from './recorded-run.js';
+import { collectLocked } from '../collect/collect-locked.js';
+import { vouchedWatermark } from '../collect/vouched-watermark.js';
+import { collectOptions, createClient, runSetup, type CommandContext } from './context.js';
+import { recordedRun, type RunOutcome } from '../collect/recorded-run.js';
 
 /** Selected series that are not tracked are a usage error: forward only continues what backfill started. */
 export async function selectTracked(db: Kysely<Database>, filter: SeriesFilter): Promise<Series[]> {
@@ -36,12 +36,9 @@ export async function runForward(ctx: CommandContext, handle: DatabaseHandle, fi
   const resolved = await resolveSymbols(client, [...new Set(series.map((s) => s.symbol))]);
   const serverTime = resolved.serverTime;
   const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null };
-  return recordedRun(runSetup(ctx, db, 'forward', args, client.stats, serverTime), (live) => {
+  return recordedRun(runSetup(ctx, db, 'forward', args, serverTime), (live) => {
     return collectLocked(
-      ctx,
-      handle,
-      client,
-      resolved,
+      collectOptions(ctx, handle, client, resolved),
       series,
       async (s) => {
         // From the watermark (read under the series lock), or from the newest stored candle if rows were deleted

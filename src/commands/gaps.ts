@@ -10,10 +10,10 @@ import type { DatabaseHandle } from '../db/open-database.js';
 import { forgetEmpties } from '../db/forget-empties.js';
 import { retryTransient } from '../db/retry-transient.js';
 import { DatabaseError } from '../errors.js';
-import { collectLocked } from './collect-locked.js';
-import { createClient, runSetup, type CommandContext } from './context.js';
+import { collectLocked } from '../collect/collect-locked.js';
+import { collectOptions, createClient, runSetup, type CommandContext } from './context.js';
 import { selectTracked } from './forward.js';
-import { recordedRun, type RunOutcome } from './recorded-run.js';
+import { recordedRun, type RunOutcome } from '../collect/recorded-run.js';
 
 export interface SeriesRange extends RangeSummary {
   readonly symbol: string;
@@ -103,12 +103,9 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
     fill: true,
     ...(opts.recheck ? { recheck: { since: new Date(opts.recheck.from).toISOString(), until: new Date(opts.recheck.to).toISOString() } } : {}),
   };
-  const outcome = await recordedRun(runSetup(ctx, db, 'gaps', args, client.stats, resolved.serverTime), (live) => {
+  const outcome = await recordedRun(runSetup(ctx, db, 'gaps', args, resolved.serverTime), (live) => {
     return collectLocked(
-      ctx,
-      handle,
-      client,
-      resolved,
+      collectOptions(ctx, handle, client, resolved),
       toFill.map((g) => g.series),
       async (s) => {
         // Re-read under the series lock: what another run filled meanwhile is not fetched again. Once every gap

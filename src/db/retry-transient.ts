@@ -51,6 +51,8 @@ export interface DbRetryOptions {
   readonly minTimeoutMs: number;
   /** A stop (SIGINT/SIGTERM) cuts the wait between attempts short: the operation then fails with the signal's reason. */
   readonly signal?: AbortSignal | undefined;
+  /** Told of each failed attempt that is retried (the run's `database-retry` event). */
+  readonly onRetry?: ((attempt: number, err: unknown) => void) | undefined;
 }
 
 /** 16–32 s of patience: long enough for a PostgreSQL restart or a managed fail-over. */
@@ -71,6 +73,7 @@ export async function retryTransient<T>(what: string, fn: () => Promise<T>, opts
       minTimeout: 0,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
         if (retriesLeft <= 0 || !isTransientDbError(error)) return;
+        opts.onRetry?.(attemptNumber, error);
         const backoff = Math.min(8000, opts.minTimeoutMs * 2 ** (attemptNumber - 1)) * (1 + Math.random());
         await systemClock.sleep(backoff, signal);
       },

@@ -2,12 +2,12 @@ import pRetry, { AbortError } from 'p-retry';
 import type { Clock } from '../clock.js';
 import type { Candle } from '../domain.js';
 import { ExchangeError } from '../errors.js';
+import { ignoreRunEvents, type EmitRunEvent } from '../events/run-events.js';
 import { classifyNetworkError, classifyStatus, NETWORK_VERDICT, parseRetryAfter, type Verdict } from './failure-table.js';
 import { NetworkError, type HttpGet, type HttpResponse } from './http-get.js';
 import { MalformedResponseError, parseKlines } from './parse-klines.js';
 import { DEFAULT_BUDGET, weightBudgetFrom } from './rate-limits.js';
 import { RateLimitStorm } from './rate-limit-storm.js';
-import { emptyRequestStats, type RequestStats } from './request-stats.js';
 import { WeightLimiter, type Reservation } from './weight-limiter.js';
 
 /** Request weights from the digest; klines cost 2 whatever the limit, so we always ask for 1000. */
@@ -42,7 +42,11 @@ export interface BinanceClientOptions {
   readonly stop?: AbortSignal;
   /** Abandons what is still on the wire (a few seconds after `stop`, so that a hung request cannot hold the exit). */
   readonly cancel?: AbortSignal;
+  /** Where each request, retry, wait for budget and 429 is told (events/run-events.ts). */
+  readonly emit?: EmitRunEvent;
 }
+
+const SOURCE = 'rest';
 
 export interface ExchangeSymbol {
   readonly symbol: string;
@@ -69,8 +73,8 @@ class AttemptError extends Error {
 }
 
 export class BinanceClient {
-  readonly stats: RequestStats = emptyRequestStats();
   readonly limiter: WeightLimiter;
+  private readonly emit: EmitRunEvent;
   private usedWeightHeader = DEFAULT_BUDGET.header;
   private readonly maxWaitMs: number;
   private readonly storm: RateLimitStorm;
@@ -86,6 +90,7 @@ export class BinanceClient {
     this.limiter = new WeightLimiter(DEFAULT_BUDGET, opts.clock);
     this.maxWaitMs = opts.maxRetryAfterMs ?? Number.POSITIVE_INFINITY;
     this.storm = new RateLimitStorm(this.maxWaitMs);
+    this.emit = opts.emit ?? ignoreRunEvents;
     const { stop } = opts;
     if (stop?.aborted) this.halt.abort(stop.reason);
     else stop?.addEventListener('abort', () => this.halt.abort(stop.reason), { once: true });
@@ -154,8 +159,9 @@ export class BinanceClient {
   ): Promise<T> {
     const { clock, stop } = this.opts;
     const url = this.opts.baseUrl.replace(/\/+$/, '') + path;
+    let attempts = 1;
     try {
-      return await pRetry(() => this.attempt(url, query, weight, parse), {
+      return await pRetry(() => this.attempt(path, url, query, weight, parse), {
         retries: this.opts.retries,
         // The backoff is slept in onFailedAttempt, where a stop cuts it short. Not through p-retry's `signal`: it
         // would abandon the attempt on the wire, and its page with it. A stop also ends the retrying (shouldRetry),
@@ -166,8 +172,8 @@ export class BinanceClient {
           const jitter = Math.random() * 250;
           const now = clock.now();
           if (verdict.action === 'rate-limited') {
-            this.stats.rateLimited++;
             const until = now + verdict.afterMs + jitter;
+            this.emit({ type: 'rate-limited', source: SOURCE, status: error instanceof AttemptError ? (error.status ?? 429) : 429, until });
             if (this.storm.outlasts(now, until)) throw this.end(this.stormError(now, until));
             this.limiter.throttled(until);
           } else if (verdict.action === 'firewall') {
@@ -186,7 +192,7 @@ export class BinanceClient {
           if (stop?.aborted) return false;
           const action = error instanceof AttemptError ? error.verdict.action : 'retry';
           const again = action === 'retry' || action === 'rate-limited' || action === 'firewall';
-          if (again) this.stats.retries++;
+          if (again) this.emit({ type: 'retry', source: SOURCE, endpoint: path, reason: error.message, attempt: attempts++ });
           return again;
         },
       });
@@ -197,6 +203,7 @@ export class BinanceClient {
   }
 
   private async attempt<T>(
+    path: string,
     url: string,
     query: Record<string, string>,
     weight: number,
@@ -205,24 +212,24 @@ export class BinanceClient {
     const { clock } = this.opts;
     let reserved: Reservation;
     try {
-      reserved = await this.limiter.acquire(weight, this.halt.signal);
+      reserved = await this.limiter.acquire(weight, this.halt.signal, (until) => this.emit({ type: 'budget-wait', source: SOURCE, until }));
     } catch (err) {
       // p-retry hands an AbortError's cause straight to the caller, without another attempt.
       if (this.ended) throw new AbortError(this.ended);
       throw err;
     }
-    this.stats.requests++;
-    this.stats.weight += weight;
     let res: HttpResponse;
     const sentAt = clock.now();
     try {
       const cancel = this.opts.cancel;
       res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs, maxBodyBytes: maxBodyBytesFor(url), ...(cancel ? { signal: cancel } : {}) });
     } catch (err) {
+      this.emit({ type: 'request-answered', source: SOURCE, endpoint: path, status: 0, weight, latencyMs: clock.now() - sentAt });
       this.limiter.release(reserved);
       if (err instanceof NetworkError) throw new AttemptError(classifyNetworkError(err.code), err.message);
       throw err;
     }
+    this.emit({ type: 'request-answered', source: SOURCE, endpoint: path, status: res.status, weight, latencyMs: clock.now() - sentAt });
     this.limiter.noteLatency(clock.now() - sentAt);
     this.limiter.observe(Number(res.headers[this.usedWeightHeader]), reserved);
     if (res.status !== 429) this.storm.answered();

@@ -81,11 +81,13 @@ export class WeightLimiter {
   }
 
   /** Waits until `weight` fits in the current window, then reserves it. Every reservation ends in `observe` or `release`. */
-  async acquire(weight: number, signal?: AbortSignal): Promise<Reservation> {
+  /** `onWait`: told when the request must wait for the budget (a new window, or a pause the exchange asked for). */
+  async acquire(weight: number, signal?: AbortSignal, onWait?: (until: number) => void): Promise<Reservation> {
     for (;;) {
       signal?.throwIfAborted();
       const now = this.clock.now();
       if (this.pausedUntil > now) {
+        onWait?.(this.pausedUntil);
         await this.clock.sleep(this.pausedUntil - now, signal);
         continue;
       }
@@ -111,7 +113,10 @@ export class WeightLimiter {
       // or measure their pace. A slow start waits for an answer only as long as one should take.
       if (fitsKnown && blind) await this.untilAnswer(Math.min(untilNextWindow, this.answerExpectedMs()), signal);
       else if (fitsKnown && this.inFlight > 0) await this.untilAnswer(untilNextWindow, signal);
-      else await this.clock.sleep(untilNextWindow, signal);
+      else {
+        onWait?.(now + untilNextWindow);
+        await this.clock.sleep(untilNextWindow, signal);
+      }
     }
   }
 

@@ -1,4 +1,4 @@
-import type { RunOutcome } from '../commands/recorded-run.js';
+import type { RunOutcome } from '../collect/recorded-run.js';
 import { renderTable } from './table.js';
 
 export function renderRun(command: string, outcome: RunOutcome): string {

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { updateRun, type RunTotals, type SeriesResult } from './run-log.js';
+import type { RunCounters } from '../events/run-counters.js';
+import { updateRun, type SeriesResult } from './run-log.js';
 
 /** How stale a killed run's counters may be, at most (plus one statement). */
 export const LIVE_RUN_INTERVAL_MS = 500;
@@ -18,7 +19,7 @@ export class LiveRun {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly id: number,
-    private readonly totals: (results: readonly SeriesResult[]) => RunTotals,
+    private readonly counters: () => RunCounters,
   ) {
     this.timer = setInterval(() => this.flush(), LIVE_RUN_INTERVAL_MS);
     this.timer.unref();
@@ -41,7 +42,7 @@ export class LiveRun {
     if (!pick || this.writing) return;
     this.results = null;
     const results = pick();
-    this.writing = updateRun(this.db, this.id, this.totals(results), results)
+    this.writing = updateRun(this.db, this.id, this.counters(), results)
       .catch(() => undefined)
       .finally(() => (this.writing = null));
   }

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { CommandName, RunStatus } from '../domain.js';
+import { pickCounters, type RunCounters } from '../events/run-counters.js';
 
 export interface SeriesResult {
   readonly symbol: string;
@@ -12,14 +13,6 @@ export interface SeriesResult {
   readonly quality_findings: number;
   /** Why the series failed or was skipped. */
   readonly error: string | null;
-}
-
-export interface RunTotals {
-  readonly requests: number;
-  readonly weight: number;
-  readonly retries: number;
-  readonly rateLimited: number;
-  readonly candlesWritten: number;
 }
 
 export interface StartedRun {
@@ -37,20 +30,14 @@ export async function startRun(db: Kysely<Database>, command: CommandName, args:
   return { id: row.id, startedAt: row.started_at };
 }
 
-function countersOf(totals: RunTotals, results: readonly SeriesResult[]) {
-  return {
-    requests: totals.requests,
-    weight: totals.weight,
-    retries: totals.retries,
-    rate_limited: totals.rateLimited,
-    candles_written: totals.candlesWritten,
-    series_results: JSON.stringify(results),
-  };
+/** The counters are the `runs` table's columns of the same names. */
+function countersOf(counters: Readonly<RunCounters>, results: readonly SeriesResult[]) {
+  return { ...pickCounters(counters), series_results: JSON.stringify(results) };
 }
 
 /** Keeps a running run's counters current, so a run killed midway still shows what it stored. */
-export async function updateRun(db: Kysely<Database>, id: number, totals: RunTotals, results: readonly SeriesResult[]): Promise<void> {
-  await db.updateTable('runs').set(countersOf(totals, results)).where('id', '=', id).where('status', '=', 'running').execute();
+export async function updateRun(db: Kysely<Database>, id: number, counters: Readonly<RunCounters>, results: readonly SeriesResult[]): Promise<void> {
+  await db.updateTable('runs').set(countersOf(counters, results)).where('id', '=', id).where('status', '=', 'running').execute();
 }
 
 /**
@@ -61,20 +48,20 @@ export async function finishRun(
   db: Kysely<Database>,
   id: number,
   status: Exclude<RunStatus, 'running'>,
-  totals: RunTotals,
+  counters: Readonly<RunCounters>,
   results: readonly SeriesResult[],
   error: string | null,
 ): Promise<number> {
   const row = await db
     .updateTable('runs')
-    .set({ ...countersOf(totals, results), status, finished_at: sql<Date>`clock_timestamp()`, error })
+    .set({ ...countersOf(counters, results), status, finished_at: sql<Date>`clock_timestamp()`, error })
     .where('id', '=', id)
     .returning(sql<unknown>`extract(epoch from finished_at - started_at)`.as('seconds'))
     .executeTakeFirst();
   return Number(row?.seconds ?? 0);
 }
 
-export interface RunRecord {
+export type RunRecord = {
   readonly id: number;
   readonly command: string;
   readonly args: unknown;
@@ -82,14 +69,9 @@ export interface RunRecord {
   readonly started_at: string;
   readonly finished_at: string | null;
   readonly duration_seconds: number | null;
-  readonly candles_written: number;
-  readonly requests: number;
-  readonly weight: number;
-  readonly retries: number;
-  readonly rate_limited: number;
   readonly error: string | null;
   readonly series: unknown;
-}
+} & Readonly<RunCounters>;
 
 /** The newest runs first. */
 export async function listRuns(db: Kysely<Database>, limit: number): Promise<RunRecord[]> {
@@ -102,11 +84,7 @@ export async function listRuns(db: Kysely<Database>, limit: number): Promise<Run
     started_at: r.started_at.toISOString(),
     finished_at: r.finished_at ? r.finished_at.toISOString() : null,
     duration_seconds: r.finished_at ? Math.round(r.finished_at.getTime() - r.started_at.getTime()) / 1000 : null,
-    candles_written: Number(r.candles_written),
-    requests: r.requests,
-    weight: r.weight,
-    retries: r.retries,
-    rate_limited: r.rate_limited,
+    ...pickCounters(r),
     error: r.error,
     series: r.series_results,
   }));

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { RunStatus } from '../domain.js';
-import type { RunTotals, SeriesResult } from './run-log.js';
+import { pickCounters, type RunCounters } from '../events/run-counters.js';
+import type { SeriesResult } from './run-log.js';
 
 /**
  * How a run ended, kept on local disk when the database was gone by then (an outage that outlasted the retries):
@@ -19,7 +20,7 @@ export interface UnrecordedRun {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly status: Exclude<RunStatus, 'running'>;
-  readonly totals: RunTotals;
+  readonly counters: RunCounters;
   readonly results: readonly SeriesResult[];
   readonly error: string | null;
 }
@@ -59,17 +60,12 @@ export async function recordUnrecordedRuns(db: Kysely<Database>, dir: string, no
       await rm(file, { force: true });
       continue;
     }
-    const t = run.totals;
     const res = await db
       .updateTable('runs')
       .set({
         status: run.status,
         finished_at: new Date(run.finishedAt),
-        requests: t.requests,
-        weight: t.weight,
-        retries: t.retries,
-        rate_limited: t.rateLimited,
-        candles_written: t.candlesWritten,
+        ...pickCounters(run.counters),
         series_results: JSON.stringify(run.results),
         error: run.error,
       })

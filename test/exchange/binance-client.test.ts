@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ExchangeError } from '../../src/errors.js';
+import { countingListener, zeroCounters } from '../../src/events/run-counters.js';
 import { BinanceClient } from '../../src/exchange/binance-client.js';
 import { NetworkError, type HttpGet, type HttpResponse } from '../../src/exchange/http-get.js';
 import { manualClock } from '../support/manual-clock.ts';
@@ -37,13 +38,16 @@ function scripted(steps: Step[]): HttpGet & { calls: number } {
 function client(steps: Step[], retries = 3, maxRetryAfterMs?: number) {
   const clock = manualClock(1_700_000_000_000);
   const http = scripted(steps);
-  const c = new BinanceClient({ baseUrl: 'http://x', http, clock, timeoutMs: 1000, retries, retryBaseMs: 0, ...(maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs }) });
-  return { c, clock, http };
+  // The run's counters, as the run record gets them: from the client's events.
+  const counted = zeroCounters();
+  const emit = countingListener(counted);
+  const c = new BinanceClient({ baseUrl: 'http://x', http, clock, timeoutMs: 1000, retries, retryBaseMs: 0, emit, ...(maxRetryAfterMs === undefined ? {} : { maxRetryAfterMs }) });
+  return { c, clock, http, counted };
 }
 
 describe('BinanceClient failure table', () => {
   it('retries 5xx, resets, truncated bodies, malformed JSON and -1001/-1008, then succeeds', async () => {
-    const { c, http } = client(
+    const { c, http, counted } = client(
       [fail(503, 'Service Unavailable'), new NetworkError('ECONNRESET', 'connection reset'), { status: 200, headers: {}, body: Buffer.from('[[1700000000000,"1.0') }, fail(500, { code: -1001, msg: 'Internal error; unable to process your request. Please try again.' }), ok([KLINE])],
       5,
     );
@@ -51,7 +55,7 @@ describe('BinanceClient failure table', () => {
     assert.equal(rows.length, 1);
     assert.equal(rows[0]?.open, '1.00000000');
     assert.equal(http.calls, 5);
-    assert.equal(c.stats.retries, 4);
+    assert.equal(counted.retries, 4);
   });
 
   it('a well-formed JSON body with a broken kline is retried too', async () => {
@@ -81,11 +85,11 @@ describe('BinanceClient failure table', () => {
 
   it('429: every request pauses until Retry-After, and it does not use up the retries', async () => {
     const tooMuch = { code: -1003, msg: 'Too much request weight used' };
-    const { c, clock, http } = client([fail(429, tooMuch, { 'retry-after': '30' }), fail(429, tooMuch, { 'retry-after': '30' }), ok([KLINE])], 1);
+    const { c, clock, http, counted } = client([fail(429, tooMuch, { 'retry-after': '30' }), fail(429, tooMuch, { 'retry-after': '30' }), ok([KLINE])], 1);
     const before = clock.now();
     await c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows);
     assert.equal(http.calls, 3);
-    assert.equal(c.stats.rateLimited, 2);
+    assert.equal(counted.rate_limited, 2);
     assert.ok(clock.now() - before >= 60_000, 'waited for both Retry-After periods');
     // The pause applies to other requests too.
     c.limiter.pauseUntil(clock.now() + 5000);
@@ -191,7 +195,7 @@ describe('BinanceClient failure table', () => {
 
   it('429s back to back for longer than the cap end the run, though each Retry-After is short', async () => {
     const tooMuch = fail(429, { code: -1003, msg: 'Too much request weight used' }, { 'retry-after': '1' });
-    const { c, clock, http } = client(Array.from({ length: 100 }, () => tooMuch), 3, 10_000);
+    const { c, clock, http, counted } = client(Array.from({ length: 100 }, () => tooMuch), 3, 10_000);
     const start = clock.now();
     await assert.rejects(c.klinesFrom('BTCUSDT', '1m', 0, (rows) => rows), (err: unknown) => {
       assert.ok(err instanceof ExchangeError);
@@ -202,7 +206,7 @@ describe('BinanceClient failure table', () => {
     // A 1 s pause (and up to 250 ms of jitter) after each: the tenth or so would end past the 10 s.
     assert.ok(http.calls >= 8 && http.calls <= 11, `${http.calls} requests`);
     assert.ok(clock.now() - start <= 10_000, 'it did not wait past the cap');
-    assert.equal(c.stats.rateLimited, http.calls);
+    assert.equal(counted.rate_limited, http.calls);
   });
 
   it('an answer between 429s starts the bound afresh', async () => {

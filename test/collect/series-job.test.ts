@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { PageFacts } from '../../src/commands/prepare-page.js';
-import { MAX_RECHECKS, SeriesJob, type CollectJob, type Task, type WriteBuffer } from '../../src/commands/series-job.js';
+import type { PageFacts } from '../../src/collect/prepare-page.js';
+import { MAX_RECHECKS, SeriesJob, type CollectJob, type Task, type WriteBuffer } from '../../src/collect/series-job.js';
 import type { Range } from '../../src/domain.js';
+import { PageCursor } from '../../src/planner/page-cursor.js';
 
 const H = 3_600_000;
 const series = { id: 1, symbol: 'BTCUSDT', interval: '1h', startTime: 0, collectedUntil: 0 };
+/** A series' job with pages of `slots` candles, as a source that plans them so would make. */
+const pagesOf = (j: CollectJob, slots: number): PageCursor => new PageCursor(j.series.interval, j.missing, slots);
+const seriesJob = (j: CollectJob, slots: number, b: WriteBuffer): SeriesJob => new SeriesJob(j, pagesOf(j, slots), b);
 const buffer = (perSeries = 2): WriteBuffer => ({ waiting: 0, perSeries, total: 2 * perSeries });
 const job = (over: Partial<CollectJob> = {}): CollectJob => ({ series, missing: [{ from: 0, to: 30 * H }], watermark: { span: { from: 0, to: 30 * H }, vouched: 0 }, ...over });
 const facts = (range: Range, over: Partial<PageFacts> = {}): PageFacts => ({
@@ -29,7 +33,7 @@ function complete(j: SeriesJob, task: Task, page: PageFacts, newestOpen: number 
 
 describe('SeriesJob', () => {
   it('asks a head range’s first page alone, unless the request slots would idle', () => {
-    const j = new SeriesJob(job({ head: true }), 10, buffer());
+    const j = seriesJob(job({ head: true }), 10, buffer());
     const head = j.take();
     assert.deepEqual([head?.kind, head?.head, head?.range], ['page', true, { from: 0, to: 10 * H }]);
     assert.equal(j.take(), null, 'nothing else until the head is answered');
@@ -47,7 +51,7 @@ describe('SeriesJob', () => {
   });
 
   it('proves nothing of an empty stretch until a second answer agrees, then the watermark crosses it', () => {
-    const j = new SeriesJob(job({ missing: [{ from: 0, to: 10 * H }], watermark: { span: { from: 0, to: 10 * H }, vouched: 0 } }), 10, buffer());
+    const j = seriesJob(job({ missing: [{ from: 0, to: 10 * H }], watermark: { span: { from: 0, to: 10 * H }, vouched: 0 } }), 10, buffer());
     const page = j.take() as Task;
     complete(j, page, facts(page.range, { empties: [{ from: 4 * H, to: 6 * H }] }));
     const confirm = j.take() as Task;
@@ -59,7 +63,7 @@ describe('SeriesJob', () => {
   });
 
   it('asks again, as pages, a stretch answered with nothing although candles were seen after it; then fails', () => {
-    const j = new SeriesJob(job({ missing: [{ from: 0, to: 20 * H }], watermark: { span: { from: 0, to: 20 * H }, vouched: 0 } }), 10, buffer());
+    const j = seriesJob(job({ missing: [{ from: 0, to: 20 * H }], watermark: { span: { from: 0, to: 20 * H }, vouched: 0 } }), 10, buffer());
     const a = j.take() as Task;
     const b = j.take() as Task;
     complete(j, a, facts(a.range, { answeredTo: 0, notYet: a.range, firstCandle: null }), null);
@@ -75,14 +79,14 @@ describe('SeriesJob', () => {
   });
 
   it('a trading symbol with nothing at all from a point on is asked again too', () => {
-    const j = new SeriesJob(job({ missing: [{ from: 0, to: 5 * H }], trading: true, watermark: { span: { from: 0, to: 5 * H }, vouched: 0 } }), 10, buffer());
+    const j = seriesJob(job({ missing: [{ from: 0, to: 5 * H }], trading: true, watermark: { span: { from: 0, to: 5 * H }, vouched: 0 } }), 10, buffer());
     const a = j.take() as Task;
     complete(j, a, facts(a.range, { answeredTo: 0, notYet: a.range, firstCandle: null }), null);
     assert.equal(j.take()?.range.from, 0);
   });
 
   it('writes in order, but out of turn once the buffer is full while the page whose turn it is hangs', async () => {
-    const j = new SeriesJob(job(), 5, buffer(1));
+    const j = seriesJob(job(), 5, buffer(1));
     const [hung, second, third] = [j.take(), j.take(), j.take()] as Task[];
     assert.ok(hung && second && third);
     // The second waits for its turn (room for one); the third finds the buffer full while the first is on the wire.

@@ -1,5 +1,5 @@
 import type { Range, Series } from '../domain.js';
-import { PageCursor } from '../planner/page-cursor.js';
+import type { EmptyAnswerMeaning, PagePlan } from './candle-source.js';
 import { firstUnproven } from '../planner/first-unproven.js';
 import { normalizeRanges, subtractRanges } from '../planner/ranges.js';
 import type { PageFacts } from './prepare-page.js';
@@ -58,10 +58,12 @@ export interface WriteBuffer {
 /** A page's answer, sorted into what to store now and what needs another look. */
 export interface SortedAnswer {
   readonly page: PageFacts;
-  /** Empty ranges to remember now: confirmed by a second answer, or before the series' first candle. */
+  /** Empty ranges to remember now: confirmed by a second answer. */
   readonly remember: readonly Range[];
-  /** Empty ranges inside the trading history seen by one answer only: asked again before they are remembered. */
+  /** Empty ranges seen by one answer only: asked again before they are remembered. */
   readonly unconfirmed: readonly Range[];
+  /** Empty ranges from a source that cannot tell empty from unknown: neither remembered nor proven. */
+  readonly unknown: readonly Range[];
 }
 
 /** How often a range answered with nothing, although candles exist after it, is asked again before the series fails. */
@@ -86,7 +88,7 @@ export class SeriesJob {
   /** Tasks taken and not yet past their write. */
   alive = 0;
 
-  private readonly cursor: PageCursor;
+  private readonly cursor: PagePlan;
   private headOut = false;
   private readonly extras: Array<{ kind: TaskKind; range: Range }> = [];
   private unconfirmed: Range[] = [];
@@ -104,14 +106,19 @@ export class SeriesJob {
   private head: boolean;
   private done = false;
 
+  /**
+   * `pages`: the source's plan for `job.missing`. `emptyAnswers`: what the source's "no candles here" means; only a
+   * source that speaks for the exchange makes remembered exchange-empty ranges (collect/candle-source.ts).
+   */
   constructor(
     readonly job: CollectJob,
-    pageSlots: number,
+    pages: PagePlan,
     private readonly buffer: WriteBuffer,
+    private readonly emptyAnswers: EmptyAnswerMeaning = 'exchange-empty',
   ) {
     this.series = job.series;
     this.error = job.error ?? job.skip ?? null;
-    this.cursor = new PageCursor(job.series.interval, job.missing, pageSlots);
+    this.cursor = pages;
     this.head = job.head === true;
   }
 
@@ -156,9 +163,15 @@ export class SeriesJob {
     return this.alive === 0 && (this.done || this.error !== null);
   }
 
-  /** Sorts a page's empty ranges: remembered at once only when a second answer agrees (a `confirm` task's own). */
+  /**
+   * Sorts a page's empty ranges: remembered at once only when a second answer agrees (a `confirm` task's own); from
+   * a source that cannot tell empty from not known, never.
+   */
   sort(task: Task, page: PageFacts): SortedAnswer {
-    return task.kind === 'confirm' ? { page, remember: page.empties, unconfirmed: [] } : { page, remember: [], unconfirmed: page.empties };
+    if (this.emptyAnswers === 'not-known') return { page, remember: [], unconfirmed: [], unknown: page.empties };
+    return task.kind === 'confirm'
+      ? { page, remember: page.empties, unconfirmed: [], unknown: [] }
+      : { page, remember: [], unconfirmed: page.empties, unknown: [] };
   }
 
   /** What an answer tells about what to ask next; called as soon as it is in, before it is stored. */
@@ -172,13 +185,14 @@ export class SeriesJob {
     if (task.kind === 'page' && page.nextOpen !== null) {
       // The answer ran on to a candle further than this page: the pages up to it would find nothing.
       const skipped = this.cursor.skipTo(page.nextOpen);
-      if (skipped && skipped.from >= task.range.to) this.unconfirmed.push(skipped);
+      // Skipped on a source's word that cannot vouch for it, the stretch stays unproven: no answer stored it.
+      if (skipped && skipped.from >= task.range.to && this.emptyAnswers === 'exchange-empty') this.unconfirmed.push(skipped);
     }
   }
 
   /** The answer is stored: what it proved collected counts towards the watermark. */
   stored(task: Task, sorted: SortedAnswer): void {
-    this.proven.push(...subtractRanges([{ from: task.range.from, to: sorted.page.answeredTo }], sorted.unconfirmed));
+    this.proven.push(...subtractRanges([{ from: task.range.from, to: sorted.page.answeredTo }], [...sorted.unconfirmed, ...sorted.unknown]));
   }
 
   /**
@@ -245,6 +259,8 @@ export class SeriesJob {
    */
   private recheckContradictions(): void {
     const left = this.notYet.splice(0);
+    // A source that cannot vouch for the exchange contradicts nothing: what it lacks stays unproven.
+    if (this.emptyAnswers === 'not-known') return;
     for (const r of left) {
       const later = r.range.from < this.newestSeen;
       if (!later && !(this.job.trading === true && this.newestSeen < r.range.from)) continue;

@@ -2,32 +2,34 @@ import { hostname } from 'node:os';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { CommandName, RunStatus } from '../domain.js';
-import { errorMessage, InterruptedError } from '../errors.js';
-import type { RequestStats } from '../exchange/request-stats.js';
+import { errorMessage } from '../errors.js';
+import { pickCounters, type RunCounters } from '../events/run-counters.js';
+import type { RunEvents } from '../events/run-events.js';
 import { LiveRun } from '../runlog/live-run.js';
 import { reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
-import { finishRun, startRun, type RunTotals, type SeriesResult } from '../runlog/run-log.js';
+import { finishRun, startRun, type SeriesResult } from '../runlog/run-log.js';
 import { keepUnrecordedRun } from '../runlog/unrecorded-runs.js';
 import { retryTransient } from '../db/retry-transient.js';
 
-export interface RunOutcome {
-  readonly run_id: number;
-  readonly status: RunStatus;
+/** A fetching command's result document (`--json`): the same shape whatever happened, an interrupted run included. */
+export type RunOutcome = {
+  /** null only when there was nothing to do, so no run was recorded. */
+  readonly run_id: number | null;
+  readonly status: Exclude<RunStatus, 'running'>;
   readonly duration_seconds: number;
-  readonly requests: number;
-  readonly weight: number;
-  readonly retries: number;
-  readonly rate_limited: number;
-  readonly candles_written: number;
-  readonly server_time: string;
-  readonly series: readonly SeriesResult[];
-}
+} & Readonly<RunCounters> & {
+    readonly server_time: string | null;
+    readonly series: readonly SeriesResult[];
+  };
 
 export interface RunSetup {
   readonly db: Kysely<Database>;
   readonly command: CommandName;
   readonly args: Record<string, unknown>;
-  readonly stats: RequestStats;
+  /** The command's events: the run announces its start and end on them. */
+  readonly events: RunEvents;
+  /** Counted from the events since the command's first request (collect/run-counters.ts). */
+  readonly counters: Readonly<RunCounters>;
   readonly serverTime: number;
   readonly stop: AbortSignal;
   /** Where the run's end is kept if the database is gone by then (runlog/unrecorded-runs.ts). */
@@ -50,33 +52,31 @@ export function runStatusOf(command: CommandName, results: readonly SeriesResult
 /**
  * Records a fetching run around `body`: `running` while it works, with its counters kept current (so a killed run
  * shows what it stored), then its status, counters, per-series results and error — also when it fails or is
- * interrupted, so `status` can tell what happened. Every time in the record is the database's.
+ * interrupted, so `status` can tell what happened. Every time in the record is the database's. An interrupted run
+ * is an outcome like the others (status `interrupted`, its run id kept); a run that fails throws its error.
  */
 export async function recordedRun(
   setup: RunSetup,
   body: (onProgress: (results: () => SeriesResult[]) => void) => Promise<SeriesResult[]>,
 ): Promise<RunOutcome> {
-  const { db, command, stats, stop } = setup;
+  const { db, command, stop, events } = setup;
   const begun = performance.now();
   await reapAbandonedRuns(db, setup.unrecordedDir);
   const run = await startRun(db, command, setup.args);
-  const totals = (results: readonly SeriesResult[]): RunTotals => ({
-    requests: stats.requests,
-    weight: stats.weight,
-    retries: stats.retries,
-    rateLimited: stats.rateLimited,
-    candlesWritten: results.reduce((n, r) => n + r.candles_written, 0),
-  });
+  events.emit({ type: 'run-started', runId: run.id, command });
+  const totals = (): RunCounters => pickCounters(setup.counters);
   const live = new LiveRun(db, run.id, totals);
   let latest: () => SeriesResult[] = () => [];
   const finish = async (status: Exclude<RunStatus, 'running'>, results: readonly SeriesResult[], error: string | null, patience = { retries: 6, minTimeoutMs: 250 }) => {
     await live.close();
     try {
-      return await retryTransient('recording the run', () => finishRun(db, run.id, status, totals(results), results, error), patience);
+      const seconds = await retryTransient('recording the run', () => finishRun(db, run.id, status, totals(), results, error), patience);
+      events.emit({ type: 'run-finished', runId: run.id, status });
+      return seconds;
     } catch (err) {
       // The database is gone: keep the end on local disk for the next run to record (as failed, not as killed).
       const finishedAt = new Date(run.startedAt.getTime() + (performance.now() - begun)).toISOString();
-      const base = { id: run.id, pid: process.pid, host: hostname(), startedAt: run.startedAt.toISOString(), finishedAt, totals: totals(results), results };
+      const base = { id: run.id, pid: process.pid, host: hostname(), startedAt: run.startedAt.toISOString(), finishedAt, counters: totals(), results };
       await keepUnrecordedRun(setup.unrecordedDir, { ...base, status: status === 'success' || status === 'partial' ? 'failed' : status, error: error ?? errorMessage(err) });
       throw err;
     }
@@ -96,23 +96,10 @@ export async function recordedRun(
   const status = runStatusOf(command, results, stop.aborted);
   const problems = results.filter((r) => r.status === 'failed' || (status === 'partial' && r.status === 'skipped')).map((r) => `${r.symbol} ${r.interval}: ${r.error}`);
   const error = status === 'interrupted' ? 'interrupted by signal' : problems.length ? problems.join('; ') : null;
-  const t = totals(results);
-  if (status === 'interrupted') {
-    // A signal asks to exit promptly: the record gets a short try (and is kept on disk for later if it fails).
-    await finish(status, results, error, { retries: 2, minTimeoutMs: 250 }).catch(() => undefined);
-    throw new InterruptedError(`interrupted; ${t.candlesWritten} candles were stored, the next run resumes`);
-  }
-  const seconds = await finish(status, results, error);
-  return {
-    run_id: run.id,
-    status,
-    duration_seconds: seconds,
-    requests: t.requests,
-    weight: t.weight,
-    retries: t.retries,
-    rate_limited: t.rateLimited,
-    candles_written: t.candlesWritten,
-    server_time: new Date(setup.serverTime).toISOString(),
-    series: results,
-  };
+  // A signal asks to exit promptly: the record gets a short try (and is kept on disk for later if it fails).
+  const seconds =
+    status === 'interrupted'
+      ? await finish(status, results, error, { retries: 2, minTimeoutMs: 250 }).catch(() => (performance.now() - begun) / 1000)
+      : await finish(status, results, error);
+  return { run_id: run.id, status, duration_seconds: seconds, ...totals(), server_time: new Date(setup.serverTime).toISOString(), series: results };
 }

@@ -1,23 +1,23 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
+import type { Database } from '../db/schema.js';
 import { CryptocollectError, DatabaseError, errorMessage, ExchangeError, RUN_ENDING_EXCHANGE_CODES } from '../errors.js';
-import { KLINES_PAGE_LIMIT, type BinanceClient } from '../exchange/binance-client.js';
-import type { Progress } from '../output/progress.js';
 import { countSlots } from '../planner/intervals.js';
 import type { SeriesResult } from '../runlog/run-log.js';
 import { writePage } from '../writer/write-page.js';
-import { preparePage, type PreparedPage } from './prepare-page.js';
+import type { CandleSource } from './candle-source.js';
+import type { PreparedPage } from './prepare-page.js';
+import type { EmitRunEvent } from '../events/run-events.js';
 import { SeriesJob, type CollectJob, type SortedAnswer, type Task } from './series-job.js';
 
 export type { CollectJob } from './series-job.js';
 
 export interface CollectOptions {
   readonly db: Kysely<Database>;
-  readonly client: BinanceClient;
+  readonly source: CandleSource;
   readonly concurrency: number;
   readonly stop: AbortSignal;
-  readonly progress: Progress;
+  readonly emit: EmitRunEvent;
   /** Called after every stored page; gives the series' results so far (the run record is kept current with them). */
   readonly onProgress?: (results: () => SeriesResult[]) => void;
 }
@@ -49,61 +49,59 @@ function resultOf(j: SeriesJob): SeriesResult {
 
 /**
  * Fetches and stores the missing ranges of many series at once. `concurrency` requests are on the wire at a time,
- * shared by every series (the client's weight limiter sits behind them), so one deep series is as parallel as many
+ * shared by every series (the source's weight limiter sits behind them), so one deep series is as parallel as many
  * shallow ones. Pages are fetched in any order, but each series' planned pages are written in order, one statement
  * each: its index grows at its right edge and stays packed, and a killed run leaves it stored up to a point.
  *
  * Pages fetched ahead of their turn wait in a bounded buffer (per series and for the run), so memory stays flat;
  * the page whose turn it is never waits. When the buffer is full while the page whose turn it is is still on the
  * wire (a slow or hung request), pages are written out of turn: neither that series nor any other stops.
+ *
+ * A run-ending error (the database failing, the exchange banning the IP, a bug) stops every series: nothing new is
+ * asked, what is on the wire is let finish without being stored, and the error is thrown once they have.
  */
 export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<JobOutcome[]> {
-  const { db, client, stop, progress } = opts;
+  const { db, source, stop, emit } = opts;
   // A series may have as many pages waiting as it has on the wire, and the run twice that: at most about three
   // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range.
   const buffer = { waiting: 0, perSeries: opts.concurrency, total: opts.concurrency * 2 };
-  const states = jobs.map((job) => new SeriesJob(job, KLINES_PAGE_LIMIT, buffer));
+  const states = jobs.map((job) => new SeriesJob(job, source.planPages(job.series.interval, job.missing), buffer, source.emptyAnswers));
+  for (const j of states) {
+    if (j.error !== null) continue;
+    const { symbol, interval } = j.series;
+    const candles = j.job.missing.reduce((n, r) => n + countSlots(interval, r.from, r.to), 0);
+    emit({ type: 'series-planned', symbol, interval, pages: source.countPages(interval, j.job.missing), candles });
+  }
   let onWire = 0;
   let alive = 0;
   let fatal: { error: unknown } | null = null;
-  let pagesDone = 0;
-  let written = 0;
-  const pagesPlanned = jobs.reduce(
-    (n, j) => (j.error || j.skip ? n : n + j.missing.reduce((m, r) => m + Math.ceil(countSlots(j.series.interval, r.from, r.to) / KLINES_PAGE_LIMIT), 0)),
-    0,
-  );
-  const report = (): void =>
-    progress.update(`${pagesDone}/${Math.max(pagesPlanned, pagesDone)} pages · ${written.toLocaleString('en-US')} candles written`);
 
   const fail = (job: SeriesJob, err: unknown): void => {
     // Stopping abandons what waits for budget or backoff: not a failure, the next run fetches it.
     if (stop.aborted && !(err instanceof CryptocollectError && err.code !== 'interrupted')) return;
-    if (isFatal(err)) {
-      fatal ??= { error: err };
-    } else if (job.error === null) {
-      job.error = errorMessage(err);
-      progress.note(`${job.series.symbol} ${job.series.interval}: ${job.error}`);
-    }
+    if (isFatal(err)) fatal ??= { error: err };
+    else if (job.error === null) job.error = errorMessage(err);
   };
 
   const fetch = async (job: SeriesJob, task: Task): Promise<{ prepared: PreparedPage; sorted: SortedAnswer }> => {
-    const { symbol, interval } = job.series;
-    const prepared = await client.klinesFrom(symbol, interval, task.range.from, (candles, answerTime) =>
-      preparePage(interval, task.range, candles, answerTime, KLINES_PAGE_LIMIT),
-    );
+    const prepared = await source.fetchPage(job.series, task.range);
     return { prepared, sorted: job.sort(task, prepared.page) };
   };
 
   const store = async (job: SeriesJob, task: Task, prepared: PreparedPage, sorted: SortedAnswer): Promise<void> => {
     const { symbol, interval } = job.series;
     const write = { candles: prepared.candles, empties: sorted.remember, findings: prepared.findings };
-    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, job.series, write), { ...DEFAULT_DB_RETRY, signal: stop });
+    const begun = performance.now();
+    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, job.series, write), {
+      ...DEFAULT_DB_RETRY,
+      signal: stop,
+      onRetry: (attempt, err) => emit({ type: 'database-retry', what: `storing ${symbol} ${interval} candles`, attempt, reason: errorMessage(err) }),
+    });
     job.stored(task, sorted);
     job.findings += prepared.findings.length;
     job.written += n;
-    written += n;
-    if (task.kind === 'page') pagesDone++;
-    report();
+    const ms = performance.now() - begun;
+    emit({ type: 'page-written', symbol, interval, from: task.range.from, to: sorted.page.answeredTo, planned: task.kind === 'page', candles: n, ms });
     opts.onProgress?.(() => states.map(resultOf));
   };
 
@@ -134,8 +132,18 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   let settle: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (settle = resolve));
   let live = states;
+  const announced = new Set<SeriesJob>();
+  const announce = (j: SeriesJob): void => {
+    if (announced.has(j)) return;
+    announced.add(j);
+    const r = resultOf(j);
+    emit({ type: 'series-finished', symbol: r.symbol, interval: r.interval, status: r.status, candles: r.candles_written, error: r.error });
+  };
   function pump(): void {
-    if (live.some((j) => j.finished)) live = live.filter((j) => !j.finished);
+    if (live.some((j) => j.finished)) {
+      for (const j of live) if (j.finished) announce(j);
+      live = live.filter((j) => !j.finished);
+    }
     while (!fatal && !stop.aborted && onWire < opts.concurrency) {
       let task: Task | null = null;
       let owner: SeriesJob | undefined;
@@ -158,10 +166,9 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     if (alive === 0) settle();
   }
 
-  report();
   pump();
   await finished;
-  progress.stop();
+  for (const j of states) announce(j);
   if (fatal) throw (fatal as { error: unknown }).error;
   return states.map((j) => ({ result: resultOf(j), provenTo: stop.aborted ? null : j.provenTo() }));
 }

@@ -1,0 +1,41 @@
+import type { Range, SeriesKey } from '../domain.js';
+import type { PreparedPage } from './prepare-page.js';
+
+/**
+ * The pages of a series' missing ranges, made one at a time (planner/page-cursor.ts): a source that answers past a
+ * page's end lets the engine skip what the answer covered, and a range to ask again goes first.
+ */
+export interface PagePlan {
+  /** The range the next page starts in, or null when every page has been handed out. */
+  current(): Range | null;
+  next(): Range | null;
+  /** Moves past `t` without handing out pages on the way; returns the part skipped. */
+  skipTo(t: number): Range | null;
+  /** Hands out `r`'s pages next. */
+  prepend(r: Range): void;
+}
+
+/**
+ * What a source's answer of "no candles here" means:
+ * - `exchange-empty`: the source speaks for the exchange (the REST klines endpoint). A stretch without candles,
+ *   bounded by a candle after it and seen so by two answers, is remembered as exchange-empty and never asked again.
+ * - `not-known`: the source only lacks the data (a file archive whose file is not published). Such a stretch is
+ *   never remembered as exchange-empty, and the watermark does not cross it: another source must answer for it.
+ */
+export type EmptyAnswerMeaning = 'exchange-empty' | 'not-known';
+
+/** Where the engine gets candles from. The engine knows nothing else of the exchange. */
+export interface CandleSource {
+  /** Short name for events and records (`rest`). */
+  readonly name: string;
+  readonly emptyAnswers: EmptyAnswerMeaning;
+  /** The pages for `missing` (normalized, in order), made lazily. */
+  planPages(interval: string, missing: readonly Range[]): PagePlan;
+  /** How many pages `planPages` makes for `missing` at most (answers that skip ahead make fewer). */
+  countPages(interval: string, missing: readonly Range[]): number;
+  /**
+   * Fetches one page: the candles of `series` from `range.from` on, checked and interpreted for `range` (which
+   * candles are final, which stretches the answer shows empty, what is left to ask).
+   */
+  fetchPage(series: SeriesKey, range: Range): Promise<PreparedPage>;
+}

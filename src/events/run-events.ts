@@ -1,0 +1,80 @@
+import type { CommandName, RunStatus } from '../domain.js';
+
+/**
+ * The facts of a run as they happen, in one typed stream. The engine, the candle sources and the database retries
+ * emit them; progress, the run record's counters and (later) metrics and logs subscribe. Times are epoch ms.
+ */
+export type RunEvent =
+  | { readonly type: 'run-started'; readonly runId: number; readonly command: CommandName }
+  | {
+      readonly type: 'series-planned';
+      readonly symbol: string;
+      readonly interval: string;
+      /** Pages and candle slots the missing ranges make; answers that skip ahead make fewer. */
+      readonly pages: number;
+      readonly candles: number;
+    }
+  | {
+      readonly type: 'request-answered';
+      readonly source: string;
+      readonly endpoint: string;
+      /** HTTP status; 0 when the request failed without one (reset, timeout). */
+      readonly status: number;
+      readonly weight: number;
+      readonly latencyMs: number;
+    }
+  | { readonly type: 'retry'; readonly source: string; readonly endpoint: string; readonly reason: string; readonly attempt: number }
+  | { readonly type: 'budget-wait'; readonly source: string; readonly until: number }
+  | { readonly type: 'rate-limited'; readonly source: string; readonly status: number; readonly until: number }
+  | {
+      readonly type: 'page-written';
+      readonly symbol: string;
+      readonly interval: string;
+      readonly from: number;
+      readonly to: number;
+      /** A page planned from the missing ranges (not a second look or the rest of a cut answer). */
+      readonly planned: boolean;
+      readonly candles: number;
+      readonly ms: number;
+    }
+  | { readonly type: 'database-retry'; readonly what: string; readonly attempt: number; readonly reason: string }
+  | {
+      readonly type: 'series-finished';
+      readonly symbol: string;
+      readonly interval: string;
+      readonly status: 'success' | 'failed' | 'skipped';
+      readonly candles: number;
+      readonly error: string | null;
+    }
+  | { readonly type: 'run-finished'; readonly runId: number; readonly status: Exclude<RunStatus, 'running'> };
+
+export type RunEventType = RunEvent['type'];
+export type RunListener = (event: RunEvent) => void;
+
+/** Where events go: a listener that throws must not stop the run, so each is called apart and its error dropped. */
+export class RunEvents {
+  private readonly listeners: RunListener[] = [];
+
+  on(listener: RunListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  readonly emit = (event: RunEvent): void => {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A subscriber's failure (a closed terminal, say) is its own: the run goes on.
+      }
+    }
+  };
+}
+
+/** The emitting side only, for the stages that produce events. */
+export type EmitRunEvent = (event: RunEvent) => void;
+
+export const ignoreRunEvents: EmitRunEvent = () => undefined;

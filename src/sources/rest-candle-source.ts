@@ -1,0 +1,23 @@
+import type { CandleSource } from '../collect/candle-source.js';
+import { preparePage } from '../collect/prepare-page.js';
+import { KLINES_PAGE_LIMIT, type BinanceClient } from '../exchange/binance-client.js';
+import { countSlots } from '../planner/intervals.js';
+import { PageCursor } from '../planner/page-cursor.js';
+
+/**
+ * The exchange's REST klines endpoint as a candle source: pages of KLINES_PAGE_LIMIT candles asked with `startTime`
+ * only, through the client's weight limiter and retries. It speaks for the exchange, so what its answers show empty
+ * (bounded by a later candle, and seen so twice) is exchange-empty.
+ */
+export function restCandleSource(client: BinanceClient): CandleSource {
+  return {
+    name: 'rest',
+    emptyAnswers: 'exchange-empty',
+    planPages: (interval, missing) => new PageCursor(interval, missing, KLINES_PAGE_LIMIT),
+    countPages: (interval, missing) => missing.reduce((n, r) => n + Math.ceil(countSlots(interval, r.from, r.to) / KLINES_PAGE_LIMIT), 0),
+    fetchPage: (series, range) =>
+      client.klinesFrom(series.symbol, series.interval, range.from, (candles, answerTime) =>
+        preparePage(series.interval, range, candles, answerTime, KLINES_PAGE_LIMIT),
+      ),
+  };
+}
