@@ -1,12 +1,11 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import type { CommandName } from '../domain.js';
 import type { RequestStats } from '../exchange/request-stats.js';
 import { unrecordedRunsDir } from '../runlog/unrecorded-runs.js';
 import type { RunSetup } from './recorded-run.js';
 import type { Config } from '../config.js';
-import { openDatabase, type DatabaseHandle } from '../db/open-database.js';
+import { openDatabase, type DatabaseAccess, type DatabaseHandle } from '../db/open-database.js';
 import { BinanceClient } from '../exchange/binance-client.js';
 import type { HttpGet } from '../exchange/http-get.js';
 import type { Progress } from '../output/progress.js';
@@ -24,7 +23,7 @@ export interface CommandContext {
 }
 
 /** What recordedRun needs from a command. */
-export function runSetup(ctx: CommandContext, db: Kysely<Database>, command: CommandName, args: Record<string, unknown>, stats: RequestStats, serverTime: number): RunSetup {
+export function runSetup(ctx: CommandContext, db: Db, command: CommandName, args: Record<string, unknown>, stats: RequestStats, serverTime: number): RunSetup {
   return { db, command, args, stats, serverTime, stop: ctx.stop, unrecordedDir: unrecordedRunsDir(ctx.config.dataDir) };
 }
 
@@ -42,13 +41,14 @@ export function createClient(ctx: CommandContext): BinanceClient {
   });
 }
 
-/** Opens the configured database for the duration of `fn`, and always closes it (releasing the embedded lock). */
-export async function withDatabase<T>(ctx: CommandContext, fn: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const handle = await openDatabase({
-    databaseUrl: ctx.config.databaseUrl,
-    dataDir: ctx.config.dataDir,
-    poolSize: ctx.config.concurrency + 2,
-  });
+/**
+ * Opens the configured database for the duration of `fn`, and always closes it (releasing the embedded lock).
+ * `access: 'read'` for the commands that only look (status, gaps without --fill/--recheck): no migration of a
+ * current schema, read-only sessions (db/open-database.ts). Writing is the default.
+ */
+export async function withDatabase<T>(ctx: CommandContext, fn: (handle: DatabaseHandle) => Promise<T>, opts: { access?: DatabaseAccess } = {}): Promise<T> {
+  const target = { databaseUrl: ctx.config.databaseUrl, dataDir: ctx.config.dataDir, poolSize: ctx.config.concurrency + 2 };
+  const handle = await openDatabase(target, { access: opts.access ?? 'write' });
   try {
     return await fn(handle);
   } finally {
