@@ -4,6 +4,7 @@ import { runBackfill } from './commands/backfill.js';
 import { withDatabase, type CommandContext } from './commands/context.js';
 import { runForward } from './commands/forward.js';
 import { runGaps } from './commands/gaps.js';
+import { runMigrate } from './commands/migrate.js';
 import type { RunOutcome } from './commands/recorded-run.js';
 import { runStatus } from './commands/status.js';
 import { readDotenv, resolveConfig, type ConfigFlags } from './config.js';
@@ -18,6 +19,7 @@ import { parseIntervals } from './input/parse-intervals.js';
 import { parseSymbols } from './input/parse-symbols.js';
 import { createProgress } from './output/progress.js';
 import { renderGaps } from './output/render-gaps.js';
+import { renderMigrate } from './output/render-migrate.js';
 import { renderRun } from './output/render-run.js';
 import { renderStatus } from './output/render-status.js';
 import { unrecordedRunsDir } from './runlog/unrecorded-runs.js';
@@ -145,7 +147,8 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
         : undefined;
       if (recheck && recheck.to <= recheck.from) throw new UsageError('--until must be after --since');
       const ctx = await context(cmd, o);
-      const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, { fill: o.fill === true, recheck }));
+      const access = o.fill || o.recheck ? 'write' : 'read';
+      const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, { fill: o.fill === true, recheck }), { access });
       print(o, result, () => renderGaps(result));
       if (result.fill) state.exitCode = EXIT_BY_STATUS[result.fill.status] ?? EXIT.failure;
     });
@@ -161,8 +164,18 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
       const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
       const runs = parsePositiveInteger('--runs', o.runs);
       const ctx = await context(cmd, { ...o, quiet: true });
-      const result = await withDatabase(ctx, (h) => runStatus(h.db, ctx.clock, filter, runs, unrecordedRunsDir(ctx.config.dataDir)));
+      const result = await withDatabase(ctx, (h) => runStatus(h.db, ctx.clock, filter, runs, unrecordedRunsDir(ctx.config.dataDir), { reap: false }), { access: 'read' });
       print(o, result, () => renderStatus(result));
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date (the collecting commands do it by themselves)')
+    .option('--json', 'print the result as one JSON document')
+    .action(async (o: OutputFlags, cmd: Command) => {
+      const ctx = await context(cmd, { ...o, quiet: true });
+      const result = await runMigrate(ctx);
+      print(o, result, () => renderMigrate(result));
     });
 
   return program;
