@@ -137,15 +137,16 @@ function placeOf(url: string): DatabasePlace {
   }
 }
 
-async function openPostgres(url: string, poolSize: number, access: DatabaseAccess): Promise<DatabaseHandle> {
+async function openPostgres(url: string, poolSize: number, access: DatabaseAccess, readOnlyStartup = access === 'read'): Promise<DatabaseHandle> {
   const place = placeOf(url);
   const translate = (err: unknown) => translateDbError(err, place);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
     connectionTimeoutMillis: 15_000,
-    // Set at connection start-up, so every session of the pool is read-only before its first statement.
-    ...(access === 'read' ? { options: '-c default_transaction_read_only=on' } : {}),
+    // Set at connection start-up, so every session of the pool is read-only before its first statement — never by
+    // a SET, which a pooler in transaction mode would pass on to other clients' sessions.
+    ...(readOnlyStartup ? { options: '-c default_transaction_read_only=on' } : {}),
   });
   // A client losing its server (a restart) must not crash the process with an unhandled 'error' event, idle or
   // checked out: the next query on it fails instead, and that failure is retried (db/retry-transient.ts).
@@ -156,6 +157,8 @@ async function openPostgres(url: string, poolSize: number, access: DatabaseAcces
     await sql`select 1`.execute(db);
   } catch (err) {
     await db.destroy().catch(() => undefined);
+    // PgBouncer refuses start-up options: the read commands issue no write anyway, so they go without the guard.
+    if (readOnlyStartup && err instanceof DatabaseFailure && /unsupported startup parameter/i.test(err.reason)) return openPostgres(url, poolSize, access, false);
     throw connectFailure(err, place);
   }
   return { db, kind: 'postgres', access, location: place.location, lockSeries: postgresSeriesLocker(pool, translate), close: () => db.destroy() };
