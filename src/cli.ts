@@ -5,6 +5,7 @@ import { commandEvents, withDatabase, type CommandContext } from './commands/con
 import { runForward } from './commands/forward.js';
 import { runGaps } from './commands/gaps.js';
 import type { RunOutcome } from './collect/recorded-run.js';
+import { runMigrate } from './commands/migrate.js';
 import { runStatus } from './commands/status.js';
 import { readDotenv, resolveConfig, type ConfigFlags } from './config.js';
 import { CryptocollectError, errorMessage, InterruptedError, UsageError } from './errors.js';
@@ -19,6 +20,7 @@ import { parseSymbols } from './input/parse-symbols.js';
 import { createProgress } from './output/progress.js';
 import { progressListener } from './output/progress-listener.js';
 import { renderGaps } from './output/render-gaps.js';
+import { renderMigrate } from './output/render-migrate.js';
 import { renderRun } from './output/render-run.js';
 import { renderStatus } from './output/render-status.js';
 import { unrecordedRunsDir } from './runlog/unrecorded-runs.js';
@@ -147,7 +149,8 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
         : undefined;
       if (recheck && recheck.to <= recheck.from) throw new UsageError('--until must be after --since');
       const ctx = await context(cmd, o);
-      const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, { fill: o.fill === true, recheck }));
+      const access = o.fill || o.recheck ? 'write' : 'read';
+      const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, { fill: o.fill === true, recheck }), { access });
       if (result.fill?.status === 'interrupted') {
         io.stderr.write(`cryptocollect: interrupted; ${result.fill.candles_written} candles were stored, the next run resumes\n`);
       }
@@ -166,8 +169,18 @@ function buildProgram(io: Io, state: { exitCode: number; json: boolean; verbose:
       const filter = { symbols: o.symbols ? parseSymbols(o.symbols) : undefined, intervals: o.interval ? parseIntervals(o.interval) : undefined };
       const runs = parsePositiveInteger('--runs', o.runs);
       const ctx = await context(cmd, { ...o, quiet: true });
-      const result = await withDatabase(ctx, (h) => runStatus(h.db, ctx.clock, filter, runs, unrecordedRunsDir(ctx.config.dataDir)));
+      const result = await withDatabase(ctx, (h) => runStatus(h.db, ctx.clock, filter, runs, unrecordedRunsDir(ctx.config.dataDir), { reap: false }), { access: 'read' });
       print(o, result, () => renderStatus(result));
+    });
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date (the collecting commands do it by themselves)')
+    .option('--json', 'print the result as one JSON document')
+    .action(async (o: OutputFlags, cmd: Command) => {
+      const ctx = await context(cmd, { ...o, quiet: true });
+      const result = await runMigrate(ctx);
+      print(o, result, () => renderMigrate(result));
     });
 
   return program;

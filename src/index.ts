@@ -4,7 +4,7 @@
  */
 export { systemClock, type Clock } from './clock.js';
 export { resolveConfig, readDotenv, type Config } from './config.js';
-export { openDatabase, type DatabaseHandle } from './db/open-database.js';
+export { openDatabase, type DatabaseAccess, type DatabaseHandle, type OpenOptions } from './db/open-database.js';
 export type { Database } from './db/schema.js';
 export { createHttpGet } from './exchange/http-get.js';
 export { createProgress, silentProgress } from './output/progress.js';
@@ -12,7 +12,8 @@ export { withDatabase, type CommandContext } from './commands/context.js';
 export { runBackfill, type BackfillOptions } from './commands/backfill.js';
 export { runForward } from './commands/forward.js';
 export { runGaps, type GapsOptions, type GapsResult } from './commands/gaps.js';
-export { runStatus, type StatusResult, type SeriesStatus } from './commands/status.js';
+export { runStatus, type StatusOptions, type StatusResult, type SeriesStatus } from './commands/status.js';
+export { runMigrate, type MigrateResult } from './commands/migrate.js';
 export { unrecordedRunsDir } from './runlog/unrecorded-runs.js';
 export type { RunOutcome } from './collect/recorded-run.js';
 export { CryptocollectError, UsageError, ExchangeError, DatabaseError, InterruptedError, InternalError } from './errors.js';

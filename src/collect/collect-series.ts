@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import { CryptocollectError, DatabaseError, errorMessage, ExchangeError, RUN_ENDING_EXCHANGE_CODES } from '../errors.js';
 import { countSlots } from '../planner/intervals.js';
 import type { SeriesResult } from '../runlog/run-log.js';
@@ -13,7 +12,7 @@ import { SeriesJob, type CollectJob, type SortedAnswer, type Task } from './seri
 export type { CollectJob } from './series-job.js';
 
 export interface CollectOptions {
-  readonly db: Kysely<Database>;
+  readonly db: Db;
   readonly source: CandleSource;
   readonly concurrency: number;
   readonly stop: AbortSignal;

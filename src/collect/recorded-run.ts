@@ -1,6 +1,5 @@
 import { hostname } from 'node:os';
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import type { CommandName, RunStatus } from '../domain.js';
 import { errorMessage } from '../errors.js';
 import { pickCounters, type RunCounters } from '../events/run-counters.js';
@@ -23,7 +22,7 @@ export type RunOutcome = {
   };
 
 export interface RunSetup {
-  readonly db: Kysely<Database>;
+  readonly db: Db;
   readonly command: CommandName;
   readonly args: Record<string, unknown>;
   /** The command's events: the run announces its start and end on them. */

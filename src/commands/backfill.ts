@@ -1,11 +1,12 @@
 import type { DatabaseHandle } from '../db/open-database.js';
+import { retryTransient } from '../db/retry-transient.js';
 import { ensureSeries, extendSeriesStart } from '../db/series-repository.js';
 import { UsageError } from '../errors.js';
 import { resolveSymbols } from '../exchange/resolve-symbols.js';
 import { suggestSymbols } from '../input/suggest-symbols.js';
 import { missingWithin } from '../planner/detect-gaps.js';
 import { alignDown, alignUp } from '../planner/intervals.js';
-import { loadCoverage } from '../planner/load-coverage.js';
+import { loadCoverage } from '../db/coverage-repository.js';
 import type { Series } from '../domain.js';
 import { collectLocked } from '../collect/collect-locked.js';
 import type { CollectJob } from '../collect/collect-series.js';
@@ -49,15 +50,16 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
   };
   return recordedRun(runSetup(ctx, db, 'backfill', args, serverTime), async (live) => {
     const keys = opts.symbols.flatMap((symbol) => opts.intervals.map((interval) => ({ symbol, interval, startTime: alignUp(interval, opts.since) })));
-    const series = await ensureSeries(db, keys);
+    // Idempotent (insert … on conflict do nothing, then a read): safe to repeat.
+    const series = await retryTransient('registering the series', () => ensureSeries(db, keys));
     const plan = async (held: Series): Promise<CollectJob> => {
       const start = alignUp(held.interval, opts.since);
       // Under the series' lock: a run that skips the series never gets here, so it never changes it.
-      const s = await extendSeriesStart(db, held, start);
+      const s = await retryTransient('extending the series', () => extendSeriesStart(db, held, start));
       // Candles opening before the current slot may be closed by the exchange's clock; each answer says which are.
       const end = Math.min(opts.until ?? Number.POSITIVE_INFINITY, alignDown(s.interval, serverTime));
       if (end <= start) return { series: s, missing: [] };
-      const cov = await loadCoverage(db, s);
+      const cov = await retryTransient('reading the series', () => loadCoverage(db, s));
       const missing = missingWithin(cov, { from: start, to: end });
       const head = missing[0] !== undefined && (cov.firstOpen === null || cov.firstOpen >= missing[0].from);
       // Read from the series' start, the coverage's newest candle is the series' newest.

@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import type { CommandName } from '../domain.js';
 import type { LockedCollectOptions, Listing } from '../collect/collect-locked.js';
 import type { RunSetup } from '../collect/recorded-run.js';
 import type { Config } from '../config.js';
-import { openDatabase, type DatabaseHandle } from '../db/open-database.js';
+import { openDatabase, type DatabaseAccess, type DatabaseHandle } from '../db/open-database.js';
 import { countingListener, zeroCounters, type RunCounters } from '../events/run-counters.js';
 import { RunEvents } from '../events/run-events.js';
 import { BinanceClient } from '../exchange/binance-client.js';
@@ -40,7 +39,7 @@ export function commandEvents(): { events: RunEvents; counters: Readonly<RunCoun
 }
 
 /** What recordedRun needs from a command. */
-export function runSetup(ctx: CommandContext, db: Kysely<Database>, command: CommandName, args: Record<string, unknown>, serverTime: number): RunSetup {
+export function runSetup(ctx: CommandContext, db: Db, command: CommandName, args: Record<string, unknown>, serverTime: number): RunSetup {
   return { db, command, args, events: ctx.events, counters: ctx.counters, serverTime, stop: ctx.stop, unrecordedDir: unrecordedRunsDir(ctx.config.dataDir) };
 }
 
@@ -68,13 +67,14 @@ export function createClient(ctx: CommandContext): BinanceClient {
   });
 }
 
-/** Opens the configured database for the duration of `fn`, and always closes it (releasing the embedded lock). */
-export async function withDatabase<T>(ctx: CommandContext, fn: (handle: DatabaseHandle) => Promise<T>): Promise<T> {
-  const handle = await openDatabase({
-    databaseUrl: ctx.config.databaseUrl,
-    dataDir: ctx.config.dataDir,
-    poolSize: ctx.config.concurrency + 2,
-  });
+/**
+ * Opens the configured database for the duration of `fn`, and always closes it (releasing the embedded lock).
+ * `access: 'read'` for the commands that only look (status, gaps without --fill/--recheck): no migration of a
+ * current schema, read-only sessions (db/open-database.ts). Writing is the default.
+ */
+export async function withDatabase<T>(ctx: CommandContext, fn: (handle: DatabaseHandle) => Promise<T>, opts: { access?: DatabaseAccess } = {}): Promise<T> {
+  const target = { databaseUrl: ctx.config.databaseUrl, dataDir: ctx.config.dataDir, poolSize: ctx.config.concurrency + 2 };
+  const handle = await openDatabase(target, { access: opts.access ?? 'write' });
   try {
     return await fn(handle);
   } finally {

@@ -1,21 +1,22 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import { listSeries, type SeriesFilter } from '../db/series-repository.js';
 import type { Series } from '../domain.js';
 import { UsageError } from '../errors.js';
 import { resolveSymbols } from '../exchange/resolve-symbols.js';
 import { alignDown } from '../planner/intervals.js';
 import { missingWithin } from '../planner/detect-gaps.js';
-import { loadCoverage, newestCandleEnd } from '../planner/load-coverage.js';
+import { loadCoverage, newestCandleEnd } from '../db/coverage-repository.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { collectLocked } from '../collect/collect-locked.js';
 import { vouchedWatermark } from '../collect/vouched-watermark.js';
 import { collectOptions, createClient, runSetup, type CommandContext } from './context.js';
 import { recordedRun, type RunOutcome } from '../collect/recorded-run.js';
+import { retryTransient } from '../db/retry-transient.js';
 
 /** Selected series that are not tracked are a usage error: forward only continues what backfill started. */
-export async function selectTracked(db: Kysely<Database>, filter: SeriesFilter): Promise<Series[]> {
-  const series = await listSeries(db, filter);
+export async function selectTracked(db: Db, filter: SeriesFilter): Promise<Series[]> {
+  // A read: safe to repeat.
+  const series = await retryTransient('reading the series', () => listSeries(db, filter));
   const missing = (filter.symbols ?? []).filter((s) => !series.some((x) => x.symbol === s));
   if (missing.length > 0) {
     throw new UsageError(`not tracked: ${missing.join(', ')} — start a series with \`cryptocollect backfill --since <date> --symbols ${missing.join(',')}\``);
@@ -44,11 +45,11 @@ export async function runForward(ctx: CommandContext, handle: DatabaseHandle, fi
         // From the watermark (read under the series lock), or from the newest stored candle if rows were deleted
         // past it. Only what lies after that is read, so a current series costs no scan; the holes a killed run
         // left behind lie after it too and are fetched.
-        const newest = await newestCandleEnd(db, s);
+        const newest = await retryTransient('reading the series', () => newestCandleEnd(db, s));
         const from = vouchedWatermark(s, newest);
         const to = alignDown(s.interval, serverTime);
         if (to <= from) return { series: s, missing: [] };
-        const missing = missingWithin(await loadCoverage(db, s, from), { from, to });
+        const missing = missingWithin(await retryTransient('reading the series', () => loadCoverage(db, s, from)), { from, to });
         return { series: s, missing, head: newest === null, watermark: { span: { from, to }, vouched: from } };
       },
       live,

@@ -1,11 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Db } from '../db/schema.js';
 import type { SeriesFilter } from '../db/series-repository.js';
 import type { Range, Series } from '../domain.js';
 import { resolveSymbols } from '../exchange/resolve-symbols.js';
 import { describeRange, type RangeSummary } from '../planner/describe-range.js';
 import { detectGaps } from '../planner/detect-gaps.js';
-import { loadCoverage } from '../planner/load-coverage.js';
+import { loadCoverage } from '../db/coverage-repository.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { forgetEmpties } from '../db/forget-empties.js';
 import { retryTransient } from '../db/retry-transient.js';
@@ -44,10 +43,10 @@ interface SeriesGaps {
   readonly empties: Range[];
 }
 
-async function scan(db: Kysely<Database>, series: readonly Series[]): Promise<SeriesGaps[]> {
+async function scan(db: Db, series: readonly Series[]): Promise<SeriesGaps[]> {
   const out: SeriesGaps[] = [];
   for (const s of series) {
-    const report = detectGaps(await loadCoverage(db, s));
+    const report = detectGaps(await retryTransient('reading the series', () => loadCoverage(db, s)));
     out.push({ series: s, gaps: report.gaps, empties: report.exchangeEmpty });
   }
   return out;
@@ -64,7 +63,8 @@ function flatten(found: readonly SeriesGaps[], pick: (g: SeriesGaps) => readonly
 
 /** Forgets the selected series' exchange-empty ranges within `span`, under their locks. */
 async function recheck(ctx: CommandContext, handle: DatabaseHandle, series: readonly Series[], span: Range): Promise<SeriesRange[]> {
-  const locks = await handle.lockSeries(series.map((s) => s.id));
+  // A failed attempt leaves no lock behind (its connection is dropped): safe to repeat.
+  const locks = await retryTransient('locking the series', () => handle.lockSeries(series.map((s) => s.id)));
   try {
     const busy = series.filter((s) => locks.busy.has(s.id));
     if (busy.length > 0) {
@@ -110,7 +110,7 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
       async (s) => {
         // Re-read under the series lock: what another run filled meanwhile is not fetched again. Once every gap
         // is filled, the series has no hole up to its collected end.
-        const cov = await loadCoverage(db, s);
+        const cov = await retryTransient('reading the series', () => loadCoverage(db, s));
         const report = detectGaps(cov);
         const head = report.gaps[0] !== undefined && (cov.firstOpen === null || cov.firstOpen >= report.gaps[0].from);
         const span = { from: s.startTime, to: report.collectedEnd };

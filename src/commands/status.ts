@@ -1,11 +1,12 @@
-import { sql, type Kysely } from 'kysely';
 import type { Clock } from '../clock.js';
-import type { Database } from '../db/schema.js';
+import { loadQuality } from '../db/quality-repository.js';
+import { retryTransient } from '../db/retry-transient.js';
+import type { Db } from '../db/schema.js';
 import { listSeries, type SeriesFilter } from '../db/series-repository.js';
 import { describeRange } from '../planner/describe-range.js';
 import { detectGaps } from '../planner/detect-gaps.js';
-import { loadCoverage } from '../planner/load-coverage.js';
-import { reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
+import { loadCoverage } from '../db/coverage-repository.js';
+import { asReaped, reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
 import { listRuns, type RunRecord } from '../runlog/run-log.js';
 
 export interface SeriesStatus {
@@ -37,28 +38,28 @@ export interface StatusResult {
   readonly runs: RunRecord[];
 }
 
-async function loadQuality(db: Kysely<Database>, seriesId: number): Promise<{ findings: number; flaggedCandles: number }> {
-  const r = await sql<{ findings: unknown; flagged: unknown }>`
-    select count(*) as findings,
-           count(distinct f.open_time) filter (where exists (
-             select 1 from candle_data c where c.series_id = f.series_id and c.open_time = f.open_time)) as flagged
-      from quality_findings f where f.series_id = ${seriesId}`.execute(db);
-  return { findings: Number(r.rows[0]?.findings ?? 0), flaggedCandles: Number(r.rows[0]?.flagged ?? 0) };
+export interface StatusOptions {
+  /**
+   * Write the records of runs that ended without saying so (runlog/reap-abandoned-runs.ts). Off on a read-only
+   * handle: they are then shown as reaping would record them, and left for the next writing command.
+   */
+  readonly reap?: boolean;
 }
 
 /**
- * What is stored, how complete it is, and the recent runs. Never calls the exchange; its only writes bring the records of
- * runs that ended without saying so up to date (runlog/reap-abandoned-runs.ts).
+ * What is stored, how complete it is, and the recent runs. Never calls the exchange. Every read is safe to repeat, so
+ * each is retried through a database restart.
  */
-export async function runStatus(db: Kysely<Database>, clock: Clock, filter: SeriesFilter, runLimit: number, unrecordedDir: string): Promise<StatusResult> {
+export async function runStatus(db: Db, clock: Clock, filter: SeriesFilter, runLimit: number, unrecordedDir: string, opts: StatusOptions = {}): Promise<StatusResult> {
+  const read = <T>(fn: () => Promise<T>): Promise<T> => retryTransient('reading the status', fn);
   const series: SeriesStatus[] = [];
-  for (const s of await listSeries(db, filter)) {
-    const cov = await loadCoverage(db, s);
+  for (const s of await read(() => listSeries(db, filter))) {
+    const cov = await read(() => loadCoverage(db, s));
     const report = detectGaps(cov);
     const gapSizes = report.gaps.map((r) => describeRange(s.interval, r).candles).filter((n) => n > 0);
     const gapCandles = gapSizes.reduce((n, c) => n + c, 0);
     const expected = cov.candleCount + gapCandles;
-    const quality = await loadQuality(db, s.id);
+    const quality = await read(() => loadQuality(db, s.id));
     const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
     series.push({
       symbol: s.symbol,
@@ -78,6 +79,11 @@ export async function runStatus(db: Kysely<Database>, clock: Clock, filter: Seri
       quality: cov.candleCount === 0 ? 1 : Math.floor((1 - quality.flaggedCandles / cov.candleCount) * 1e6) / 1e6,
     });
   }
-  await reapAbandonedRuns(db, unrecordedDir);
-  return { series, runs: await listRuns(db, runLimit) };
+  if (opts.reap ?? true) {
+    // Idempotent updates guarded by the run's status: safe to repeat.
+    await read(() => reapAbandonedRuns(db, unrecordedDir));
+    return { series, runs: await read(() => listRuns(db, runLimit)) };
+  }
+  const runs = await read(() => listRuns(db, runLimit));
+  return { series, runs: await read(() => asReaped(db, runs, unrecordedDir)) };
 }

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import path from 'node:path';
 import { CryptocollectError } from '../errors.js';
 import { EXIT } from '../exit-codes.js';
-import { processExists } from '../runlog/process-exists.js';
+import { processExists } from '../system/process-exists.js';
 import { dataDirError } from './data-dir-errors.js';
 
 /**

@@ -1,6 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { Migrator, type Kysely } from 'kysely';
-import { DatabaseError } from '../errors.js';
+import { CryptocollectError, DatabaseError, errorMessage } from '../errors.js';
+import { DatabaseFailure } from './database-failure.js';
 import type { Database } from './schema.js';
 import { SqlMigrationProvider } from './sql-migration-provider.js';
 
@@ -22,9 +23,14 @@ export function createMigrator<DB>(db: Kysely<DB>): Migrator {
 /** Brings the schema up to date; idempotent, safe when several processes start at once. */
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
   const { error, results } = await createMigrator(db).migrateToLatest();
-  if (error) {
-    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new DatabaseError('migration-failed', `database migration ${failed ?? ''} failed: ${reason}`.replace('  ', ' '), {}, { cause: error });
+  if (!error) return;
+  const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+  const which = failed ? `database migration ${failed}` : 'the database migration';
+  // A migration stopped by the database itself (out of disk space, read-only, permissions) is reported as that.
+  if (error instanceof DatabaseFailure && error.code !== 'database-error') {
+    throw new DatabaseFailure(error.code, `${which} failed: ${error.message}`, error, error);
   }
+  if (error instanceof CryptocollectError && !(error instanceof DatabaseFailure)) throw error;
+  const reason = error instanceof DatabaseFailure ? error.reason : errorMessage(error);
+  throw new DatabaseError('migration-failed', `${which} failed: ${reason}`, {}, { cause: error });
 }

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, Kysely } from 'kysely';
 
 /** int8 and numeric arrive as strings from pg (exactness), as numbers or bigints from PGlite. */
 type Int8 = ColumnType<string | number | bigint, number | string, number | string>;
@@ -100,3 +100,6 @@ export interface Database {
   quality_findings: QualityFindingsTable;
   candles: CandlesView;
 }
+
+/** The query handle commands pass through to the repositories in db/, without depending on Kysely themselves. */
+export type Db = Kysely<Database>;

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { Translate } from './translating-dialect.js';
 
 /** Session advisory-lock namespace of cryptocollect series ("cc" in ASCII); the second key is the series id. */
 const LOCK_NAMESPACE = 0x6363;
@@ -14,11 +15,17 @@ export type SeriesLocker = (seriesIds: readonly number[]) => Promise<SeriesLocks
 /**
  * Two cryptocollect processes on one PostgreSQL database (an overlapping cron job, several workers) never fetch
  * the same series at once: each run takes a session advisory lock per series on one dedicated connection, held
- * until the run ends (or its connection dies with its process), and skips the series someone else holds.
+ * until the run ends (or its connection dies with its process), and skips the series someone else holds. The
+ * connection is pg's own, outside Kysely: its failures go through the same translation as every other statement.
  */
-export function postgresSeriesLocker(pool: pg.Pool): SeriesLocker {
+export function postgresSeriesLocker(pool: pg.Pool, translate: Translate): SeriesLocker {
   return async (seriesIds) => {
-    const client = await pool.connect();
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (err) {
+      throw translate(err);
+    }
     const busy = new Set<number>();
     try {
       const res = await client.query<{ id: number; ok: boolean }>(
@@ -28,7 +35,7 @@ export function postgresSeriesLocker(pool: pg.Pool): SeriesLocker {
       for (const r of res.rows) if (!r.ok) busy.add(r.id);
     } catch (err) {
       client.release(true);
-      throw err;
+      throw translate(err);
     }
     return {
       busy,

@@ -1,8 +1,19 @@
+import { pickCounters } from '../events/run-counters.js';
+import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import { processExists } from './process-exists.js';
-import { recordUnrecordedRuns } from './unrecorded-runs.js';
+import { processExists } from '../system/process-exists.js';
+import type { RunRecord } from './run-log.js';
+import { recordUnrecordedRuns, type UnrecordedRun } from './unrecorded-runs.js';
+
+const KILLED = 'the process ended without finishing the run (killed?)';
+
+async function deadRunsOfThisHost(db: Kysely<Database>): Promise<number[]> {
+  const running = await db.selectFrom('runs').select(['id', 'pid']).where('status', '=', 'running').where('host', '=', hostname()).execute();
+  return running.filter((r) => r.pid !== null && r.pid !== process.pid && !processExists(r.pid)).map((r) => r.id);
+}
 
 /**
  * Brings the records of runs that ended without saying so up to date. A run this host could not record because
@@ -12,14 +23,53 @@ import { recordUnrecordedRuns } from './unrecorded-runs.js';
  */
 export async function reapAbandonedRuns(db: Kysely<Database>, unrecordedDir: string): Promise<number> {
   await recordUnrecordedRuns(db, unrecordedDir);
-  const running = await db.selectFrom('runs').select(['id', 'pid']).where('status', '=', 'running').where('host', '=', hostname()).execute();
-  const dead = running.filter((r) => r.pid !== null && r.pid !== process.pid && !processExists(r.pid)).map((r) => r.id);
+  const dead = await deadRunsOfThisHost(db);
   if (dead.length === 0) return 0;
-  await db
-    .updateTable('runs')
-    .set({ status: 'interrupted', error: 'the process ended without finishing the run (killed?)' })
-    .where('id', 'in', dead)
-    .where('status', '=', 'running')
-    .execute();
+  await db.updateTable('runs').set({ status: 'interrupted', error: KILLED }).where('id', 'in', dead).where('status', '=', 'running').execute();
   return dead.length;
+}
+
+/**
+ * The runs as reapAbandonedRuns would leave them, without writing: what a read-only `status` shows (a role with
+ * only SELECT, a standby). The next writing command on this host records them for good.
+ */
+export async function asReaped(db: Kysely<Database>, runs: readonly RunRecord[], unrecordedDir: string): Promise<RunRecord[]> {
+  if (!runs.some((r) => r.status === 'running')) return [...runs];
+  const dead = new Set(await deadRunsOfThisHost(db));
+  const kept = new Map((await unrecordedOfThisHost(unrecordedDir)).map((u) => [u.id, u]));
+  return runs.map((r): RunRecord => {
+    if (r.status !== 'running') return r;
+    const u = kept.get(r.id);
+    // The file is this run's only if it started when the record says (another database may have a run of that id).
+    if (u && Date.parse(u.startedAt) === Math.trunc(Date.parse(r.started_at))) {
+      return {
+        ...r,
+        status: u.status,
+        finished_at: u.finishedAt,
+        duration_seconds: Math.round(Date.parse(u.finishedAt) - Date.parse(r.started_at)) / 1000,
+        ...pickCounters(u.counters),
+        error: u.error,
+        series: u.results,
+      };
+    }
+    return dead.has(r.id) ? { ...r, status: 'interrupted', error: KILLED } : r;
+  });
+}
+
+async function unrecordedOfThisHost(dir: string): Promise<UnrecordedRun[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.startsWith(`${hostname()}-`) && n.endsWith('.json'));
+  } catch {
+    return [];
+  }
+  const out: UnrecordedRun[] = [];
+  for (const name of names) {
+    try {
+      out.push(JSON.parse(await readFile(path.join(dir, name), 'utf8')) as UnrecordedRun);
+    } catch {
+      // Unreadable: the next writing command removes it.
+    }
+  }
+  return out;
 }

@@ -45,8 +45,10 @@ async function writeOnce(db: Kysely<Database>, series: Pick<Series, 'id' | 'inte
   return Number(result.rows[0]?.written ?? 0);
 }
 
+/** The SQLSTATE is kept by the database boundary's translation (db/database-failure.ts) as `sqlstate`. */
 function isUniqueViolation(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === '23505';
+  const e = err as { sqlstate?: unknown; code?: unknown } | null;
+  return (e?.sqlstate ?? e?.code) === '23505';
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import type { Database } from './schema.js';
 import type { Range, Series } from '../domain.js';
-import type { SeriesCoverage } from './series-coverage.js';
+import type { SeriesCoverage } from '../planner/series-coverage.js';
 
 const toMs = (v: unknown): number => Number(v);
 
