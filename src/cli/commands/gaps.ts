@@ -14,7 +14,10 @@ interface GapsFlags extends SelectionFlags {
   readonly until?: string;
 }
 
-/** `gaps --json`: every key always present; `forgotten` is null without --recheck, `fill` null without --fill. */
+/**
+ * `gaps --json`: every key always present. `forgotten` is null without --recheck; `fill` is null without --fill,
+ * and with it a run document (`run_id: null` and zero counters when there was no gap to fill).
+ */
 export interface GapsDocument {
   readonly forgotten: readonly SeriesRange[] | null;
   readonly gaps: readonly SeriesRange[];
@@ -22,7 +25,13 @@ export interface GapsDocument {
   readonly fill: (RunDocument & { readonly remaining: readonly SeriesRange[] }) | null;
 }
 
-export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options: GapsOptions }, GapsResult> = {
+/** What the run found, and whether --fill was asked (the document's `fill` says so even with nothing to fill). */
+interface GapsRun {
+  readonly result: GapsResult;
+  readonly fill: boolean;
+}
+
+export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options: GapsOptions }, GapsRun> = {
   name: 'gaps',
   description: 'list holes never collected (and, apart, ranges where the exchange has no candles); --fill fetches them',
   selection: 'narrow',
@@ -54,18 +63,18 @@ export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options:
   progress: true,
   async run(ctx, { filter, options }) {
     const [{ withDatabase }, { runGaps }] = await Promise.all([import('../../commands/context.js'), import('../../commands/gaps.js')]);
-    return withDatabase(ctx, (h) => runGaps(ctx, h, filter, options));
+    return { result: await withDatabase(ctx, (h) => runGaps(ctx, h, filter, options)), fill: options.fill };
   },
-  json: (result): GapsDocument => ({
+  json: ({ result, fill }): GapsDocument => ({
     forgotten: result.forgotten ?? null,
     gaps: result.gaps,
     exchange_empty: result.exchange_empty,
-    fill: result.fill === null ? null : { ...runDocument(result.fill), remaining: result.fill.remaining },
+    fill: fill ? { ...runDocument(result.fill), remaining: result.fill?.remaining ?? [] } : null,
   }),
-  async human(result) {
+  async human({ result }) {
     const { renderGaps } = await import('../../output/render-gaps.js');
     return renderGaps(result);
   },
-  exitCode: (result) => (result.fill === null ? EXIT.success : runExitCode(runDocument(result.fill))),
-  notice: (result) => (result.fill === null ? undefined : runNotice(runDocument(result.fill))),
+  exitCode: ({ result }) => (result.fill === null ? EXIT.success : runExitCode(runDocument(result.fill))),
+  notice: ({ result }) => (result.fill === null ? undefined : runNotice(runDocument(result.fill))),
 };
