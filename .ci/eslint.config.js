@@ -28,4 +28,20 @@ export default defineConfig(
       ],
     },
   },
+  {
+    // Promise mistakes need the types: a call whose promise nobody awaits (its rejection is lost, or crashes the
+    // process), or an async function handed to something that ignores what it returns (an event listener).
+    files: ['src/**/*.ts', 'test/**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: process.cwd() },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test runs what describe/it return itself; awaiting them is not the way its suites are written.
+        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['describe', 'it', 'test', 'suite'] }] },
+      ],
+      '@typescript-eslint/no-misused-promises': 'error',
+    },
+  },
 );
