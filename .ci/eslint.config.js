@@ -4,6 +4,7 @@
 // current working directory (the repo root), not to this file's directory.
 import js from '@eslint/js';
 import { defineConfig } from 'eslint/config';
+import { fileURLToPath } from 'node:url';
 import tseslint from 'typescript-eslint';
 
 // Node's own globals (process, console, URL, fetch, setTimeout, …) for plain .js files,
@@ -33,7 +34,8 @@ export default defineConfig(
     // process), or an async function handed to something that ignores what it returns (an event listener).
     files: ['src/**/*.ts', 'test/**/*.ts'],
     languageOptions: {
-      parserOptions: { projectService: true, tsconfigRootDir: process.cwd() },
+      // Each file is checked with the tsconfig.json nearest it: the root one for src/, test/'s for test/.
+      parserOptions: { projectService: true, tsconfigRootDir: fileURLToPath(new URL('..', import.meta.url)) },
     },
     rules: {
       '@typescript-eslint/no-floating-promises': [
