@@ -36,7 +36,7 @@ for (const kind of DB_KINDS) {
       assert.equal(res.code, 130, res.stderr);
       assert.match(res.stderr, /SIGTERM received, finishing the pages in flight/);
       assert.match(res.stderr, /cryptocollect: interrupted; \d+ candles were stored, the next run resumes/);
-      assert.deepEqual(Object.keys(jsonOf<{ error: object }>(res).error), ['code', 'message', 'exit_code']);
+      assert.deepEqual(Object.keys(jsonOf<{ error: object }>(res).error), ['code', 'message', 'exit_code', 'details']);
       const requested = fake.klineRequests().length;
       // Every page that was asked for was committed: stopping lost nothing that had been fetched.
       assert.equal(await countCandles(t), requested * 1000);
