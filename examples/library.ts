@@ -1,5 +1,5 @@
 // Using cryptocollect as a library: the same functions the CLI runs.
-// Build first (npm ci runs the build), then: node --import tsx examples/library.ts
+// Build first (npm run build), then: node --import tsx examples/library.ts
 import {
   createHttpGet, createProgress, readDotenv, resolveConfig, runBackfill, runStatus, systemClock, unrecordedRunsDir, withDatabase,
   type CommandContext,

@@ -48,4 +48,4 @@ export interface Series extends SeriesKey {
 
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'interrupted';
 
-export type CommandName = 'backfill' | 'forward' | 'gaps' | 'status';
+export type CommandName = 'backfill' | 'forward' | 'gaps' | 'status' | 'migrate';

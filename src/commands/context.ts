@@ -5,8 +5,8 @@ import type { LockedCollectOptions, Listing } from '../collect/collect-locked.js
 import type { RunSetup } from '../collect/recorded-run.js';
 import type { Config } from '../config.js';
 import { openDatabase, type DatabaseAccess, type DatabaseHandle } from '../db/open-database.js';
-import { countingListener, zeroCounters, type RunCounters } from '../events/run-counters.js';
-import { RunEvents } from '../events/run-events.js';
+import type { RunCounters } from '../events/run-counters.js';
+import type { RunEvents } from '../events/run-events.js';
 import { BinanceClient } from '../exchange/binance-client.js';
 import type { HttpGet } from '../exchange/http-get.js';
 import type { ResolvedSymbols } from '../exchange/resolve-symbols.js';
@@ -28,14 +28,6 @@ export interface CommandContext {
   readonly events: RunEvents;
   /** The run's counters, counted from `events` since the command began. */
   readonly counters: Readonly<RunCounters>;
-}
-
-/** A command's event stream, with its counters kept from the first event on. */
-export function commandEvents(): { events: RunEvents; counters: Readonly<RunCounters> } {
-  const events = new RunEvents();
-  const counters = zeroCounters();
-  events.on(countingListener(counters));
-  return { events, counters };
 }
 
 /** What recordedRun needs from a command. */

@@ -59,7 +59,7 @@ export function createHttpGet(): HttpGet {
         request.cancel();
       };
       // By the length announced, or (chunked) by the bytes as they come.
-      request.on('downloadProgress', (p: { transferred: number; total?: number | undefined }) => {
+      void request.on('downloadProgress', (p: { transferred: number; total?: number | undefined }) => {
         if (p.transferred > maxBodyBytes || (p.total ?? 0) > maxBodyBytes) cut();
       });
       const res = await request;

@@ -34,7 +34,8 @@ async function assertRefused(run: Run, code: string, message: RegExp): Promise<v
   const json = await run(['status', '--json']);
   assert.equal(json.code, 1, json.stderr);
   assert.equal(json.stderr, plain.stderr);
-  assert.deepEqual(jsonOf(json), { error: { code, message: line[1], exit_code: 1 } });
+  const doc = jsonOf<{ error: { details: object } }>(json);
+  assert.deepEqual(doc, { error: { code, message: line[1], exit_code: 1, details: doc.error.details } });
 }
 
 async function withTempDir(fn: (base: string) => Promise<void>): Promise<void> {

@@ -36,12 +36,16 @@ for (const kind of DB_KINDS) {
       assert.equal(res.code, 130, res.stderr);
       assert.match(res.stderr, /SIGTERM received, finishing the pages in flight/);
       assert.match(res.stderr, /cryptocollect: interrupted; \d+ candles were stored, the next run resumes/);
-      assert.deepEqual(Object.keys(jsonOf<{ error: object }>(res).error), ['code', 'message', 'exit_code']);
+      // The run's own document, as for any other end: its id, its status, what it stored.
+      const doc = jsonOf<{ run_id: number; status: string; candles_written: number }>(res);
       const requested = fake.klineRequests().length;
       // Every page that was asked for was committed: stopping lost nothing that had been fetched.
       assert.equal(await countCandles(t), requested * 1000);
-      const runs = await query<{ status: string; error: string }>(t, 'select status, error from runs');
+      assert.equal(doc.candles_written, requested * 1000);
+      assert.equal(doc.status, 'interrupted');
+      const runs = await query<{ id: number; status: string; error: string }>(t, 'select id, status, error from runs');
       assert.equal(runs[0]?.status, 'interrupted');
+      assert.equal(doc.run_id, runs[0]?.id);
 
       const again = await runCli(t, args);
       assert.equal(again.code, 0, again.stderr);

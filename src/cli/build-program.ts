@@ -1,0 +1,69 @@
+import { Command } from './commander.js';
+import type { ConfigFlags } from '../config.js';
+import { EXIT_CODES_HELP, type ExitCode } from '../exit-codes.js';
+import type { CommandDefinition } from './command-definition.js';
+import { backfill } from './commands/backfill.js';
+import { forward } from './commands/forward.js';
+import { gaps } from './commands/gaps.js';
+import { migrate } from './commands/migrate.js';
+import { status } from './commands/status.js';
+import type { Io } from './io.js';
+import { addGlobalOptions, addSelectionOptions, type OutputFlags } from './shared-options.js';
+
+/** What an action leaves for runCli: the exit code, and how to report an error should one follow. */
+export interface CliState {
+  exitCode: ExitCode;
+  json: boolean;
+  verbose: boolean;
+}
+
+function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState, def: CommandDefinition<Flags, Input, Result>): void {
+  const command = program.command(def.name).description(def.description);
+  for (const option of def.options()) command.addOption(option);
+  addSelectionOptions(command, def.selection);
+  if (def.examples.length > 0) command.addHelpText('after', `\nExamples:\n${def.examples.map((line) => `  ${line}`).join('\n')}\n`);
+  command.action(async (_flags: unknown, cmd: Command) => {
+    const flags = cmd.optsWithGlobals<Flags & ConfigFlags & OutputFlags & { verbose?: boolean }>();
+    state.json = flags.json === true;
+    state.verbose = state.verbose || flags.verbose === true;
+    const input = await def.parse(flags);
+    const { createCommandContext } = await import('./create-command-context.js');
+    const ctx = await createCommandContext(io, flags, { quiet: flags.quiet === true || !def.progress });
+    let result: Result;
+    try {
+      result = await def.run(ctx, input);
+    } finally {
+      // A spinner left drawing would overwrite the error line that follows.
+      ctx.progress.stop();
+    }
+    const notice = def.notice(result);
+    if (notice !== undefined) io.stderr.write(`cryptocollect: ${notice}\n`);
+    io.stdout.write(state.json ? `${JSON.stringify(def.json(result), null, 2)}\n` : await def.human(result));
+    state.exitCode = def.exitCode(result);
+  });
+}
+
+/** The commander program. It writes only help and version itself: runCli reports every error, parser errors too. */
+export function buildProgram(io: Io, state: CliState, version: string): Command {
+  const program = new Command('cryptocollect')
+    .description('Backfill and keep current Binance spot OHLCV candles in PostgreSQL (or an embedded database).')
+    .version(version)
+    .addHelpText('after', `\n${EXIT_CODES_HELP}\n`)
+    .configureHelp({ showGlobalOptions: true })
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    // Commander writes to stderr only its errors and, when no command is given, the whole help: runCli says
+    // each in one line instead (a program action would take an unknown command for an excess argument).
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: () => undefined,
+      outputError: () => undefined,
+    });
+  addGlobalOptions(program);
+  attach(program, io, state, backfill);
+  attach(program, io, state, forward);
+  attach(program, io, state, gaps);
+  attach(program, io, state, status);
+  attach(program, io, state, migrate);
+  return program;
+}

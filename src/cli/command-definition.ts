@@ -1,0 +1,35 @@
+import type { Option } from './commander.js';
+import type { CommandContext } from '../commands/context.js';
+import type { CommandName } from '../domain.js';
+import type { ExitCode } from '../exit-codes.js';
+import type { SelectionKind } from './shared-options.js';
+
+/**
+ * One subcommand, whole: its help, its options, how its flags become the command's input, how it runs, and how its
+ * result is printed. A definition imports only light modules; `run` and `human` import the implementation and the
+ * table renderer lazily, so help, version and usage errors load neither the database drivers nor the HTTP client.
+ */
+export interface CommandDefinition<Flags, Input, Result> {
+  readonly name: CommandName;
+  readonly description: string;
+  readonly selection: SelectionKind;
+  /** The command's own options; the shared ones (shared-options.ts) are added to every command. */
+  options(): Option[];
+  /** Shell lines shown under "Examples:" in the command's help. */
+  readonly examples: readonly string[];
+  /**
+   * Flags to input. Throws UsageError, before any configuration is read or any connection opened. Async so that
+   * the parsers load only when a command runs: every module on the help path costs its start-up.
+   */
+  parse(flags: Flags): Promise<Input>;
+  /** Whether the command draws progress at all (status never does, whatever --quiet says). */
+  readonly progress: boolean;
+  run(ctx: CommandContext, input: Input): Promise<Result>;
+  /** The one document `--json` prints: each command has one shape, documented in the README. */
+  json(result: Result): unknown;
+  /** What stdout gets without --json. */
+  human(result: Result): Promise<string>;
+  exitCode(result: Result): ExitCode;
+  /** A line for stderr beside the result (an interrupted run says what it kept). */
+  notice(result: Result): string | undefined;
+}

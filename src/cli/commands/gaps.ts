@@ -1,0 +1,82 @@
+import { Option } from '../commander.js';
+import type { SeriesFilter } from '../../db/series-repository.js';
+import type { GapsOptions, GapsResult, SeriesRange } from '../../commands/gaps.js';
+import { UsageError } from '../../errors.js';
+import { EXIT } from '../../exit-codes.js';
+import type { CommandDefinition } from '../command-definition.js';
+import { runDocument, runExitCode, runNotice, type RunDocument } from '../run-document.js';
+import type { SelectionFlags } from '../shared-options.js';
+
+interface GapsFlags extends SelectionFlags {
+  readonly fill?: boolean;
+  readonly recheck?: boolean;
+  readonly since?: string;
+  readonly until?: string;
+}
+
+/**
+ * `gaps --json`: every key always present. `forgotten` is null without --recheck; `fill` is null without --fill,
+ * and with it a run document (`run_id: null` and zero counters when there was no gap to fill).
+ */
+export interface GapsDocument {
+  readonly forgotten: readonly SeriesRange[] | null;
+  readonly gaps: readonly SeriesRange[];
+  readonly exchange_empty: readonly SeriesRange[];
+  readonly fill: (RunDocument & { readonly remaining: readonly SeriesRange[] }) | null;
+}
+
+/** What the run found, and whether --fill was asked (the document's `fill` says so even with nothing to fill). */
+interface GapsRun {
+  readonly result: GapsResult;
+  readonly fill: boolean;
+}
+
+export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options: GapsOptions }, GapsRun> = {
+  name: 'gaps',
+  description: 'list holes never collected (and, apart, ranges where the exchange has no candles); --fill fetches them',
+  selection: 'narrow',
+  options: () => [
+    new Option('--fill', 'fetch exactly the gaps'),
+    new Option('--recheck', 'first forget the remembered exchange-empty ranges (within --since/--until), so they are gaps again'),
+    new Option('--since <date>', "with --recheck: from this open time (default: each series' start)"),
+    new Option('--until <date>', 'with --recheck: up to this open time, exclusive (default: no end)'),
+  ],
+  examples: [
+    'cryptocollect gaps --json',
+    '# look again at what is remembered as exchange-empty on 2024-03-24, and fetch it:',
+    'cryptocollect gaps --symbols BTCUSDT --interval 1h --recheck --since 2024-03-24 --until 2024-03-25 --fill',
+  ],
+  async parse(flags) {
+    const [{ parseSelection }, { parseDate }, { FOREVER }] = await Promise.all([
+      import('../parse-selection.js'),
+      import('../../input/parse-date.js'),
+      import('../../planner/series-coverage.js'),
+    ]);
+    const filter = parseSelection(flags);
+    if (!flags.recheck && (flags.since !== undefined || flags.until !== undefined)) throw new UsageError('--since and --until go with --recheck');
+    const recheck = flags.recheck
+      ? { from: flags.since === undefined ? 0 : parseDate('--since', flags.since), to: flags.until === undefined ? FOREVER : parseDate('--until', flags.until) }
+      : undefined;
+    if (recheck && recheck.to <= recheck.from) throw new UsageError('--until must be after --since');
+    return { filter, options: { fill: flags.fill === true, recheck } };
+  },
+  progress: true,
+  async run(ctx, { filter, options }) {
+    const [{ withDatabase }, { runGaps }] = await Promise.all([import('../../commands/context.js'), import('../../commands/gaps.js')]);
+    // Listing only reads; filling and forgetting write.
+    const access = options.fill || options.recheck ? 'write' : 'read';
+    return { result: await withDatabase(ctx, (h) => runGaps(ctx, h, filter, options), { access }), fill: options.fill };
+  },
+  json: ({ result, fill }): GapsDocument => ({
+    forgotten: result.forgotten ?? null,
+    gaps: result.gaps,
+    exchange_empty: result.exchange_empty,
+    fill: fill ? { ...runDocument(result.fill), remaining: result.fill?.remaining ?? [] } : null,
+  }),
+  async human({ result }) {
+    const { renderGaps } = await import('../../output/render-gaps.js');
+    return renderGaps(result);
+  },
+  exitCode: ({ result }) => (result.fill === null ? EXIT.success : runExitCode(runDocument(result.fill))),
+  notice: ({ result }) => (result.fill === null ? undefined : runNotice(runDocument(result.fill))),
+};

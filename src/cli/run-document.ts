@@ -1,0 +1,31 @@
+import type { RunOutcome } from '../collect/recorded-run.js';
+import type { RunStatus } from '../domain.js';
+import { zeroCounters } from '../events/run-counters.js';
+import { EXIT, type ExitCode } from '../exit-codes.js';
+
+/**
+ * The `--json` document of a fetching run (backfill, forward, gaps --fill): the engine's outcome. Its keys are the
+ * same in every case, so a script reads one shape: a forward with nothing tracked has `run_id: null`, zero counters
+ * and no `server_time` (the exchange was not asked), and an interrupted run keeps its `run_id`.
+ */
+export type RunDocument = RunOutcome;
+
+export function runDocument(outcome: RunOutcome | null): RunDocument {
+  return outcome ?? { run_id: null, status: 'success', duration_seconds: 0, ...zeroCounters(), server_time: null, series: [] };
+}
+
+const EXIT_BY_STATUS: Record<Exclude<RunStatus, 'running'>, ExitCode> = {
+  success: EXIT.success,
+  partial: EXIT.partial,
+  failed: EXIT.failure,
+  interrupted: EXIT.interrupted,
+};
+
+export function runExitCode(run: RunDocument): ExitCode {
+  return EXIT_BY_STATUS[run.status];
+}
+
+/** An interrupted run still prints its document; stderr says what became of it. */
+export function runNotice(run: RunDocument): string | undefined {
+  return run.status === 'interrupted' ? `interrupted; ${run.candles_written} candles were stored, the next run resumes` : undefined;
+}

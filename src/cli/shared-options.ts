@@ -1,0 +1,46 @@
+import { Option, type Command } from './commander.js';
+import { INTERVALS } from '../planner/intervals.js';
+
+/**
+ * The options every command shares, declared once here. The global ones live on the program (so they may stand
+ * before or after the command: `cryptocollect --json status` too) and show in each command's help through
+ * `showGlobalOptions`; the selection is added to each command, as fresh Option objects because a program is built
+ * anew for every in-process run, and because backfill requires --symbols where the others narrow by it.
+ */
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .addOption(new Option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL); default: the embedded database'))
+    .addOption(new Option('--data-dir <dir>', 'embedded database folder (env CRYPTOCOLLECT_DATA_DIR)'))
+    .addOption(new Option('--base-url <url>', 'exchange REST base URL (env BINANCE_BASE_URL, default https://api.binance.com)'))
+    .addOption(new Option('--concurrency <n>', 'requests in flight at once (env CRYPTOCOLLECT_CONCURRENCY, default 8)'))
+    .addOption(new Option('--timeout <seconds>', 'abandon a request after this long (env CRYPTOCOLLECT_TIMEOUT, default 30)'))
+    .addOption(new Option('--json', 'print the result as one JSON document (errors too)'))
+    .addOption(new Option('--quiet', 'no progress on stderr'))
+    .addOption(new Option('--verbose', 'show stack traces for errors'));
+}
+
+/** backfill names the series to track; the other commands narrow the tracked ones. */
+/** `track`: the series to collect; `narrow`: a filter over the tracked ones; `none`: the command selects nothing. */
+export type SelectionKind = 'track' | 'narrow' | 'none';
+
+export interface SelectionFlags {
+  readonly symbols?: string;
+  readonly interval?: string;
+}
+
+export interface OutputFlags {
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+export function addSelectionOptions(command: Command, kind: SelectionKind): Command {
+  if (kind === 'none') return command;
+  if (kind === 'track') {
+    return command
+      .addOption(new Option('--symbols <list>', 'comma-separated symbols: BTCUSDT, btcusdt or BTC/USDT').makeOptionMandatory())
+      .addOption(new Option('--interval <list>', `comma-separated Binance intervals (${INTERVALS.join(' ')})`).default('1h'));
+  }
+  return command
+    .addOption(new Option('--symbols <list>', 'only these tracked symbols (BTCUSDT, btcusdt or BTC/USDT); default: all'))
+    .addOption(new Option('--interval <list>', 'only these intervals; default: all'));
+}

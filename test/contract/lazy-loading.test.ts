@@ -1,0 +1,77 @@
+// Help, version and usage errors must start fast: they load neither the database drivers, nor the HTTP client, nor
+// the spinner, the tables or dotenv. Hooks in the real CLI's process record every module it resolves, imported
+// (a module hook) or required (CommonJS's resolver, which createRequire goes through too).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { BIN } from '../support/run-cli.ts';
+
+const HEAVY = ['kysely', 'kysely-pglite-dialect', '@electric-sql/pglite', 'pg', 'got', 'ora', 'cli-table3', 'dotenv', 'p-limit', 'p-retry'];
+
+const HOOKS = `
+import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  appendFileSync(process.env.CC_LOADED_LOG, resolved.url + '\\n');
+  return resolved;
+}
+`;
+
+describe('start-up loads only the parser', () => {
+  let dir: string;
+  let register: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'cc-loads-'));
+    await writeFile(path.join(dir, 'hooks.mjs'), HOOKS);
+    register = path.join(dir, 'register.mjs');
+    await writeFile(
+      register,
+      [
+        `import Module, { register } from 'node:module';`,
+        `import { appendFileSync } from 'node:fs';`,
+        `import { pathToFileURL } from 'node:url';`,
+        `register(${JSON.stringify(pathToFileURL(path.join(dir, 'hooks.mjs')).href)});`,
+        `const resolveFilename = Module._resolveFilename;`,
+        `Module._resolveFilename = function (...args) {`,
+        `  const file = resolveFilename.apply(this, args);`,
+        `  if (file.startsWith('/')) appendFileSync(process.env.CC_LOADED_LOG, pathToFileURL(file).href + '\\n');`,
+        `  return file;`,
+        `};`,
+      ].join('\n'),
+    );
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  async function loaded(args: string[]): Promise<{ status: number | null; urls: string[] }> {
+    const log = path.join(dir, `${args.join('_').replace(/\W/g, '')}.log`);
+    const res = spawnSync(process.execPath, ['--import', register, BIN, ...args], {
+      env: { PATH: process.env.PATH, HOME: dir, CRYPTOCOLLECT_DATA_DIR: dir, CC_LOADED_LOG: log },
+      cwd: dir,
+      encoding: 'utf8',
+    });
+    return { status: res.status, urls: (await readFile(log, 'utf8')).trim().split('\n') };
+  }
+
+  const cases: Array<[string, string[], number]> = [
+    ['--help', ['--help'], 0],
+    ['a command’s --help', ['backfill', '--help'], 0],
+    ['--version', ['--version'], 0],
+    ['a missing required option, with --json', ['backfill', '--json'], 2],
+    ['an unknown option', ['forward', '--bogus'], 2],
+    ['a value the command rejects', ['status', '--runs', 'x', '--json'], 2],
+  ];
+  for (const [name, args, status] of cases) {
+    it(name, async () => {
+      const res = await loaded(args);
+      assert.equal(res.status, status);
+      assert.ok(res.urls.some((u) => u.includes('/node_modules/commander/')), 'the hooks saw the parser load');
+      const heavy = res.urls.filter((u) => HEAVY.some((name) => u.includes(`/node_modules/${name}/`)));
+      assert.deepEqual(heavy, []);
+      assert.deepEqual(res.urls.filter((u) => /\/dist\/(db|exchange|commands|runlog|writer|output)\//.test(u)), []);
+    });
+  }
+});
