@@ -12,11 +12,21 @@ import { createRole, WRITER_GRANTS } from './roles.ts';
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
 const BACKFILL = ['backfill', '--since', '2024-05-01', '--symbols', 'BTCUSDT', '--interval', '1h'];
 
+/** The SQLSTATE each injected failure raises, as the error document's details carry it. */
+const SQLSTATE_OF: Record<string, string> = {
+  'database-disk-full': '53100',
+  'database-serialization': '40001',
+  'database-permission-denied': '42501',
+  'database-out-of-memory': '53200',
+  'database-error': 'P0001',
+};
+
 /** Exactly one line on stderr, the exit code, and the JSON error document agreeing with both. */
 function assertRefused(res: CliResult, line: string, code: string, exitCode = 1): void {
   assert.equal(res.stderr, `cryptocollect: ${line}\n`);
   assert.equal(res.code, exitCode);
-  assert.deepEqual(jsonOf(res), { error: { code, message: line, exit_code: exitCode } });
+  const details = { sqlstate: SQLSTATE_OF[code], transient: code === 'database-serialization' };
+  assert.deepEqual(jsonOf(res), { error: { code, message: line, exit_code: exitCode, details } });
 }
 
 /** A plpgsql function that raises `sqlstate` with `message`. */

@@ -21,6 +21,7 @@ interface StatusDoc {
   runs: Array<{ id: number; status: string; error: string | null }>;
 }
 interface GapsDoc {
+  forgotten: unknown;
   gaps: Array<{ symbol: string; interval: string; from: string; to: string; candles: number }>;
   fill: unknown;
 }
@@ -61,6 +62,7 @@ describe('read-only status and gaps', () => {
     const gaps = await runCli(target, ['gaps', '--json']);
     assert.equal(gaps.code, 0, gaps.stderr);
     assert.deepEqual(jsonOf<GapsDoc>(gaps), {
+      forgotten: null,
       gaps: [{ symbol: 'BTCUSDT', interval: '1h', from: '2024-05-10T00:00:00.000Z', to: '2024-05-10T04:00:00.000Z', candles: 5 }],
       exchange_empty: [],
       fill: null,
@@ -108,7 +110,7 @@ describe('read-only status and gaps', () => {
       const line = `this database's schema is older than this cryptocollect's (schema 0, this one knows ${known}) and this connection may not upgrade it (permission denied for schema public); run \`cryptocollect migrate\` as a user that may`;
       assert.equal(refused.stderr, `cryptocollect: ${line}\n`);
       assert.equal(refused.code, 1);
-      assert.deepEqual(jsonOf(refused), { error: { code: 'database-permission-denied', message: line, exit_code: 1 } });
+      assert.deepEqual(jsonOf(refused), { error: { code: 'database-permission-denied', message: line, exit_code: 1, details: { sqlstate: '42501', transient: false } } });
 
       const upgraded = await runCli(fresh, ['status', '--json']);
       assert.equal(upgraded.code, 0, upgraded.stderr);

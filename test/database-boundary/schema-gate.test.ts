@@ -59,7 +59,7 @@ describe('the schema gate and cryptocollect migrate', () => {
           assert.equal(res.code, 4, args.join(' '));
           const json = await runCli(t, [...args, '--json']);
           assert.equal(json.code, 4);
-          assert.deepEqual(jsonOf(json), { error: { code: 'database-schema-too-new', message: line, exit_code: 4 } });
+          assert.deepEqual(jsonOf(json), { error: { code: 'database-schema-too-new', message: line, exit_code: 4, details: { schema: 42, known: latest } } });
         }
         // Nothing was written: no run was started by the refused commands.
         assert.deepEqual(await query(t, 'select count(*)::int as n from runs'), [{ n: 1 }]);
