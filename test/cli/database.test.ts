@@ -51,7 +51,7 @@ describe('database handling', () => {
   });
 
   it('two processes starting at once on a fresh PostgreSQL database migrate once and both succeed', async () => {
-    const t = await makeTarget('postgres', fake.url);
+    const t = await makeTarget('postgres', fake.url, {}, { store: 'empty' });
     try {
       const [a, b] = await Promise.all([
         runCli(t, ['backfill', '--since', '2024-05-01', '--symbols', 'BTCUSDT']),

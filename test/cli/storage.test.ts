@@ -146,7 +146,7 @@ for (const kind of DB_KINDS) {
 describe('migration of a database stored in the old layout', () => {
   it('keeps every value, moves irregular close times and trade counts aside, and packs the rows', async () => {
     const fake = await fakeWithReplays();
-    const db = await createTestDatabase('migrate');
+    const db = await createTestDatabase('migrate', { schema: 'empty' });
     const dir = await mkdtemp(path.join(tmpdir(), 'cc-migrate-'));
     const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url, max: 1 }) }) });
     try {

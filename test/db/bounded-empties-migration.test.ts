@@ -13,7 +13,7 @@ const T = Date.UTC(2024, 0, 1);
 
 describe('migration 000006: exchange-empty ranges need a candle after them', () => {
   it('forgets unbounded ranges, keeps bounded ones, and brings watermarks back to the newest candle', async () => {
-    const db = await createTestDatabase('bounded');
+    const db = await createTestDatabase('bounded', { schema: 'empty' });
     const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url, max: 1 }) }) });
     const client = new pg.Client({ connectionString: db.url });
     try {

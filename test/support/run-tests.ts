@@ -6,6 +6,11 @@
  * - If CRYPTOCOLLECT_TEST_PG_URL is unset/empty, starts a throwaway PostgreSQL
  *   cluster and exports its URL to the tests; stops it afterwards (also on
  *   SIGINT/SIGTERM/SIGHUP).
+ * - Builds the two templates the tests clone, once for the run, and names them
+ *   to the tests: a migrated PostgreSQL database (CRYPTOCOLLECT_TEST_PG_TEMPLATE,
+ *   see test-database.ts) and a migrated embedded store
+ *   (CRYPTOCOLLECT_TEST_PGLITE_TEMPLATE, see pglite-template.ts); removes them
+ *   afterwards. The embedded one is made by the built CLI (dist/).
  * - Runs `node --import tsx --test --test-concurrency=2 --test-reporter=spec`
  *   on the given files, or on every `*.test.ts` under test/ (except test/bench/).
  *   Arguments starting with `-` are passed through to node (e.g.
@@ -16,12 +21,13 @@
  *   output, so the runner's `# pass N` / `# fail N` summary stays last.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
-import { TEST_PG_URL_ENV } from './test-database.ts';
+import { createPgliteTemplate, TEST_PGLITE_TEMPLATE_ENV, type PgliteTemplate } from './pglite-template.ts';
+import { createTemplateDatabase, TEST_PG_TEMPLATE_ENV, TEST_PG_URL_ENV, type TemplateDatabase } from './test-database.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const testRoot = join(repoRoot, 'test');
@@ -58,11 +64,16 @@ async function main(): Promise<void> {
   files = files.map((f) => (f.startsWith('.') || f.startsWith(sep) ? f : `.${sep}${f}`));
 
   let cluster: PostgresCluster | undefined;
+  let pgTemplate: TemplateDatabase | undefined;
+  let pgliteTemplate: PgliteTemplate | undefined;
   let child: ChildProcess | undefined;
   let signalled: NodeJS.Signals | undefined;
 
   // Last-resort cleanup if we die unexpectedly; normally stop() has already run.
-  process.on('exit', () => cluster?.stopSync());
+  process.on('exit', () => {
+    cluster?.stopSync();
+    if (pgliteTemplate) rmSync(dirname(pgliteTemplate.store), { recursive: true, force: true });
+  });
 
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) {
@@ -78,6 +89,10 @@ async function main(): Promise<void> {
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
 
+  // The embedded template takes longest (a WASM initdb): start it while the cluster starts.
+  const pgliteReady = createPgliteTemplate().then((t) => (pgliteTemplate = t));
+  // Awaited below, once the cluster is up; until then a failure must not count as unhandled.
+  pgliteReady.catch(() => undefined);
   if (!process.env[TEST_PG_URL_ENV]) {
     try {
       cluster = await startPostgresCluster();
@@ -86,10 +101,25 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     process.env[TEST_PG_URL_ENV] = cluster.url;
-    if (signalled) {
-      await cluster.stop();
-      process.exit(signalExitCodes[signalled] ?? 1);
-    }
+  }
+  try {
+    const [pg, pglite] = await Promise.all([createTemplateDatabase().then((t) => (pgTemplate = t)), pgliteReady]);
+    process.env[TEST_PG_TEMPLATE_ENV] = pg.name;
+    process.env[TEST_PGLITE_TEMPLATE_ENV] = pglite.store;
+  } catch (e) {
+    console.error(`run-tests: could not build the template databases for the tests:\n${e instanceof Error ? e.message : String(e)}`);
+    await pgTemplate?.drop().catch(() => undefined);
+    process.exit(1);
+  }
+  const cleanUp = async (): Promise<void> => {
+    // A cluster of our own goes with its templates; on someone else's, only the template database must go.
+    if (cluster) await cluster.stop();
+    else await pgTemplate?.drop().catch(() => undefined);
+    await pgliteTemplate?.remove();
+  };
+  if (signalled) {
+    await cleanUp();
+    process.exit(signalExitCodes[signalled] ?? 1);
   }
 
   // A `--test-reporter=…` given on the command line replaces the default spec reporter.
@@ -107,7 +137,7 @@ async function main(): Promise<void> {
     });
   });
 
-  if (cluster) await cluster.stop();
+  await cleanUp();
   process.exit(signalled && code === 0 ? (signalExitCodes[signalled] ?? 1) : code);
 }
 
