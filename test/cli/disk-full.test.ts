@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { endsWithin } from '../support/ends-within.ts';
-import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
 import { withPrivateTmpfs, type PrivateTmpfs } from '../support/private-tmpfs.ts';
 import { startCli, type CliTarget } from '../support/run-cli.ts';
+import { scenario } from '../support/scenario.ts';
 import { storedKlines } from '../support/stored-rows.ts';
 import { waitForKlineRequests } from '../support/wait-for-requests.ts';
 
@@ -25,16 +25,12 @@ const diskFull = (dataDir: string) =>
 const onlyDiskFull = (dataDir: string) => new RegExp(`^${diskFull(dataDir)}\n$`);
 
 describe('the embedded database running out of disk space', () => {
-  let fake: FakeExchange;
-  before(async () => {
-    fake = await createFakeExchange({ now: NOW });
-  });
-  after(() => fake.close());
+  const scene = scenario({ exchange: { now: NOW } });
 
   /** A store of its own on a 256 MB tmpfs of its own. */
   const onPrivateDisk = (fn: (disk: PrivateTmpfs, target: CliTarget) => Promise<void>) => () =>
     withPrivateTmpfs([{ at: '', sizeMb: 256 }], async (disk) => {
-      const target = { baseUrl: fake.url, dataDir: path.join(disk.dir, 'cc') };
+      const target = { baseUrl: scene.fake.url, dataDir: path.join(disk.dir, 'cc') };
       await mkdir(target.dataDir);
       await fn(disk, target);
     });
@@ -55,7 +51,7 @@ describe('the embedded database running out of disk space', () => {
 
       await rm(path.join(disk.dir, 'filler'));
       await rm(path.join(disk.dir, 'filler-2'));
-      const expected = fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 0, 1), NOW);
+      const expected = scene.fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 0, 1), NOW);
       const kept = await storedKlines(target, 'BTCUSDT', '1m');
       assert.ok(kept.length > 1000, `only ${kept.length} candles were kept`);
       const byOpen = new Map(expected.map((k) => [k[0], k]));
@@ -72,22 +68,22 @@ describe('the embedded database running out of disk space', () => {
     onPrivateDisk(async (disk, target) => {
       try {
         // Pages stay on the wire long enough for the disk to fill and the signal to arrive before they return.
-        fake.resetRequests();
-        fake.setLatency(3000);
+        scene.fake.resetRequests();
+        scene.fake.setLatency(3000);
         const run = startCli(target, backfill('2024-05-01'));
-        await waitForKlineRequests(fake, 1);
+        await waitForKlineRequests(scene.fake, 1);
         await disk.fill('filler', 0);
         run.child.kill('SIGTERM');
         const res = await endsWithin(run);
         assert.equal(res.code, 1, res.stderr);
         assert.match(res.stderr, new RegExp(`^cryptocollect: SIGTERM received, finishing the pages in flight[^\n]*\n${diskFull(target.dataDir)}\n$`));
       } finally {
-        fake.setLatency(0);
+        scene.fake.setLatency(0);
       }
       await rm(path.join(disk.dir, 'filler'));
       const resumed = await endsWithin(startCli(target, backfill('2024-05-01')));
       assert.equal(resumed.code, 0, resumed.stderr);
-      assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 4, 1), NOW));
+      assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 4, 1), NOW));
     }),
   );
 });
