@@ -72,13 +72,13 @@ const replays: FakeExchangeOptions = {
 };
 
 // On PostgreSQL every session runs in a time zone with daylight saving: close times must not depend on it. The
-// embedded database always runs in GMT.
+// embedded database always runs in GMT (PGlite names it Etc/GMT0, whatever TZ says).
 const SESSION_ZONE: Record<DbKind, { zone: string; setUp(t: DbTarget): Promise<unknown> }> = {
   postgres: {
     zone: 'America/New_York',
     setUp: (t) => query(t, `do $$ begin execute format('alter database %I set timezone = %L', current_database(), 'America/New_York'); end $$`),
   },
-  embedded: { zone: 'GMT', setUp: async () => undefined },
+  embedded: { zone: 'Etc/GMT0', setUp: async () => undefined },
 };
 
 for (const kind of DB_KINDS) {

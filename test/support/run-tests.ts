@@ -11,8 +11,9 @@
  *   see test-database.ts) and a migrated embedded store
  *   (CRYPTOCOLLECT_TEST_PGLITE_TEMPLATE, see pglite-template.ts); removes them
  *   afterwards. The embedded one is made by the built CLI (dist/).
- * - Runs `node --import tsx --test --test-concurrency=2 --test-reporter=spec`
- *   on the given files, or on every `*.test.ts` under test/ (except test/bench/).
+ * - Runs `node --import tsx --test --test-concurrency=6 --test-reporter=spec`
+ *   on the given files, or on every `*.test.ts` under test/ (except test/bench/);
+ *   a `--test-concurrency=N` of your own wins.
  *   Arguments starting with `-` are passed through to node (e.g.
  *   `--test-name-pattern=foo`; `--test-reporter=tap` replaces spec, whose
  *   summary lines read `ℹ pass N` rather than TAP's `# pass N`). Use the
@@ -44,6 +45,10 @@ function findTestFiles(dir: string, out: string[] = []): string[] {
   }
   return out;
 }
+
+// Files run as processes of their own, and most of their time is spent waiting — on the CLI children they start, on
+// the databases, on the fake exchange's latency and timeouts — so more of them run at once than there are cores.
+const CONCURRENCY = 6;
 
 const signalExitCodes: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
@@ -124,7 +129,7 @@ async function main(): Promise<void> {
 
   // A `--test-reporter=…` given on the command line replaces the default spec reporter.
   const reporter = passthrough.some((a) => a.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
-  const nodeArgs = ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporter, ...passthrough, ...files];
+  const nodeArgs = ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, ...reporter, ...passthrough, ...files];
   const code = await new Promise<number>((resolveCode) => {
     child = spawn(process.execPath, nodeArgs, { stdio: 'inherit', env: process.env });
     child.on('error', (e) => {
