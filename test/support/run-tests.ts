@@ -50,6 +50,17 @@ function findTestFiles(dir: string, out: string[] = []): string[] {
 // the databases, on the fake exchange's latency and timeouts — so more of them run at once than there are cores.
 const CONCURRENCY = 6;
 
+// node --test starts files in the order given. The run ends when its longest file does, so the long ones start
+// first and the short unit tests fill the gaps at the end: db-restart waits out the ~30 s the CLI rides out a database
+// that stays down, disk-full fills an embedded store twice; then the rest of the CLI scenarios.
+const START_FIRST = ['cli/db-restart.test.ts', 'cli/disk-full.test.ts'].map((f) => join(testRoot, f));
+
+function startRank(file: string): number {
+  const first = START_FIRST.indexOf(file);
+  if (first >= 0) return first;
+  return file.startsWith(join(testRoot, 'cli') + sep) ? START_FIRST.length : START_FIRST.length + 1;
+}
+
 const signalExitCodes: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 async function main(): Promise<void> {
@@ -58,8 +69,8 @@ async function main(): Promise<void> {
   let files = args.filter((a) => !a.startsWith('-'));
   if (files.length === 0) {
     files = findTestFiles(testRoot)
-      .map((f) => relative(process.cwd(), f) || f)
-      .sort();
+      .sort((a, b) => startRank(a) - startRank(b) || a.localeCompare(b))
+      .map((f) => relative(process.cwd(), f) || f);
     if (files.length === 0) {
       console.error(`run-tests: no *.test.ts files found under ${testRoot}`);
       process.exit(1);
@@ -94,10 +105,15 @@ async function main(): Promise<void> {
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
 
-  // The embedded template takes longest (a WASM initdb): start it while the cluster starts.
-  const pgliteReady = createPgliteTemplate().then((t) => (pgliteTemplate = t));
-  // Awaited below, once the cluster is up; until then a failure must not count as unhandled.
-  pgliteReady.catch(() => undefined);
+  // The embedded template takes longest (a WASM initdb): the tests start while it is built, and wait for it only
+  // where they copy it.
+  try {
+    pgliteTemplate = await createPgliteTemplate();
+  } catch (e) {
+    console.error(`run-tests: could not make a folder for the embedded template store:\n${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+  process.env[TEST_PGLITE_TEMPLATE_ENV] = pgliteTemplate.store;
   if (!process.env[TEST_PG_URL_ENV]) {
     try {
       cluster = await startPostgresCluster();
@@ -108,18 +124,18 @@ async function main(): Promise<void> {
     process.env[TEST_PG_URL_ENV] = cluster.url;
   }
   try {
-    const [pg, pglite] = await Promise.all([createTemplateDatabase().then((t) => (pgTemplate = t)), pgliteReady]);
-    process.env[TEST_PG_TEMPLATE_ENV] = pg.name;
-    process.env[TEST_PGLITE_TEMPLATE_ENV] = pglite.store;
+    pgTemplate = await createTemplateDatabase();
   } catch (e) {
-    console.error(`run-tests: could not build the template databases for the tests:\n${e instanceof Error ? e.message : String(e)}`);
-    await pgTemplate?.drop().catch(() => undefined);
+    console.error(`run-tests: could not build the template database for the tests:\n${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   }
+  process.env[TEST_PG_TEMPLATE_ENV] = pgTemplate.name;
   const cleanUp = async (): Promise<void> => {
     // A cluster of our own goes with its templates; on someone else's, only the template database must go.
     if (cluster) await cluster.stop();
     else await pgTemplate?.drop().catch(() => undefined);
+    // Its build may still be running (no embedded test needed it): let it end before removing its folder.
+    await pgliteTemplate?.built.catch(() => undefined);
     await pgliteTemplate?.remove();
   };
   if (signalled) {
