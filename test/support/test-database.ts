@@ -135,6 +135,14 @@ export async function createTestDatabase(prefix = 'cc_test', options: CreateTest
   let dropped: Promise<void> | undefined;
   const drop = (): Promise<void> => {
     dropped ??= withAdmin(clusterUrl, async (c) => {
+      // A client that has just been ended (pg's Pool.end() resolves before its sockets close) is still connected for
+      // a moment; terminating it then makes it emit an error nobody listens to, which fails the test that ended it.
+      // So give the connections a moment to go by themselves, and terminate only those that stay.
+      for (let waited = 0; waited < 1_000; waited += 20) {
+        const open = await c.query('SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
+        if (open.rowCount === 0) break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       for (let attempt = 0; ; attempt++) {
         await c.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [name]);
         try {
