@@ -11,7 +11,7 @@ import { copyPgliteTemplate } from '../support/pglite-template.ts';
 import { withPrivateTmpfs, type PrivateTmpfs } from '../support/private-tmpfs.ts';
 import { startCli, type CliTarget } from '../support/run-cli.ts';
 import { scenario } from '../support/scenario.ts';
-import { storedKlines } from '../support/stored-rows.ts';
+import { releaseStore, storedKlines } from '../support/stored-rows.ts';
 import { waitForKlineRequests } from '../support/wait-for-requests.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
@@ -34,7 +34,11 @@ describe('the embedded database running out of disk space', () => {
       const target = { baseUrl: scene.fake.url, dataDir: path.join(disk.dir, 'cc') };
       await mkdir(target.dataDir);
       await copyPgliteTemplate(target.dataDir);
-      await fn(disk, target);
+      try {
+        await fn(disk, target);
+      } finally {
+        await releaseStore(target.dataDir);
+      }
     });
   const backfill = (since: string) => ['backfill', '--since', since, '--symbols', 'BTCUSDT', '--interval', '1m'];
 
@@ -59,6 +63,7 @@ describe('the embedded database running out of disk space', () => {
       const byOpen = new Map(expected.map((k) => [k[0], k]));
       for (const k of kept) assert.deepEqual(k, byOpen.get(k[0]));
 
+      await releaseStore(target.dataDir);
       const resumed = await endsWithin(startCli(target, backfill('2024-01-01')));
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1m'), expected);

@@ -21,7 +21,7 @@ for (const kind of DB_KINDS) {
       const totalPages = Math.ceil(expected.length / 1000);
       const args = ['backfill', '--since', new Date(SINCE_MS).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json'];
 
-      const first = scene.start(args);
+      const first = await scene.start(args);
       // Kill once a good share of the pages has been asked for (and some committed).
       await waitForKlineRequests(scene.fake, Math.floor(totalPages / 3));
       first.child.kill('SIGKILL');
@@ -54,7 +54,7 @@ for (const kind of DB_KINDS) {
     it('a cron forward after a killed backfill fetches the holes it left, not only the tail, then settles at no request', async () => {
       scene.fake.resetRequests();
       const expected = scene.fake.expectedKlines('ETHUSDT', '1m', SINCE_MS, NOW);
-      const first = scene.start(['backfill', '--since', new Date(SINCE_MS).toISOString(), '--symbols', 'ETHUSDT', '--interval', '1m']);
+      const first = await scene.start(['backfill', '--since', new Date(SINCE_MS).toISOString(), '--symbols', 'ETHUSDT', '--interval', '1m']);
       await waitForKlineRequests(scene.fake, 20);
       first.child.kill('SIGKILL');
       await first.done;
@@ -78,7 +78,7 @@ describe('the record of a run killed midway', () => {
   const scene = scenario({ db: 'postgres', exchange: { now: NOW, latencyMs: 15 }, env: { CRYPTOCOLLECT_CONCURRENCY: String(CONCURRENCY) } });
 
   it('shows what it had stored and asked, kept current while it ran', async () => {
-    const run = scene.start(['backfill', '--since', new Date(SINCE_MS).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m']);
+    const run = await scene.start(['backfill', '--since', new Date(SINCE_MS).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m']);
     const exited = run.done.then(() => true);
     let recorded: { candles_written: number; requests: number } | undefined;
     while (!recorded) {

@@ -20,7 +20,7 @@ for (const kind of DB_KINDS) {
     const args = ['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json'];
 
     it('first SIGTERM: pages in flight commit, run interrupted, exit 130; the next run resumes exactly', async () => {
-      const child = scene.start(args);
+      const child = await scene.start(args);
       await waitForKlineRequests(scene.fake, 10);
       child.child.kill('SIGTERM');
       const res = await child.done;
@@ -42,7 +42,7 @@ for (const kind of DB_KINDS) {
 
     it('a second signal exits at once; the next run still ends exact', async () => {
       await query(scene.target, `delete from candles where open_time >= '2024-03-10' and open_time < '2024-05-10'`);
-      const child = scene.start(['gaps', '--fill', '--json']);
+      const child = await scene.start(['gaps', '--fill', '--json']);
       await waitForKlineRequests(scene.fake, scene.fake.klineRequests().length + 3);
       child.child.kill('SIGINT');
       child.child.kill('SIGINT');
@@ -92,7 +92,7 @@ describe('signals at any moment', () => {
     scene.fake.clearFaults();
     scene.fake.resetRequests();
     scene.fake.injectFault({ path: '/api/v3/klines', kind: 'hang', times: 1000 });
-    const child = scene.start(['backfill', '--since', '2024-05-01', '--symbols', 'BTCUSDT', '--interval', '1m', '--timeout', '600', '--json']);
+    const child = await scene.start(['backfill', '--since', '2024-05-01', '--symbols', 'BTCUSDT', '--interval', '1m', '--timeout', '600', '--json']);
     await waitForKlineRequests(scene.fake, 1);
     child.child.kill('SIGTERM');
     const res = await child.done;

@@ -11,6 +11,7 @@
 import { after, before, beforeEach } from 'node:test';
 import { createFakeExchange, type FakeExchange, type FakeExchangeOptions } from './fake-exchange/index.ts';
 import { runCli, startCli, type CliResult } from './run-cli.ts';
+import { releaseStore } from './stored-rows.ts';
 import { makeTarget, type DbKind, type Target, type TargetOptions } from './targets.ts';
 
 export interface ScenarioOptions extends TargetOptions {
@@ -29,8 +30,8 @@ export interface Scenario {
   readonly target: Target;
   /** Runs the CLI against `target` to its end. */
   run(args: string[]): Promise<CliResult>;
-  /** Starts the CLI against `target`, for tests that signal or kill it. */
-  start(args: string[]): ReturnType<typeof startCli>;
+  /** Starts the CLI against `target`, for tests that signal or kill it (once the test's own handle on an embedded store is closed). */
+  start(args: string[]): Promise<ReturnType<typeof startCli>>;
   /** Another target on the same fake exchange, cleaned up with the scenario. */
   makeTarget(kind: DbKind, env?: Record<string, string>, options?: TargetOptions): Promise<Target>;
 }
@@ -78,8 +79,10 @@ export function scenario(options: ScenarioOptions = {}): Scenario {
     run(args) {
       return runCli(this.target, args);
     },
-    start(args) {
-      return startCli(this.target, args);
+    async start(args) {
+      const target = this.target;
+      await releaseStore(target.dataDir);
+      return startCli(target, args);
     },
     async makeTarget(kind, targetEnv = {}, opts = {}) {
       const t = await makeTarget(kind, ready(fake, 'fake').url, targetEnv, opts);

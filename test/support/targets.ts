@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { copyPgliteTemplate } from './pglite-template.ts';
 import type { CliTarget } from './run-cli.ts';
+import { releaseStore } from './stored-rows.ts';
 import { createTestDatabase } from './test-database.ts';
 
 export type DbKind = 'postgres' | 'embedded';
@@ -24,7 +25,10 @@ export interface TargetOptions {
 export async function makeTarget(kind: DbKind, baseUrl: string, env: Record<string, string> = {}, options: TargetOptions = {}): Promise<Target> {
   const store = options.store ?? 'migrated';
   const dataDir = await mkdtemp(path.join(tmpdir(), `cc-${kind}-`));
-  const removeDataDir = () => rm(dataDir, { recursive: true, force: true });
+  const removeDataDir = async () => {
+    await releaseStore(dataDir);
+    await rm(dataDir, { recursive: true, force: true });
+  };
   if (kind === 'embedded') {
     if (store === 'migrated') await copyPgliteTemplate(dataDir);
     return { kind, baseUrl, dataDir, env, cleanup: removeDataDir };
