@@ -27,8 +27,8 @@ import { constants as osConstants } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
-import { createPgliteTemplate, TEST_PGLITE_TEMPLATE_ENV, type PgliteTemplate } from './pglite-template.ts';
-import { createTemplateDatabase, TEST_PG_TEMPLATE_ENV, TEST_PG_URL_ENV, type TemplateDatabase } from './test-database.ts';
+import { createPgliteTemplate, TEST_PGLITE_TEMPLATE_ENV } from './pglite-template.ts';
+import { createTemplateDatabase, TEST_PG_TEMPLATE_ENV, TEST_PG_URL_ENV } from './test-database.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const testRoot = join(repoRoot, 'test');
@@ -63,6 +63,16 @@ function startRank(file: string): number {
 
 const signalExitCodes: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
+/** The value of a set-up step, or its failure on stderr and exit 1 (the exit handler stops what was started). */
+async function orExit<T>(what: string, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (e) {
+    console.error(`run-tests: could not ${what}:\n${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const passthrough = args.filter((a) => a.startsWith('-'));
@@ -80,16 +90,11 @@ async function main(): Promise<void> {
   files = files.map((f) => (f.startsWith('.') || f.startsWith(sep) ? f : `.${sep}${f}`));
 
   let cluster: PostgresCluster | undefined;
-  let pgTemplate: TemplateDatabase | undefined;
-  let pgliteTemplate: PgliteTemplate | undefined;
   let child: ChildProcess | undefined;
   let signalled: NodeJS.Signals | undefined;
 
   // Last-resort cleanup if we die unexpectedly; normally stop() has already run.
-  process.on('exit', () => {
-    cluster?.stopSync();
-    if (pgliteTemplate) rmSync(dirname(pgliteTemplate.store), { recursive: true, force: true });
-  });
+  process.on('exit', () => cluster?.stopSync());
 
   const onSignal = (signal: NodeJS.Signals): void => {
     if (signalled) {
@@ -107,36 +112,22 @@ async function main(): Promise<void> {
 
   // The embedded template takes longest (a WASM initdb): the tests start while it is built, and wait for it only
   // where they copy it.
-  try {
-    pgliteTemplate = await createPgliteTemplate();
-  } catch (e) {
-    console.error(`run-tests: could not make a folder for the embedded template store:\n${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  }
+  const pgliteTemplate = await orExit('make a folder for the embedded template store', createPgliteTemplate());
+  process.on('exit', () => rmSync(dirname(pgliteTemplate.store), { recursive: true, force: true }));
   process.env[TEST_PGLITE_TEMPLATE_ENV] = pgliteTemplate.store;
   if (!process.env[TEST_PG_URL_ENV]) {
-    try {
-      cluster = await startPostgresCluster();
-    } catch (e) {
-      console.error(`run-tests: could not start a PostgreSQL cluster for the tests:\n${e instanceof Error ? e.message : String(e)}`);
-      process.exit(1);
-    }
+    cluster = await orExit('start a PostgreSQL cluster for the tests', startPostgresCluster());
     process.env[TEST_PG_URL_ENV] = cluster.url;
   }
-  try {
-    pgTemplate = await createTemplateDatabase();
-  } catch (e) {
-    console.error(`run-tests: could not build the template database for the tests:\n${e instanceof Error ? e.message : String(e)}`);
-    process.exit(1);
-  }
+  const pgTemplate = await orExit('build the template database for the tests', createTemplateDatabase());
   process.env[TEST_PG_TEMPLATE_ENV] = pgTemplate.name;
   const cleanUp = async (): Promise<void> => {
     // A cluster of our own goes with its templates; on someone else's, only the template database must go.
     if (cluster) await cluster.stop();
-    else await pgTemplate?.drop().catch(() => undefined);
+    else await pgTemplate.drop().catch(() => undefined);
     // Its build may still be running (no embedded test needed it): let it end before removing its folder.
-    await pgliteTemplate?.built.catch(() => undefined);
-    await pgliteTemplate?.remove();
+    await pgliteTemplate.built.catch(() => undefined);
+    await pgliteTemplate.remove();
   };
   if (signalled) {
     await cleanUp();
