@@ -6,54 +6,52 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { waitForKlineRequests } from '../support/wait-for-requests.ts';
 import { jsonOf, startCli } from '../support/run-cli.ts';
+import { describeOnEachDb } from '../support/describe-on-each-db.ts';
 import { scenario } from '../support/scenario.ts';
 import { countCandles, query, storedKlines } from '../support/stored-rows.ts';
-import { DB_KINDS } from '../support/targets.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
 const SINCE = Date.UTC(2024, 2, 1);
 
-for (const kind of DB_KINDS) {
-  describe(`signals on ${kind}`, () => {
-    const scene = scenario({ db: kind, exchange: { now: NOW, latencyMs: 30 }, env: { CRYPTOCOLLECT_CONCURRENCY: '3' } });
+describeOnEachDb('signals', (kind) => {
+  const scene = scenario({ db: kind, exchange: { now: NOW, latencyMs: 30 }, env: { CRYPTOCOLLECT_CONCURRENCY: '3' } });
 
-    const args = ['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json'];
+  const args = ['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json'];
 
-    it('first SIGTERM: pages in flight commit, run interrupted, exit 130; the next run resumes exactly', async () => {
-      const child = await scene.start(args);
-      await waitForKlineRequests(scene.fake, 10);
-      child.child.kill('SIGTERM');
-      const res = await child.done;
-      assert.equal(res.code, 130, res.stderr);
-      assert.match(res.stderr, /SIGTERM received, finishing the pages in flight/);
-      assert.match(res.stderr, /cryptocollect: interrupted; \d+ candles were stored, the next run resumes/);
-      assert.deepEqual(Object.keys(jsonOf<{ error: object }>(res).error), ['code', 'message', 'exit_code']);
-      const requested = scene.fake.klineRequests().length;
-      // Every page that was asked for was committed: stopping lost nothing that had been fetched.
-      assert.equal(await countCandles(scene.target), requested * 1000);
-      const runs = await query<{ status: string; error: string }>(scene.target, 'select status, error from runs');
-      assert.equal(runs[0]?.status, 'interrupted');
+  it('first SIGTERM: pages in flight commit, run interrupted, exit 130; the next run resumes exactly', async () => {
+    const child = await scene.start(args);
+    await waitForKlineRequests(scene.fake, 10);
+    child.child.kill('SIGTERM');
+    const res = await child.done;
+    assert.equal(res.code, 130, res.stderr);
+    assert.match(res.stderr, /SIGTERM received, finishing the pages in flight/);
+    assert.match(res.stderr, /cryptocollect: interrupted; \d+ candles were stored, the next run resumes/);
+    assert.deepEqual(Object.keys(jsonOf<{ error: object }>(res).error), ['code', 'message', 'exit_code']);
+    const requested = scene.fake.klineRequests().length;
+    // Every page that was asked for was committed: stopping lost nothing that had been fetched.
+    assert.equal(await countCandles(scene.target), requested * 1000);
+    const runs = await query<{ status: string; error: string }>(scene.target, 'select status, error from runs');
+    assert.equal(runs[0]?.status, 'interrupted');
 
-      const again = await scene.run(args);
-      assert.equal(again.code, 0, again.stderr);
-      assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
-      assert.equal(scene.fake.klineRequests().length, Math.ceil(scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW).length / 1000));
-    });
-
-    it('a second signal exits at once; the next run still ends exact', async () => {
-      await query(scene.target, `delete from candles where open_time >= '2024-03-10' and open_time < '2024-05-10'`);
-      const child = await scene.start(['gaps', '--fill', '--json']);
-      await waitForKlineRequests(scene.fake, scene.fake.klineRequests().length + 3);
-      child.child.kill('SIGINT');
-      child.child.kill('SIGINT');
-      const res = await child.done;
-      assert.equal(res.code, 130);
-      const again = await scene.run(['gaps', '--fill']);
-      assert.equal(again.code, 0, again.stderr);
-      assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
-    });
+    const again = await scene.run(args);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
+    assert.equal(scene.fake.klineRequests().length, Math.ceil(scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW).length / 1000));
   });
-}
+
+  it('a second signal exits at once; the next run still ends exact', async () => {
+    await query(scene.target, `delete from candles where open_time >= '2024-03-10' and open_time < '2024-05-10'`);
+    const child = await scene.start(['gaps', '--fill', '--json']);
+    await waitForKlineRequests(scene.fake, scene.fake.klineRequests().length + 3);
+    child.child.kill('SIGINT');
+    child.child.kill('SIGINT');
+    const res = await child.done;
+    assert.equal(res.code, 130);
+    const again = await scene.run(['gaps', '--fill']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
+  });
+});
 
 describe('configuration from .env', () => {
   const scene = scenario({ db: 'embedded', exchange: { now: NOW } });
