@@ -11,7 +11,7 @@ import { scenario } from '../support/scenario.ts';
 import { countCandles, query, storedKlines } from '../support/stored-rows.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
-const SINCE = Date.UTC(2024, 2, 1);
+const SINCE = Date.UTC(2024, 3, 15); // 47 days of 1m candles: 68 pages, many more than are in flight at a signal
 
 describeOnEachDb('signals', (kind) => {
   const scene = scenario({ db: kind, exchange: { now: NOW, latencyMs: 30 }, env: { CRYPTOCOLLECT_CONCURRENCY: '3' } });
@@ -40,7 +40,7 @@ describeOnEachDb('signals', (kind) => {
   });
 
   it('a second signal exits at once; the next run still ends exact', async () => {
-    await query(scene.target, `delete from candles where open_time >= '2024-03-10' and open_time < '2024-05-10'`);
+    await query(scene.target, `delete from candles where open_time >= '2024-04-20' and open_time < '2024-05-20'`);
     const child = await scene.start(['gaps', '--fill', '--json']);
     await waitForKlineRequests(scene.fake, scene.fake.klineRequests().length + 3);
     child.child.kill('SIGINT');
