@@ -18,7 +18,7 @@ describe('database handling', () => {
     const t = await scene.makeTarget('embedded');
     try {
       scene.fake.setLatency(40);
-      const first = startCli(t, ['backfill', '--since', '2024-03-01', '--symbols', 'BTCUSDT', '--interval', '1m']);
+      const first = startCli(t, ['backfill', '--since', '2024-05-01', '--symbols', 'BTCUSDT', '--interval', '1m']);
       // Wait until the first process holds the lock and is fetching.
       await waitForKlineRequests(scene.fake, 1);
       const second = await runCli(t, ['status']);
@@ -27,7 +27,7 @@ describe('database handling', () => {
       const res = await first.done;
       assert.equal(res.code, 0, res.stderr);
       scene.fake.setLatency(0);
-      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 2, 1), NOW));
+      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 4, 1), NOW));
     } finally {
       scene.fake.setLatency(0);
     }
