@@ -10,11 +10,13 @@ import Table from 'cli-table3';
 import pg from 'pg';
 import { startPostgresCluster, type PostgresCluster } from '../support/postgres-cluster.ts';
 import { syntheticSymbols } from '../support/fake-exchange/index.ts';
+import { generateCandle } from '../support/fake-exchange/candle-generator.ts';
+import { profileFor } from '../support/fake-exchange/symbol-profile.ts';
 import { BIN as OWN_BIN } from '../support/run-cli.ts';
 
 /** BENCH_BIN=<other checkout>/bin/cryptocollect.js times another build against the same exchange and scenarios. */
 const BIN = process.env.BENCH_BIN ?? OWN_BIN;
-/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, budget, pglite, hangs, deephangs, deepsince). */
+/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, budget, pglite, hangs, deephangs, deepsince, generator). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (name: string): boolean => ONLY === null || ONLY.has(name);
 
@@ -277,6 +279,17 @@ try {
     const stored = await storedBytesPerCandle(db);
     const use = weightUse(await fake.stop(), 60_000, 6000);
     rows.push(row(`1s from 2017 to an hour after ${late.symbol}'s listing (${new Date(late.listedAt).toISOString().slice(0, 10)})`, 'postgres', run, null, stored, use, ''));
+  }
+  // 8: the fake exchange's own cost: every test that backfills minutes generates them, so a year of 1m candles for
+  // one symbol must stay cheap (goal: under 5 s; the exit column says 1 when it is not met).
+  if (wanted('generator')) {
+    const p = profileFor('BTCUSDT', 'BTC', 'USDT');
+    const n = 525_600;
+    const started = performance.now();
+    for (let i = 0; i < n; i++) generateCandle(p, '1m', Date.UTC(2023, 0, 1) + i * MINUTE);
+    const wallMs = performance.now() - started;
+    const run: Measured = { code: wallMs < 5_000 ? 0 : 1, wallMs, peakRssMb: process.memoryUsage().rss / 2 ** 20, stdout: JSON.stringify({ candles_written: n }), stderr: '' };
+    rows.push(row('fake exchange: generate a year of 1m candles (goal < 5 s)', '-', run, null, { candles: n, bytesPerCandle: 0 }, weightUse([], MINUTE, 6000), 'in-process, no database'));
   }
 } finally {
   await cluster?.stop();

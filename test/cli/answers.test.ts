@@ -2,11 +2,11 @@
 // lacks the ones after it; a broken proxy answers `[]`; a faulty edge node leaves a stretch out; a body never
 // ends. None of these may store a candle that is not final, nor make a stretch with candles "exchange-empty".
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createFakeExchange, defaultSymbols, usdtSymbol, type FakeExchange } from '../support/fake-exchange/index.ts';
-import { jsonOf, runCli } from '../support/run-cli.ts';
+import { describe, it } from 'node:test';
+import { defaultSymbols, usdtSymbol } from '../support/fake-exchange/index.ts';
+import { jsonOf } from '../support/run-cli.ts';
+import { scenario } from '../support/scenario.ts';
 import { countCandles, query, storedKlines } from '../support/stored-rows.ts';
-import { makeTarget, type Target } from '../support/targets.ts';
 
 const M = 60_000;
 const H = 60 * M;
@@ -20,85 +20,75 @@ interface RunJson {
 }
 
 describe('answers that cannot be trusted', { concurrency: false }, () => {
-  let fake: FakeExchange;
-  let t: Target;
-  before(async () => {
-    fake = await createFakeExchange({
+  const scene = scenario({
+    db: 'postgres',
+    exchange: {
       now: NOW,
       // HALTUSDT is halted for two hours on 2024-05-31.
       symbols: [...defaultSymbols(), usdtSymbol('HALTUSDT', Date.UTC(2020, 0, 1), { halts: [{ from: SINCE + 6 * H, to: SINCE + 8 * H }] })],
-    });
-  });
-  beforeEach(async () => {
-    await t?.cleanup();
-    fake.clearFaults();
-    fake.resetRequests();
-    t = await makeTarget('postgres', fake.url);
-  });
-  after(async () => {
-    await t.cleanup();
-    await fake.close();
+    },
+    fresh: 'each',
   });
 
   const backfill = (symbols: string, ...extra: string[]) =>
-    runCli(t, ['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', symbols, '--interval', '1m', '--json', ...extra]);
+    scene.run(['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', symbols, '--interval', '1m', '--json', ...extra]);
   const empties = () =>
     query<{ from_ms: string; to_ms: string }>(
-      t,
+      scene.target,
       `select (extract(epoch from from_time) * 1000)::int8::text as from_ms, (extract(epoch from to_time) * 1000)::int8::text as to_ms from exchange_empty order by from_time`,
     );
 
   it('a server whose clock lags: its open candle is not stored, the newest ones are "not yet", and forward gets them', async () => {
     const lagMs = 5 * M;
-    fake.injectFault({ path: KLINES, kind: 'lagging', lagMs, times: 100 });
+    scene.fake.injectFault({ path: KLINES, kind: 'lagging', lagMs, times: 100 });
     const res = await backfill('BTCUSDT');
     assert.equal(res.code, 0, res.stderr);
     // Everything that lagging server had closed, nothing it still had open (00:25), nothing it did not have yet.
     const lagged = Math.floor((NOW - lagMs) / M) * M;
-    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', SINCE, lagged));
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, lagged));
     assert.deepEqual(await empties(), []);
-    const status = jsonOf<{ series: Array<{ collected_until: string }> }>(await runCli(t, ['status', '--json']));
+    const status = jsonOf<{ series: Array<{ collected_until: string }> }>(await scene.run(['status', '--json']));
     assert.equal(status.series[0]?.collected_until, new Date(lagged).toISOString());
 
-    fake.clearFaults();
-    const forward = await runCli(t, ['forward', '--json']);
+    scene.fake.clearFaults();
+    const forward = await scene.run(['forward', '--json']);
     assert.equal(forward.code, 0, forward.stderr);
-    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
   });
 
   it('a proxy answering [] once: not remembered as empty; asked again, the rows end exact', async () => {
-    fake.injectFault({ path: KLINES, kind: 'empty', times: 1 });
+    scene.fake.injectFault({ path: KLINES, kind: 'empty', times: 1 });
     const res = await backfill('BTCUSDT');
     assert.equal(res.code, 0, res.stderr);
-    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
     assert.deepEqual(await empties(), []);
   });
 
   it('a proxy answering [] for one symbol always: that series fails (exit 3), nothing is remembered or passed as collected', async () => {
-    fake.injectFault({ path: KLINES, symbol: 'ETHUSDT', kind: 'empty', times: 1000 });
+    scene.fake.injectFault({ path: KLINES, symbol: 'ETHUSDT', kind: 'empty', times: 1000 });
     const res = await backfill('BTCUSDT,ETHUSDT');
     assert.equal(res.code, 3, res.stderr);
     const eth = jsonOf<RunJson>(res).series.find((s) => s.symbol === 'ETHUSDT');
     assert.equal(eth?.status, 'failed');
     // Whichever page's stretch was asked three times first is named.
     assert.match(eth?.error ?? '', /^the exchange answered no candles from 2024-05-31T\d\d:\d\d:00\.000Z on 3 times, though ETHUSDT is trading; run again later$/);
-    assert.equal(await countCandles(t, `symbol = 'ETHUSDT'`), 0);
+    assert.equal(await countCandles(scene.target, `symbol = 'ETHUSDT'`), 0);
     assert.deepEqual(await empties(), []);
-    const status = jsonOf<{ series: Array<{ symbol: string; collected_until: string }> }>(await runCli(t, ['status', '--json']));
+    const status = jsonOf<{ series: Array<{ symbol: string; collected_until: string }> }>(await scene.run(['status', '--json']));
     assert.equal(status.series.find((s) => s.symbol === 'ETHUSDT')?.collected_until, new Date(SINCE).toISOString());
-    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
 
-    fake.clearFaults();
+    scene.fake.clearFaults();
     const again = await backfill('ETHUSDT');
     assert.equal(again.code, 0, again.stderr);
-    assert.deepEqual(await storedKlines(t, 'ETHUSDT', '1m'), fake.expectedKlines('ETHUSDT', '1m', SINCE, NOW));
+    assert.deepEqual(await storedKlines(scene.target, 'ETHUSDT', '1m'), scene.fake.expectedKlines('ETHUSDT', '1m', SINCE, NOW));
   });
 
   it('a node leaving a stretch out: a second request finds it, so it is stored, not remembered as empty', async () => {
-    fake.injectFault({ path: KLINES, kind: 'omit', window: { from: SINCE + 6 * H, to: SINCE + 7 * H }, times: 1 });
+    scene.fake.injectFault({ path: KLINES, kind: 'omit', window: { from: SINCE + 6 * H, to: SINCE + 7 * H }, times: 1 });
     const res = await backfill('BTCUSDT');
     assert.equal(res.code, 0, res.stderr);
-    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
     assert.deepEqual(await empties(), []);
   });
 
@@ -106,32 +96,32 @@ describe('answers that cannot be trusted', { concurrency: false }, () => {
     const res = await backfill('HALTUSDT');
     assert.equal(res.code, 0, res.stderr);
     assert.deepEqual(await empties(), [{ from_ms: String(SINCE + 6 * H), to_ms: String(SINCE + 8 * H) }]);
-    const asked = fake.klineRequests('HALTUSDT').map((r) => Number(r.query.startTime));
+    const asked = scene.fake.klineRequests('HALTUSDT').map((r) => Number(r.query.startTime));
     assert.equal(asked.filter((s) => s === SINCE + 6 * H).length, 1, 'one request to confirm the halt');
 
     // The exchange fills the halt in after all (or the user doubts it): --recheck forgets it within the span.
-    fake.addSymbol(usdtSymbol('HALTUSDT', Date.UTC(2020, 0, 1)));
+    scene.fake.addSymbol(usdtSymbol('HALTUSDT', Date.UTC(2020, 0, 1)));
     const span = ['--since', new Date(SINCE + 7 * H).toISOString(), '--until', new Date(SINCE + 9 * H).toISOString()];
     const listed = jsonOf<{ forgotten: Array<{ from: string; to: string; candles: number }>; gaps: Array<{ from: string; candles: number }> }>(
-      await runCli(t, ['gaps', '--recheck', ...span, '--json']),
+      await scene.run(['gaps', '--recheck', ...span, '--json']),
     );
     assert.deepEqual(listed.forgotten.map((f) => [f.from, f.candles]), [[new Date(SINCE + 7 * H).toISOString(), 60]]);
     assert.deepEqual(listed.gaps.map((g) => [g.from, g.candles]), [[new Date(SINCE + 7 * H).toISOString(), 60]]);
     // The part of the range outside the span stays remembered.
     assert.deepEqual(await empties(), [{ from_ms: String(SINCE + 6 * H), to_ms: String(SINCE + 7 * H) }]);
-    const forward = await runCli(t, ['forward', '--json']);
+    const forward = await scene.run(['forward', '--json']);
     assert.equal(forward.code, 0, forward.stderr);
     assert.deepEqual(
-      await storedKlines(t, 'HALTUSDT', '1m'),
-      fake.expectedKlines('HALTUSDT', '1m', SINCE, NOW).filter((k) => k[0] < SINCE + 6 * H || k[0] >= SINCE + 7 * H),
+      await storedKlines(scene.target, 'HALTUSDT', '1m'),
+      scene.fake.expectedKlines('HALTUSDT', '1m', SINCE, NOW).filter((k) => k[0] < SINCE + 6 * H || k[0] >= SINCE + 7 * H),
     );
   });
 
   it('a body that never ends is cut off at its size cap and asked again', { timeout: 60_000 }, async () => {
-    fake.injectFault({ path: KLINES, kind: 'endless', times: 1 });
+    scene.fake.injectFault({ path: KLINES, kind: 'endless', times: 1 });
     const res = await backfill('BTCUSDT', '--timeout', '600');
     assert.equal(res.code, 0, res.stderr);
     assert.ok((jsonOf<{ retries: number }>(res).retries ?? 0) >= 1);
-    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
   });
 });

@@ -2,11 +2,10 @@
 // exchangeInfo and obeyed by one limiter across all concurrent requests: no 418, at most one 429, and at least
 // 90% of the budget used while it binds.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
-import { jsonOf, runCli } from '../support/run-cli.ts';
+import { describe, it } from 'node:test';
+import { jsonOf } from '../support/run-cli.ts';
+import { scenario } from '../support/scenario.ts';
 import { storedKlines } from '../support/stored-rows.ts';
-import { makeTarget, type Target } from '../support/targets.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
 const SINCE = Date.UTC(2024, 3, 1);
@@ -14,27 +13,18 @@ const WINDOW_MS = 2000;
 const LIMIT = 60;
 
 describe('weight budget in a compressed window', () => {
-  let fake: FakeExchange;
-  let t: Target;
-  before(async () => {
-    fake = await createFakeExchange({ now: NOW, latencyMs: 5, rateLimit: { interval: 'SECOND', intervalNum: 2, limit: LIMIT } });
-    t = await makeTarget('postgres', fake.url);
-  });
-  after(async () => {
-    await t.cleanup();
-    await fake.close();
-  });
+  const scene = scenario({ db: 'postgres', exchange: { now: NOW, latencyMs: 5, rateLimit: { interval: 'SECOND', intervalNum: 2, limit: LIMIT } } });
 
   it('uses ≥ 90% of the advertised budget, never gets banned, at most one 429', async () => {
-    const res = await runCli(t, ['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT,ETHUSDT', '--interval', '1m', '--json']);
+    const res = await scene.run(['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT,ETHUSDT', '--interval', '1m', '--json']);
     assert.equal(res.code, 0, res.stderr);
-    const stats = fake.rateLimitStats();
+    const stats = scene.fake.rateLimitStats();
     assert.equal(stats.banned, 0);
     assert.ok(stats.throttled <= 1, `${stats.throttled} 429s`);
 
     // Weight per server window, from what the fake received.
     const perWindow = new Map<number, number>();
-    for (const r of fake.requests) {
+    for (const r of scene.fake.requests) {
       const w = Math.floor(r.at / WINDOW_MS);
       perWindow.set(w, (perWindow.get(w) ?? 0) + r.weight);
     }
@@ -47,7 +37,7 @@ describe('weight budget in a compressed window', () => {
     assert.ok(utilisation >= 0.9, `utilisation ${(utilisation * 100).toFixed(1)}% of the budget: ${full.join(',')}`);
 
     const out = jsonOf<{ requests: number }>(res);
-    assert.equal(out.requests, fake.requests.length);
-    for (const symbol of ['BTCUSDT', 'ETHUSDT']) assert.deepEqual(await storedKlines(t, symbol, '1m'), fake.expectedKlines(symbol, '1m', SINCE, NOW));
+    assert.equal(out.requests, scene.fake.requests.length);
+    for (const symbol of ['BTCUSDT', 'ETHUSDT']) assert.deepEqual(await storedKlines(scene.target, symbol, '1m'), scene.fake.expectedKlines(symbol, '1m', SINCE, NOW));
   });
 });

@@ -5,18 +5,19 @@
 import assert from 'node:assert/strict';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { endsWithin } from '../support/ends-within.ts';
-import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
+import { copyPgliteTemplate } from '../support/pglite-template.ts';
 import { withPrivateTmpfs, type PrivateTmpfs } from '../support/private-tmpfs.ts';
 import { startCli, type CliTarget } from '../support/run-cli.ts';
-import { storedKlines } from '../support/stored-rows.ts';
+import { scenario } from '../support/scenario.ts';
+import { releaseStore, storedKlines } from '../support/stored-rows.ts';
 import { waitForKlineRequests } from '../support/wait-for-requests.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
 const MB = 1 << 20;
-/** A fresh store takes about 40 MB (a 16 MB WAL segment included): 60 MB fill up a few weeks into a 1m backfill. */
-const ROOM_FOR_A_FEW_WEEKS = 60 * MB;
+/** Beside the store (about 40 MB, a 16 MB WAL segment included), 20 MB fill up a few weeks into a 1m backfill. */
+const ROOM_FOR_A_FEW_WEEKS = 20 * MB;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const diskFull = (dataDir: string) =>
@@ -25,18 +26,19 @@ const diskFull = (dataDir: string) =>
 const onlyDiskFull = (dataDir: string) => new RegExp(`^${diskFull(dataDir)}\n$`);
 
 describe('the embedded database running out of disk space', () => {
-  let fake: FakeExchange;
-  before(async () => {
-    fake = await createFakeExchange({ now: NOW });
-  });
-  after(() => fake.close());
+  const scene = scenario({ exchange: { now: NOW } });
 
-  /** A store of its own on a 256 MB tmpfs of its own. */
+  /** A migrated store of its own (a copy of the run's template) on a 256 MB tmpfs of its own. */
   const onPrivateDisk = (fn: (disk: PrivateTmpfs, target: CliTarget) => Promise<void>) => () =>
     withPrivateTmpfs([{ at: '', sizeMb: 256 }], async (disk) => {
-      const target = { baseUrl: fake.url, dataDir: path.join(disk.dir, 'cc') };
+      const target = { baseUrl: scene.fake.url, dataDir: path.join(disk.dir, 'cc') };
       await mkdir(target.dataDir);
-      await fn(disk, target);
+      await copyPgliteTemplate(target.dataDir);
+      try {
+        await fn(disk, target);
+      } finally {
+        await releaseStore(target.dataDir);
+      }
     });
   const backfill = (since: string) => ['backfill', '--since', since, '--symbols', 'BTCUSDT', '--interval', '1m'];
 
@@ -44,7 +46,7 @@ describe('the embedded database running out of disk space', () => {
     'a backfill that fills the disk ends with exit 1 and one line, so does the next start; after freeing space the next run ends exact',
     onPrivateDisk(async (disk, target) => {
       await disk.fill('filler', ROOM_FOR_A_FEW_WEEKS);
-      const full = await endsWithin(startCli(target, backfill('2024-01-01')));
+      const full = await endsWithin(startCli(target, backfill('2024-03-15')));
       assert.equal(full.code, 1, full.stderr);
       assert.match(full.stderr, onlyDiskFull(target.dataDir));
 
@@ -55,13 +57,14 @@ describe('the embedded database running out of disk space', () => {
 
       await rm(path.join(disk.dir, 'filler'));
       await rm(path.join(disk.dir, 'filler-2'));
-      const expected = fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 0, 1), NOW);
+      const expected = scene.fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 2, 15), NOW);
       const kept = await storedKlines(target, 'BTCUSDT', '1m');
       assert.ok(kept.length > 1000, `only ${kept.length} candles were kept`);
       const byOpen = new Map(expected.map((k) => [k[0], k]));
       for (const k of kept) assert.deepEqual(k, byOpen.get(k[0]));
 
-      const resumed = await endsWithin(startCli(target, backfill('2024-01-01')));
+      await releaseStore(target.dataDir);
+      const resumed = await endsWithin(startCli(target, backfill('2024-03-15')));
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1m'), expected);
     }),
@@ -72,22 +75,22 @@ describe('the embedded database running out of disk space', () => {
     onPrivateDisk(async (disk, target) => {
       try {
         // Pages stay on the wire long enough for the disk to fill and the signal to arrive before they return.
-        fake.resetRequests();
-        fake.setLatency(3000);
+        scene.fake.resetRequests();
+        scene.fake.setLatency(3000);
         const run = startCli(target, backfill('2024-05-01'));
-        await waitForKlineRequests(fake, 1);
+        await waitForKlineRequests(scene.fake, 1);
         await disk.fill('filler', 0);
         run.child.kill('SIGTERM');
         const res = await endsWithin(run);
         assert.equal(res.code, 1, res.stderr);
         assert.match(res.stderr, new RegExp(`^cryptocollect: SIGTERM received, finishing the pages in flight[^\n]*\n${diskFull(target.dataDir)}\n$`));
       } finally {
-        fake.setLatency(0);
+        scene.fake.setLatency(0);
       }
       await rm(path.join(disk.dir, 'filler'));
       const resumed = await endsWithin(startCli(target, backfill('2024-05-01')));
       assert.equal(resumed.code, 0, resumed.stderr);
-      assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 4, 1), NOW));
+      assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 4, 1), NOW));
     }),
   );
 });

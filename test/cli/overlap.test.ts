@@ -2,11 +2,10 @@
 // never fetch the same series at the same time and never duplicate a row; a run that does not get a series changes
 // nothing of it, and a backfill that had to skip one says so and exits 3.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
-import { jsonOf, runCli, startCli } from '../support/run-cli.ts';
+import { describe, it } from 'node:test';
+import { jsonOf, startCli } from '../support/run-cli.ts';
+import { scenario } from '../support/scenario.ts';
 import { query, storedKlines } from '../support/stored-rows.ts';
-import { makeTarget, type Target } from '../support/targets.ts';
 import { waitForKlineRequests } from '../support/wait-for-requests.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
@@ -19,42 +18,33 @@ interface RunJson {
 }
 
 describe('overlapping runs', { concurrency: false }, () => {
-  let fake: FakeExchange;
-  let t: Target;
-  before(async () => {
-    fake = await createFakeExchange({ now: NOW, latencyMs: 10 });
-    t = await makeTarget('postgres', fake.url, { CRYPTOCOLLECT_CONCURRENCY: '2' });
-  });
-  after(async () => {
-    await t.cleanup();
-    await fake.close();
-  });
+  const scene = scenario({ db: 'postgres', exchange: { now: NOW, latencyMs: 10 }, env: { CRYPTOCOLLECT_CONCURRENCY: '2' } });
 
   it('two processes at once share the work without fetching a series twice; one that skipped says so', async () => {
     const args = ['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', SYMBOLS.join(','), '--interval', '5m', '--json'];
     // Create the series first so both processes contend for the same two.
-    const setup = await runCli(t, ['backfill', '--since', new Date(SINCE).toISOString(), '--until', new Date(SINCE + 300_000).toISOString(), '--symbols', SYMBOLS.join(','), '--interval', '5m']);
+    const setup = await scene.run(['backfill', '--since', new Date(SINCE).toISOString(), '--until', new Date(SINCE + 300_000).toISOString(), '--symbols', SYMBOLS.join(','), '--interval', '5m']);
     assert.equal(setup.code, 0, setup.stderr);
-    fake.resetRequests();
+    scene.fake.resetRequests();
 
-    const [a, b] = await Promise.all([runCli(t, args), runCli(t, args)]);
+    const [a, b] = await Promise.all([scene.run(args), scene.run(args)]);
     for (const res of [a, b]) {
       const out = jsonOf<RunJson>(res);
       const skipped = out.series.filter((s) => s.status === 'skipped');
-      // Exit 3 exactly when the run had to leave a series to the other process, and it names it.
-      assert.equal(res.code, skipped.length > 0 ? 3 : 0, res.stderr);
-      assert.equal(out.status, skipped.length > 0 ? 'partial' : 'success');
-      for (const s of skipped) assert.match(res.stderr, new RegExp(`${s.symbol} 5m: skipped: another cryptocollect process is collecting this series`));
+      // Exit 3 exactly when the run had to leave a series to the other process, and it names each one it left.
+      assert.deepEqual([res.code, out.status], skipped.length > 0 ? [3, 'partial'] : [0, 'success'], res.stderr);
+      const named = [...res.stderr.matchAll(/(\w+) 5m: skipped: another cryptocollect process is collecting this series/g)].map((m) => m[1]);
+      assert.deepEqual(named.sort(), skipped.map((s) => s.symbol).sort());
     }
     const results = [a, b].flatMap((r) => jsonOf<RunJson>(r).series);
     for (const symbol of SYMBOLS) {
-      assert.deepEqual(await storedKlines(t, symbol, '5m'), fake.expectedKlines(symbol, '5m', SINCE, NOW));
-      const pages = Math.ceil(fake.expectedKlines(symbol, '5m', SINCE + 300_000, NOW).length / 1000);
+      assert.deepEqual(await storedKlines(scene.target, symbol, '5m'), scene.fake.expectedKlines(symbol, '5m', SINCE, NOW));
+      const pages = Math.ceil(scene.fake.expectedKlines(symbol, '5m', SINCE + 300_000, NOW).length / 1000);
       // Either one process fetched the series and the other skipped it, or the second found it complete.
-      assert.ok(fake.klineRequests(symbol).length <= pages, `${symbol}: ${fake.klineRequests(symbol).length} requests for ${pages} pages`);
+      assert.ok(scene.fake.klineRequests(symbol).length <= pages, `${symbol}: ${scene.fake.klineRequests(symbol).length} requests for ${pages} pages`);
       assert.ok(results.some((r) => r.symbol === symbol && r.status === 'success'));
     }
-    const dupes = await query<{ n: number }>(t, 'select count(*)::int as n from (select symbol, interval, open_time from candles group by 1, 2, 3 having count(*) > 1) d');
+    const dupes = await query<{ n: number }>(scene.target, 'select count(*)::int as n from (select symbol, interval, open_time from candles group by 1, 2, 3 having count(*) > 1) d');
     assert.equal(dupes[0]?.n, 0);
   });
 
@@ -62,45 +52,45 @@ describe('overlapping runs', { concurrency: false }, () => {
     // One run collects BTCUSDT 1m from April on, slowly; another asks for it from March while it does.
     const april = Date.UTC(2024, 3, 1);
     const march = Date.UTC(2024, 2, 1);
-    const slow = { ...t, env: { CRYPTOCOLLECT_CONCURRENCY: '1' } };
-    fake.setLatency(30);
-    fake.resetRequests();
+    const slow = { ...scene.target, env: { CRYPTOCOLLECT_CONCURRENCY: '1' } };
+    scene.fake.setLatency(30);
+    scene.fake.resetRequests();
     const first = startCli(slow, ['backfill', '--since', new Date(april).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
-    await waitForKlineRequests(fake, 3);
-    const early = await runCli(t, ['backfill', '--since', new Date(march).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
+    await waitForKlineRequests(scene.fake, 3);
+    const early = await scene.run(['backfill', '--since', new Date(march).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
     assert.equal(early.code, 3, early.stderr);
     assert.equal(jsonOf<RunJson>(early).series[0]?.status, 'skipped');
     assert.match(early.stderr, /BTCUSDT 1m: skipped: another cryptocollect process is collecting this series right now/);
-    const series = await query<{ start_time: Date; collected_until: Date | null }>(t, `select start_time, collected_until from series where symbol = 'BTCUSDT' and interval = '1m'`);
+    const series = await query<{ start_time: Date; collected_until: Date | null }>(scene.target, `select start_time, collected_until from series where symbol = 'BTCUSDT' and interval = '1m'`);
     assert.deepEqual(series, [{ start_time: new Date(april), collected_until: null }]);
 
     const done = await first.done;
     assert.equal(done.code, 0, done.stderr);
-    fake.setLatency(10);
+    scene.fake.setLatency(10);
     // The finished run proved April on: forward has nothing to add, and the series still starts in April.
-    const forward = await runCli(t, ['forward', '--json']);
+    const forward = await scene.run(['forward', '--json']);
     assert.equal(forward.code, 0, forward.stderr);
-    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', april, NOW));
-    const status = jsonOf<{ series: Array<{ symbol: string; interval: string; start_time: string; gaps: number }> }>(await runCli(t, ['status', '--json']));
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', april, NOW));
+    const status = jsonOf<{ series: Array<{ symbol: string; interval: string; start_time: string; gaps: number }> }>(await scene.run(['status', '--json']));
     assert.deepEqual(status.series.filter((s) => s.symbol === 'BTCUSDT' && s.interval === '1m').map((s) => [s.start_time, s.gaps]), [[new Date(april).toISOString(), 0]]);
 
     // Asked again, the earlier backfill gets the series and collects March too.
-    const again = await runCli(t, ['backfill', '--since', new Date(march).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
+    const again = await scene.run(['backfill', '--since', new Date(march).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
     assert.equal(again.code, 0, again.stderr);
-    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1m'), fake.expectedKlines('BTCUSDT', '1m', march, NOW));
-    assert.deepEqual(jsonOf<{ gaps: unknown[] }>(await runCli(t, ['gaps', '--json'])).gaps, []);
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', march, NOW));
+    assert.deepEqual(jsonOf<{ gaps: unknown[] }>(await scene.run(['gaps', '--json'])).gaps, []);
   });
 
   it('gaps --recheck leaves a series another process is collecting alone: exit 1, one line', async () => {
-    const slow = { ...t, env: { CRYPTOCOLLECT_CONCURRENCY: '1' } };
-    fake.setLatency(30);
-    fake.resetRequests();
+    const slow = { ...scene.target, env: { CRYPTOCOLLECT_CONCURRENCY: '1' } };
+    scene.fake.setLatency(30);
+    scene.fake.resetRequests();
     const busy = startCli(slow, ['backfill', '--since', new Date(Date.UTC(2024, 1, 1)).toISOString(), '--symbols', 'ETHUSDT', '--interval', '1m']);
-    await waitForKlineRequests(fake, 3);
-    const res = await runCli(t, ['gaps', '--recheck', '--symbols', 'ETHUSDT', '--interval', '1m']);
+    await waitForKlineRequests(scene.fake, 3);
+    const res = await scene.run(['gaps', '--recheck', '--symbols', 'ETHUSDT', '--interval', '1m']);
     assert.equal(res.code, 1, res.stderr);
     assert.equal(res.stderr, 'cryptocollect: ETHUSDT 1m: another cryptocollect process is collecting this series; run --recheck again once it is done\n');
     assert.equal((await busy.done).code, 0);
-    fake.setLatency(10);
+    scene.fake.setLatency(10);
   });
 });

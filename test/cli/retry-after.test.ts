@@ -2,11 +2,12 @@
 // CRYPTOCOLLECT_MAX_RETRY_AFTER, or 429s back to back for longer than it, end the run with one line saying when the
 // exchange takes requests again (exit 1), send nothing more and leave what is stored as it was.
 import assert from 'node:assert/strict';
-import { after, before, beforeEach, describe, it } from 'node:test';
-import { createFakeExchange, type FakeExchange, type FaultKind } from '../support/fake-exchange/index.ts';
+import { before, beforeEach, describe, it } from 'node:test';
+import { type FaultKind } from '../support/fake-exchange/index.ts';
 import { jsonOf, startCli, type CliResult } from '../support/run-cli.ts';
+import { scenario } from '../support/scenario.ts';
 import { storedKlines } from '../support/stored-rows.ts';
-import { makeTarget, type Target } from '../support/targets.ts';
+import { type Target } from '../support/targets.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
 const STORED_SINCE = Date.UTC(2024, 4, 1);
@@ -26,32 +27,25 @@ async function runBounded(target: Target, args: string[]): Promise<CliResult> {
 }
 
 describe('bounded waits for the exchange', () => {
-  let fake: FakeExchange;
-  let t: Target;
+  const scene = scenario({ db: 'postgres', exchange: { now: NOW } });
   let stored: Awaited<ReturnType<typeof storedKlines>>;
   before(async () => {
-    fake = await createFakeExchange({ now: NOW });
-    t = await makeTarget('postgres', fake.url);
-    const first = await runBounded(t, ['backfill', '--since', new Date(STORED_SINCE).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1h']);
+    const first = await runBounded(scene.target, ['backfill', '--since', new Date(STORED_SINCE).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1h']);
     assert.equal(first.code, 0, first.stderr);
-    stored = await storedKlines(t, 'BTCUSDT', '1h');
-    assert.deepEqual(stored, fake.expectedKlines('BTCUSDT', '1h', STORED_SINCE, NOW));
+    stored = await storedKlines(scene.target, 'BTCUSDT', '1h');
+    assert.deepEqual(stored, scene.fake.expectedKlines('BTCUSDT', '1h', STORED_SINCE, NOW));
   });
   beforeEach(() => {
-    fake.clearFaults();
-    fake.resetRequests();
-  });
-  after(async () => {
-    await t.cleanup();
-    await fake.close();
+    scene.fake.clearFaults();
+    scene.fake.resetRequests();
   });
 
   const backfill = (env: Record<string, string> = {}, ...extra: string[]) =>
-    runBounded({ ...t, env }, ['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT,ETHUSDT', '--interval', '1h', ...extra]);
+    runBounded({ ...scene.target, env }, ['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT,ETHUSDT', '--interval', '1h', ...extra]);
 
   const untouched = async (): Promise<void> => {
-    assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1h'), stored);
-    assert.deepEqual(await storedKlines(t, 'ETHUSDT', '1h'), []);
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1h'), stored);
+    assert.deepEqual(await storedKlines(scene.target, 'ETHUSDT', '1h'), []);
   };
 
   /** The one stderr line, and the time it names as an ISO 8601 UTC string matched by `pattern`'s group. */
@@ -71,23 +65,23 @@ describe('bounded waits for the exchange', () => {
   ];
   for (const { kind, status, line } of cases) {
     it(`a ${status} asking to wait 10⁹ s ends the run: exit 1, one line naming when, nothing more sent or stored`, async () => {
-      fake.injectFault({ path: KLINES, kind, retryAfterSec: 1e9, times: 1000 });
+      scene.fake.injectFault({ path: KLINES, kind, retryAfterSec: 1e9, times: 1000 });
       const res = await backfill();
       assert.equal(res.code, 1, res.stderr);
       const when = oneLine(res, line);
-      const refused = fake.klineRequests()[0]?.at ?? Number.NaN;
+      const refused = scene.fake.klineRequests()[0]?.at ?? Number.NaN;
       // The time named is the refusal's plus 10⁹ s (give or take the answer's way back).
       assert.ok(Math.abs(Date.parse(when) - (refused + 1e12)) < 5_000, `${when} for a refusal at ${new Date(refused).toISOString()}`);
       assert.match(when, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       assert.doesNotMatch(res.stderr, /TimeoutOverflowWarning/);
       // Only the requests already on the wire when the first answer came.
-      assert.ok(fake.klineRequests().length <= CONCURRENCY, `${fake.klineRequests().length} kline requests`);
+      assert.ok(scene.fake.klineRequests().length <= CONCURRENCY, `${scene.fake.klineRequests().length} kline requests`);
       await untouched();
     });
   }
 
   it('with --json the refusal is the one JSON document, with its code and exit code', async () => {
-    fake.injectFault({ path: KLINES, kind: 'status429', retryAfterSec: 1e9, times: 1000 });
+    scene.fake.injectFault({ path: KLINES, kind: 'status429', retryAfterSec: 1e9, times: 1000 });
     const res = await backfill({}, '--json');
     assert.equal(res.code, 1, res.stderr);
     const out = jsonOf<{ error: { code: string; message: string; exit_code: number } }>(res);
@@ -98,7 +92,7 @@ describe('bounded waits for the exchange', () => {
   });
 
   it('429 after 429 for longer than CRYPTOCOLLECT_MAX_RETRY_AFTER ends the run: exit 1, one line, few requests', async () => {
-    fake.injectFault({ path: KLINES, kind: 'status429', retryAfterSec: 1, forMs: 600_000 });
+    scene.fake.injectFault({ path: KLINES, kind: 'status429', retryAfterSec: 1, forMs: 600_000 });
     const res = await backfill({ CRYPTOCOLLECT_MAX_RETRY_AFTER: '3' });
     assert.equal(res.code, 1, res.stderr);
     oneLine(
@@ -107,9 +101,9 @@ describe('bounded waits for the exchange', () => {
     );
     // Each 1 s pause lets the pages on the wire (here each series' first page) be asked again, three or four times
     // within the 3 s.
-    const asked = fake.klineRequests().length;
+    const asked = scene.fake.klineRequests().length;
     assert.ok(asked >= 2 && asked <= 5 * CONCURRENCY, `${asked} kline requests`);
-    assert.equal(fake.klineRequests().filter((r) => r.status !== 429).length, 0);
+    assert.equal(scene.fake.klineRequests().filter((r) => r.status !== 429).length, 0);
     await untouched();
   });
 
@@ -117,15 +111,15 @@ describe('bounded waits for the exchange', () => {
     const res = await backfill({ CRYPTOCOLLECT_MAX_RETRY_AFTER: '5m' });
     assert.equal(res.code, 2, res.stderr);
     assert.equal(res.stderr, 'cryptocollect: invalid configuration: CRYPTOCOLLECT_MAX_RETRY_AFTER="5m" is not a whole number from 1 to 86400 seconds\n');
-    assert.equal(fake.requests.length, 0);
+    assert.equal(scene.fake.requests.length, 0);
   });
 
   // Last: it stores the rest of both series.
   it('a 429 storm shorter than the bound is waited out: exit 0, every row exact', async () => {
-    fake.injectFault({ path: KLINES, kind: 'status429', retryAfterSec: 1, forMs: 2_000 });
+    scene.fake.injectFault({ path: KLINES, kind: 'status429', retryAfterSec: 1, forMs: 2_000 });
     const res = await backfill({ CRYPTOCOLLECT_MAX_RETRY_AFTER: '10' }, '--json');
     assert.equal(res.code, 0, res.stderr);
     assert.ok(jsonOf<{ rate_limited: number }>(res).rate_limited >= 1);
-    for (const symbol of ['BTCUSDT', 'ETHUSDT']) assert.deepEqual(await storedKlines(t, symbol, '1h'), fake.expectedKlines(symbol, '1h', SINCE, NOW));
+    for (const symbol of ['BTCUSDT', 'ETHUSDT']) assert.deepEqual(await storedKlines(scene.target, symbol, '1h'), scene.fake.expectedKlines(symbol, '1h', SINCE, NOW));
   });
 });

@@ -7,14 +7,16 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { createMigrator } from '../../src/db/migrate.ts';
-import { createFakeExchange, type FakeExchange, type RealKline } from '../support/fake-exchange/index.ts';
+import { createFakeExchange, type FakeExchangeOptions, type RealKline } from '../support/fake-exchange/index.ts';
 import { jsonOf, runCli } from '../support/run-cli.ts';
+import { describeOnEachDb } from '../support/describe-on-each-db.ts';
+import { scenario } from '../support/scenario.ts';
 import { query, storedKlines, type DbTarget } from '../support/stored-rows.ts';
-import { DB_KINDS, makeTarget, type Target } from '../support/targets.ts';
+import { type DbKind } from '../support/targets.ts';
 import { createTestDatabase } from '../support/test-database.ts';
 
 const H = 3_600_000;
@@ -64,89 +66,84 @@ async function irregularRows(t: DbTarget): Promise<Array<Record<string, string |
 const daily: RealKline[] = [0, 1, 2, 3].map((i) => row(Date.UTC(2024, 2, 9) + i * DAY, Date.UTC(2024, 2, 9) + (i + 1) * DAY - 1));
 const monthly: RealKline[] = [0, 1, 2].map((m) => row(Date.UTC(2024, m, 1), Date.UTC(2024, m + 1, 1) - 1));
 
-async function fakeWithReplays(): Promise<FakeExchange> {
-  return createFakeExchange({
-    now: Date.UTC(2024, 4, 1, 0, 30),
-    // The replays are samples with nothing after them, as the exchange serves a pair that is no longer trading.
-    symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', listedAt: Date.UTC(2017, 7, 17), status: 'BREAK', replay: { '1h': hourly, '1d': daily, '1M': monthly } }],
+const replays: FakeExchangeOptions = {
+  now: Date.UTC(2024, 4, 1, 0, 30),
+  // The replays are samples with nothing after them, as the exchange serves a pair that is no longer trading.
+  symbols: [{ symbol: 'BTCUSDT', baseAsset: 'BTC', quoteAsset: 'USDT', listedAt: Date.UTC(2017, 7, 17), status: 'BREAK', replay: { '1h': hourly, '1d': daily, '1M': monthly } }],
+};
+
+// On PostgreSQL every session runs in a time zone with daylight saving: close times must not depend on it. The
+// embedded database always runs in GMT (PGlite names it Etc/GMT0, whatever TZ says).
+const SESSION_ZONE: Record<DbKind, { zone: string; setUp(t: DbTarget): Promise<unknown> }> = {
+  postgres: {
+    zone: 'America/New_York',
+    setUp: (t) => query(t, `do $$ begin execute format('alter database %I set timezone = %L', current_database(), 'America/New_York'); end $$`),
+  },
+  embedded: { zone: 'Etc/GMT0', setUp: async () => undefined },
+};
+
+describeOnEachDb('compact storage', (kind) => {
+  const scene = scenario({ db: kind, exchange: replays });
+
+  before(async () => {
+    await SESSION_ZONE[kind].setUp(scene.target);
+    assert.deepEqual(await query(scene.target, 'show timezone'), [{ TimeZone: SESSION_ZONE[kind].zone }]);
   });
-}
 
-for (const kind of DB_KINDS) {
-  describe(`compact storage on ${kind}`, { concurrency: false }, () => {
-    let fake: FakeExchange;
-    let t: Target;
-
-    before(async () => {
-      fake = await fakeWithReplays();
-      t = await makeTarget(kind, fake.url);
-      if (kind === 'postgres') {
-        // Every session runs in a time zone with daylight saving: close times must not depend on it. (The
-        // embedded database always runs in GMT.)
-        await query(t, `do $$ begin execute format('alter database %I set timezone = %L', current_database(), 'America/New_York'); end $$`);
-        assert.deepEqual(await query(t, 'show timezone'), [{ TimeZone: 'America/New_York' }]);
-      }
-    });
-    after(async () => {
-      await t.cleanup();
-      await fake.close();
-    });
-
-    it('gives back cut-short, off-grid, overlong and huge-trade-count candles exactly', async () => {
-      const res = await runCli(t, ['backfill', '--since', '2018-02-08', '--until', '2018-02-12', '--symbols', 'BTCUSDT', '--interval', '1h']);
-      assert.equal(res.code, 0, res.stderr);
-      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1h'), hourly);
-      assert.deepEqual(await irregularRows(t), IRREGULAR_ROWS);
-      const stored = await query<Record<string, string | null>>(
-        t,
-        `select trades::text, open::text, high_minus_open::text as h, low_minus_open::text as l, close_minus_open::text as c
-           from candle_data where open_time = $1`,
-        [new Date(offGrid + H)],
-      );
-      assert.deepEqual(stored, [{ trades: null, open: '8000.00000000', h: '100.00000000', l: '-100.00000000', c: '50.00000000' }]);
-    });
-
-    it('measures holes from the real close time, so the halt is asked once and then remembered', async () => {
-      const gaps = jsonOf<{ gaps: unknown[]; exchange_empty: unknown[] }>(
-        await runCli(t, ['gaps', '--symbols', 'BTCUSDT', '--interval', '1h', '--json']),
-      );
-      assert.deepEqual(gaps.gaps, []);
-      // The halt and the stretch before the return to the grid; after the last candle is not empty but not yet.
-      assert.equal(gaps.exchange_empty.length, 2);
-      const empties = await query<{ from_ms: string }>(t, `select (extract(epoch from from_time) * 1000)::int8::text as from_ms from exchange_empty order by from_time`);
-      assert.equal(Number(empties[0]?.from_ms), Date.UTC(2018, 1, 8, 1, 28, 14, 789), 'the halt starts where the cut-short candle closed');
-      const before = fake.requests.length;
-      const again = await runCli(t, ['backfill', '--since', '2018-02-08', '--until', '2018-02-12', '--symbols', 'BTCUSDT', '--interval', '1h']);
-      assert.equal(again.code, 0, again.stderr);
-      // Only what lies after the last candle: nothing after it shows that the exchange has no candles there.
-      const asked = fake.requests.slice(before).filter((r) => r.path === '/api/v3/klines');
-      assert.deepEqual(asked.map((r) => Number(r.query.startTime)), [t5 + 2 * H]);
-    });
-
-    it('computes daily and monthly close times in UTC whatever the session time zone', async () => {
-      const res = await runCli(t, ['backfill', '--since', '2024-01-01', '--until', '2024-04-01', '--symbols', 'BTCUSDT', '--interval', '1d,1M']);
-      assert.equal(res.code, 0, res.stderr);
-      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1d'), daily.filter((k) => k[0] < Date.UTC(2024, 3, 1)));
-      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1M'), monthly);
-      const n = await query<{ n: number }>(t, `select count(*)::int as n from irregular_candles where open_time >= '2024-01-01'`);
-      assert.deepEqual(n, [{ n: 0 }]);
-    });
-
-    it('deleting through the view removes the irregular values too, and a backfill restores both', async () => {
-      const cut = new Date(t0 + H);
-      await query(t, `delete from candles where symbol = 'BTCUSDT' and interval = '1h' and open_time = $1`, [cut]);
-      assert.deepEqual(await query(t, `select 1 from irregular_candles where open_time = $1`, [cut]), []);
-      const res = await runCli(t, ['gaps', '--fill', '--symbols', 'BTCUSDT', '--interval', '1h']);
-      assert.equal(res.code, 0, res.stderr);
-      assert.deepEqual(await storedKlines(t, 'BTCUSDT', '1h'), hourly);
-    });
+  it('gives back cut-short, off-grid, overlong and huge-trade-count candles exactly', async () => {
+    const res = await scene.run(['backfill', '--since', '2018-02-08', '--until', '2018-02-12', '--symbols', 'BTCUSDT', '--interval', '1h']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1h'), hourly);
+    assert.deepEqual(await irregularRows(scene.target), IRREGULAR_ROWS);
+    const stored = await query<Record<string, string | null>>(
+      scene.target,
+      `select trades::text, open::text, high_minus_open::text as h, low_minus_open::text as l, close_minus_open::text as c
+         from candle_data where open_time = $1`,
+      [new Date(offGrid + H)],
+    );
+    assert.deepEqual(stored, [{ trades: null, open: '8000.00000000', h: '100.00000000', l: '-100.00000000', c: '50.00000000' }]);
   });
-}
+
+  it('measures holes from the real close time, so the halt is asked once and then remembered', async () => {
+    const gaps = jsonOf<{ gaps: unknown[]; exchange_empty: unknown[] }>(
+      await scene.run(['gaps', '--symbols', 'BTCUSDT', '--interval', '1h', '--json']),
+    );
+    assert.deepEqual(gaps.gaps, []);
+    // The halt and the stretch before the return to the grid; after the last candle is not empty but not yet.
+    assert.equal(gaps.exchange_empty.length, 2);
+    const empties = await query<{ from_ms: string }>(scene.target, `select (extract(epoch from from_time) * 1000)::int8::text as from_ms from exchange_empty order by from_time`);
+    assert.equal(Number(empties[0]?.from_ms), Date.UTC(2018, 1, 8, 1, 28, 14, 789), 'the halt starts where the cut-short candle closed');
+    const before = scene.fake.requests.length;
+    const again = await scene.run(['backfill', '--since', '2018-02-08', '--until', '2018-02-12', '--symbols', 'BTCUSDT', '--interval', '1h']);
+    assert.equal(again.code, 0, again.stderr);
+    // Only what lies after the last candle: nothing after it shows that the exchange has no candles there.
+    const asked = scene.fake.requests.slice(before).filter((r) => r.path === '/api/v3/klines');
+    assert.deepEqual(asked.map((r) => Number(r.query.startTime)), [t5 + 2 * H]);
+  });
+
+  it('computes daily and monthly close times in UTC whatever the session time zone', async () => {
+    const res = await scene.run(['backfill', '--since', '2024-01-01', '--until', '2024-04-01', '--symbols', 'BTCUSDT', '--interval', '1d,1M']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1d'), daily.filter((k) => k[0] < Date.UTC(2024, 3, 1)));
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1M'), monthly);
+    const n = await query<{ n: number }>(scene.target, `select count(*)::int as n from irregular_candles where open_time >= '2024-01-01'`);
+    assert.deepEqual(n, [{ n: 0 }]);
+  });
+
+  it('deleting through the view removes the irregular values too, and a backfill restores both', async () => {
+    const cut = new Date(t0 + H);
+    await query(scene.target, `delete from candles where symbol = 'BTCUSDT' and interval = '1h' and open_time = $1`, [cut]);
+    assert.deepEqual(await query(scene.target, `select 1 from irregular_candles where open_time = $1`, [cut]), []);
+    const res = await scene.run(['gaps', '--fill', '--symbols', 'BTCUSDT', '--interval', '1h']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1h'), hourly);
+  });
+});
 
 describe('migration of a database stored in the old layout', () => {
   it('keeps every value, moves irregular close times and trade counts aside, and packs the rows', async () => {
-    const fake = await fakeWithReplays();
-    const db = await createTestDatabase('migrate');
+    const fake = await createFakeExchange(replays);
+    const db = await createTestDatabase('migrate', { schema: 'empty' });
     const dir = await mkdtemp(path.join(tmpdir(), 'cc-migrate-'));
     const kysely = new Kysely<unknown>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: db.url, max: 1 }) }) });
     try {

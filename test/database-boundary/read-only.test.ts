@@ -103,7 +103,7 @@ describe('read-only status and gaps', () => {
 
   it('an out-of-date schema: status upgrades it when it may, and says to run migrate when it may not', async () => {
     const known = (await readdir(new URL('../../sql/', import.meta.url))).filter((f) => f.endsWith('.sql')).length;
-    const fresh = await makeTarget('postgres', fake.url);
+    const fresh = await makeTarget('postgres', fake.url, {}, { store: 'empty' });
     const reader = await createRole(fresh, 'cc_reader', ['grant usage on schema public to %r']);
     try {
       const refused = await runCli(reader.target, ['status', '--json']);

@@ -26,7 +26,7 @@ describe('the schema gate and cryptocollect migrate', () => {
 
   for (const kind of DB_KINDS) {
     it(`${kind}: migrate reports the schema before and after, and a second migrate applies nothing`, async () => {
-      const t = await makeTarget(kind, fake.url);
+      const t = await makeTarget(kind, fake.url, {}, { store: 'empty' });
       try {
         const known = await knownMigrations();
         const latest = Number(known.at(-1)?.slice(0, 6));

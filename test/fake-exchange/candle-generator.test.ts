@@ -52,16 +52,11 @@ test('values are a pure function of (symbol, interval, open time)', () => {
 
 test('a small share of candles is flat with no trades', () => {
   const p = profileFor('BTCUSDT', 'BTC', 'USDT');
-  let flat = 0;
-  for (let i = 0; i < 20_000; i++) {
-    const k = generateCandle(p, '1m', Date.UTC(2023, 0, 1) + i * 60_000);
-    if (k[8] === 0) {
-      flat += 1;
-      assert.equal(k[5], '0.00000000');
-      assert.ok(k[1] === k[2] && k[2] === k[3] && k[3] === k[4]);
-    }
-  }
-  assert.ok(flat > 10 && flat < 200, `flat=${flat}`);
+  const candles = Array.from({ length: 20_000 }, (_, i) => generateCandle(p, '1m', Date.UTC(2023, 0, 1) + i * 60_000));
+  const flat = candles.filter((k) => k[8] === 0);
+  assert.ok(flat.length > 10 && flat.length < 200, `flat=${flat.length}`);
+  // Every candle without trades has no volume and one price.
+  assert.deepEqual(flat.filter((k) => k[5] !== '0.00000000' || !(k[1] === k[2] && k[2] === k[3] && k[3] === k[4])), []);
 });
 
 test('the still-open candle depends on now and differs from its final values', () => {
@@ -79,9 +74,4 @@ test('the still-open candle depends on now and differs from its final values', (
   assert.deepEqual(generateCandle(p, '1h', open, open + 3_600_000), final);
 });
 
-test('a whole year of 1m candles is cheap to generate', () => {
-  const p = profileFor('BTCUSDT', 'BTC', 'USDT');
-  const t0 = performance.now();
-  for (let i = 0; i < 525_600; i++) generateCandle(p, '1m', Date.UTC(2023, 0, 1) + i * 60_000);
-  assert.ok(performance.now() - t0 < 5_000);
-});
+// How fast a year of 1m candles is generated is measured by the bench (BENCH_ONLY=generator npm run bench).

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
-import { errorOf, get, klines } from './helpers.ts';
+import { errorOf, get, klines, type Answer } from './helpers.ts';
 
 let ex: FakeExchange;
 before(async () => {
@@ -157,16 +157,31 @@ test('hang never answers; the client times out and close() still completes', asy
   assert.equal(await pending, 'failed');
 });
 
-test('latency delays responses', async () => {
+test('latency delays responses: no answer until that much time has passed', async (t) => {
+  // Mocked timers move only when the test says so: the assertion is about what is sent when, not about how busy
+  // the machine is.
+  t.mock.timers.enable({ apis: ['setTimeout'] });
   ex.setLatency(150);
   try {
-    const t0 = performance.now();
-    await get(ex, '/api/v3/ping');
-    assert.ok(performance.now() - t0 >= 140);
+    const arrived = ex.requests.length + 1;
+    const seen: { answer?: Answer } = {};
+    const pending = get(ex, '/api/v3/ping').then((a) => (seen.answer = a));
+    while (ex.requests.length < arrived) await new Promise((r) => setImmediate(r));
+    await settle();
+    t.mock.timers.tick(149);
+    await settle();
+    assert.equal(seen.answer, undefined, 'answered before the latency had passed');
+    t.mock.timers.tick(1);
+    assert.equal((await pending).status, 200);
   } finally {
     ex.setLatency(0);
   }
 });
+
+/** Lets the sockets and the server's handlers run everything they can now. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
+}
 
 test('answers carry the server clock in their Date header', async () => {
   const r = await get(ex, '/api/v3/ping');

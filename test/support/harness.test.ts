@@ -1,9 +1,12 @@
 /** Self-test of the test infrastructure: per-test databases and throwaway clusters. */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { startPostgresCluster } from './postgres-cluster.ts';
+import { query } from './stored-rows.ts';
+import { makeTarget } from './targets.ts';
 import { createTestDatabase, testClusterUrl, TEST_PG_URL_ENV, type TestDatabase } from './test-database.ts';
 
 async function withClient<T>(url: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -30,8 +33,8 @@ describe('createTestDatabase', () => {
   });
 
   it('gives a working, isolated database that drop() removes', async () => {
-    const a = await createTestDatabase('harness_a');
-    const b = await createTestDatabase('harness_b');
+    const a = await createTestDatabase('harness_a', { schema: 'empty' });
+    const b = await createTestDatabase('harness_b', { schema: 'empty' });
     created.push(a, b);
     assert.notEqual(a.name, b.name);
     assert.ok(a.url.endsWith(`/${a.name}`), a.url);
@@ -67,6 +70,18 @@ describe('createTestDatabase', () => {
     await assert.rejects(withClient(a.url, (c) => c.query('SELECT 1')), /does not exist/);
   });
 
+  it('clones the migrated template by default: every migration in sql/ applied, no rows yet', async () => {
+    const d = await createTestDatabase('harness_migrated');
+    created.push(d);
+    const files = (await readdir(new URL('../../sql/', import.meta.url))).filter((f) => f.endsWith('.sql')).map((f) => f.replace(/\.sql$/, ''));
+    await withClient(d.url, async (c) => {
+      const applied = await c.query<{ name: string }>('SELECT name FROM cryptocollect_migration ORDER BY name');
+      assert.deepEqual(applied.rows.map((r) => r.name), files.sort());
+      const series = await c.query<{ n: number }>('SELECT count(*)::int AS n FROM series');
+      assert.equal(series.rows[0]?.n, 0);
+    });
+  });
+
   it('sanitises and length-limits the prefix', async () => {
     const d = await createTestDatabase('Weird Prefix/"quoted"-' + 'x'.repeat(80));
     created.push(d);
@@ -82,6 +97,23 @@ describe('createTestDatabase', () => {
       await assert.rejects(createTestDatabase(), new RegExp(`${TEST_PG_URL_ENV} is not set.*npm test`));
     } finally {
       process.env[TEST_PG_URL_ENV] = saved;
+    }
+  });
+});
+
+describe('makeTarget on embedded', () => {
+  it('copies the migrated store and nothing else into a new data directory, or leaves it empty', async () => {
+    const migrated = await makeTarget('embedded', 'http://127.0.0.1:9');
+    const empty = await makeTarget('embedded', 'http://127.0.0.1:9', {}, { store: 'empty' });
+    try {
+      assert.deepEqual(await readdir(migrated.dataDir), ['pgdata']);
+      assert.deepEqual(await readdir(empty.dataDir), []);
+      const applied = await query<{ n: number }>(migrated, 'SELECT count(*)::int AS n FROM cryptocollect_migration');
+      const files = (await readdir(new URL('../../sql/', import.meta.url))).filter((f) => f.endsWith('.sql'));
+      assert.equal(applied[0]?.n, files.length);
+    } finally {
+      await migrated.cleanup();
+      await empty.cleanup();
     }
   });
 });

@@ -1,6 +1,7 @@
 // Runs the real CLI (bin/cryptocollect.js → dist/) as a child process, the way users and cron do.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { holdsStore, releaseStore } from './stored-rows.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/cryptocollect.js', import.meta.url));
 
@@ -36,7 +37,11 @@ function childEnv(target: CliTarget): NodeJS.ProcessEnv {
   return env;
 }
 
+/** Starts the CLI; the test must not hold its embedded store open (`await releaseStore(dataDir)` first). */
 export function startCli(target: CliTarget, args: string[]): { child: ChildProcess; done: Promise<CliResult> } {
+  if (!target.databaseUrl && holdsStore(target.dataDir)) {
+    throw new Error(`the test still holds the embedded store in ${target.dataDir} open: await releaseStore() before starting the CLI on it`);
+  }
   const child = spawn(process.execPath, [BIN, ...args], { env: childEnv(target), cwd: target.cwd ?? target.dataDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -48,7 +53,8 @@ export function startCli(target: CliTarget, args: string[]): { child: ChildProce
   return { child, done };
 }
 
-export function runCli(target: CliTarget, args: string[]): Promise<CliResult> {
+export async function runCli(target: CliTarget, args: string[]): Promise<CliResult> {
+  await releaseStore(target.dataDir);
   return startCli(target, args).done;
 }
 

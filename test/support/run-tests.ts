@@ -6,8 +6,14 @@
  * - If CRYPTOCOLLECT_TEST_PG_URL is unset/empty, starts a throwaway PostgreSQL
  *   cluster and exports its URL to the tests; stops it afterwards (also on
  *   SIGINT/SIGTERM/SIGHUP).
- * - Runs `node --import tsx --test --test-concurrency=2 --test-reporter=spec`
- *   on the given files, or on every `*.test.ts` under test/ (except test/bench/).
+ * - Builds the two templates the tests clone, once for the run, and names them
+ *   to the tests: a migrated PostgreSQL database (CRYPTOCOLLECT_TEST_PG_TEMPLATE,
+ *   see test-database.ts) and a migrated embedded store
+ *   (CRYPTOCOLLECT_TEST_PGLITE_TEMPLATE, see pglite-template.ts); removes them
+ *   afterwards. The embedded one is made by the built CLI (dist/).
+ * - Runs `node --import tsx --test --test-concurrency=6 --test-reporter=spec`
+ *   on the given files, or on every `*.test.ts` under test/ (except test/bench/);
+ *   a `--test-concurrency=N` of your own wins.
  *   Arguments starting with `-` are passed through to node (e.g.
  *   `--test-name-pattern=foo`; `--test-reporter=tap` replaces spec, whose
  *   summary lines read `ℹ pass N` rather than TAP's `# pass N`). Use the
@@ -16,12 +22,13 @@
  *   output, so the runner's `# pass N` / `# fail N` summary stays last.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
-import { join, relative, resolve, sep } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
-import { TEST_PG_URL_ENV } from './test-database.ts';
+import { createPgliteTemplate, TEST_PGLITE_TEMPLATE_ENV } from './pglite-template.ts';
+import { createTemplateDatabase, TEST_PG_TEMPLATE_ENV, TEST_PG_URL_ENV } from './test-database.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const testRoot = join(repoRoot, 'test');
@@ -39,7 +46,32 @@ function findTestFiles(dir: string, out: string[] = []): string[] {
   return out;
 }
 
+// Files run as processes of their own, and most of their time is spent waiting — on the CLI children they start, on
+// the databases, on the fake exchange's latency and timeouts — so more of them run at once than there are cores.
+const CONCURRENCY = 6;
+
+// node --test starts files in the order given. The run ends when its longest file does, so the long ones start
+// first and the short unit tests fill the gaps at the end: db-restart waits out the ~30 s the CLI rides out a database
+// that stays down, disk-full fills an embedded store twice; then the rest of the CLI scenarios.
+const START_FIRST = ['cli/db-restart.test.ts', 'cli/disk-full.test.ts'].map((f) => join(testRoot, f));
+
+function startRank(file: string): number {
+  const first = START_FIRST.indexOf(file);
+  if (first >= 0) return first;
+  return file.startsWith(join(testRoot, 'cli') + sep) ? START_FIRST.length : START_FIRST.length + 1;
+}
+
 const signalExitCodes: Record<string, number> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+/** The value of a set-up step, or its failure on stderr and exit 1 (the exit handler stops what was started). */
+async function orExit<T>(what: string, step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (e) {
+    console.error(`run-tests: could not ${what}:\n${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -47,8 +79,8 @@ async function main(): Promise<void> {
   let files = args.filter((a) => !a.startsWith('-'));
   if (files.length === 0) {
     files = findTestFiles(testRoot)
-      .map((f) => relative(process.cwd(), f) || f)
-      .sort();
+      .sort((a, b) => startRank(a) - startRank(b) || a.localeCompare(b))
+      .map((f) => relative(process.cwd(), f) || f);
     if (files.length === 0) {
       console.error(`run-tests: no *.test.ts files found under ${testRoot}`);
       process.exit(1);
@@ -78,23 +110,33 @@ async function main(): Promise<void> {
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
 
+  // The embedded template takes longest (a WASM initdb): the tests start while it is built, and wait for it only
+  // where they copy it.
+  const pgliteTemplate = await orExit('make a folder for the embedded template store', createPgliteTemplate());
+  process.on('exit', () => rmSync(dirname(pgliteTemplate.store), { recursive: true, force: true }));
+  process.env[TEST_PGLITE_TEMPLATE_ENV] = pgliteTemplate.store;
   if (!process.env[TEST_PG_URL_ENV]) {
-    try {
-      cluster = await startPostgresCluster();
-    } catch (e) {
-      console.error(`run-tests: could not start a PostgreSQL cluster for the tests:\n${e instanceof Error ? e.message : String(e)}`);
-      process.exit(1);
-    }
+    cluster = await orExit('start a PostgreSQL cluster for the tests', startPostgresCluster());
     process.env[TEST_PG_URL_ENV] = cluster.url;
-    if (signalled) {
-      await cluster.stop();
-      process.exit(signalExitCodes[signalled] ?? 1);
-    }
+  }
+  const pgTemplate = await orExit('build the template database for the tests', createTemplateDatabase());
+  process.env[TEST_PG_TEMPLATE_ENV] = pgTemplate.name;
+  const cleanUp = async (): Promise<void> => {
+    // A cluster of our own goes with its templates; on someone else's, only the template database must go.
+    if (cluster) await cluster.stop();
+    else await pgTemplate.drop().catch(() => undefined);
+    // Its build may still be running (no embedded test needed it): let it end before removing its folder.
+    await pgliteTemplate.built.catch(() => undefined);
+    await pgliteTemplate.remove();
+  };
+  if (signalled) {
+    await cleanUp();
+    process.exit(signalExitCodes[signalled] ?? 1);
   }
 
   // A `--test-reporter=…` given on the command line replaces the default spec reporter.
   const reporter = passthrough.some((a) => a.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
-  const nodeArgs = ['--import', 'tsx', '--test', '--test-concurrency=2', ...reporter, ...passthrough, ...files];
+  const nodeArgs = ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, ...reporter, ...passthrough, ...files];
   const code = await new Promise<number>((resolveCode) => {
     child = spawn(process.execPath, nodeArgs, { stdio: 'inherit', env: process.env });
     child.on('error', (e) => {
@@ -107,7 +149,7 @@ async function main(): Promise<void> {
     });
   });
 
-  if (cluster) await cluster.stop();
+  await cleanUp();
   process.exit(signalled && code === 0 ? (signalExitCodes[signalled] ?? 1) : code);
 }
 

@@ -20,12 +20,38 @@ export async function query<T = Record<string, unknown>>(target: DbTarget, text:
       await client.end();
     }
   }
-  const db = await PGlite.create(path.join(target.dataDir, 'pgdata'));
-  try {
-    return (await db.query<T>(text, params)).rows;
-  } finally {
-    await db.close();
+  return (await (await embeddedStore(target.dataDir)).query<T>(text, params)).rows;
+}
+
+/**
+ * Embedded stores this process has open, by data directory. Starting PGlite costs a third of a second of CPU or
+ * more, and a test reads a store several times between two CLI runs: the store stays open until the next run
+ * (run-cli.ts) or the cleanup needs it closed — PGlite must never have the store open twice.
+ */
+const openStores = new Map<string, Promise<PGlite>>();
+
+function embeddedStore(dataDir: string): Promise<PGlite> {
+  let store = openStores.get(dataDir);
+  if (!store) {
+    store = PGlite.create(path.join(dataDir, 'pgdata'));
+    openStores.set(dataDir, store);
+    store.catch(() => openStores.delete(dataDir));
   }
+  return store;
+}
+
+/** True while this process holds the embedded store in `dataDir` open. */
+export function holdsStore(dataDir: string): boolean {
+  return openStores.has(dataDir);
+}
+
+/** Closes this process's handle on the embedded store in `dataDir`, if it has one. */
+export async function releaseStore(dataDir: string): Promise<void> {
+  const store = openStores.get(dataDir);
+  if (!store) return;
+  openStores.delete(dataDir);
+  const db = await store.catch(() => undefined);
+  await db?.close();
 }
 
 /** Stored candles of one series ($1 symbol, $2 interval), as text: see klineOf. */
