@@ -1,17 +1,24 @@
 // Using cryptocollect as a library: the same functions the CLI runs.
-// Build first (npm run build), then: node --import tsx examples/library.ts
+// Run from a checkout: node --import tsx examples/library.ts (it imports the sources; a project imports the package).
 import {
-  createHttpGet, createProgress, readDotenv, resolveConfig, runBackfill, runStatus, systemClock, unrecordedRunsDir, withDatabase,
+  commandEvents, createHttpGet, createProgress, readDotenv, resolveConfig, runBackfill, runStatus, systemClock, unrecordedRunsDir, withDatabase,
   type CommandContext,
-} from '../dist/index.js';
+} from '../src/index.js'; // in your project: from 'cryptocollect'
 
 const config = resolveConfig({}, process.env, readDotenv(process.cwd()));
+// The run's events: counters for the run record, and whatever else subscribes (here, one line per finished series).
+const { events, counters } = commandEvents();
+events.on((e) => {
+  if (e.type === 'series-finished') console.error(`${e.symbol} ${e.interval}: ${e.status}, ${e.candles} candles`);
+});
 const ctx: CommandContext = {
   config,
   clock: systemClock,
   http: createHttpGet(),
   progress: await createProgress({ quiet: false }),
   stop: new AbortController().signal,
+  events,
+  counters,
 };
 
 const outcome = await withDatabase(ctx, async (handle) => {

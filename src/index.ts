@@ -1,6 +1,6 @@
 /**
  * Library API: the same functions the CLI calls. Commands take a context (configuration, clock, HTTP, progress,
- * stop signal) and an open database (`withDatabase` or `openDatabase`): the handle, or for `runStatus` its Kysely `db`.
+ * stop signal, and the run's events with their counters from `commandEvents()`) and an open database (`withDatabase` or `openDatabase`): the handle, or for `runStatus` its Kysely `db`.
  */
 export { systemClock, type Clock } from './clock.js';
 export { resolveConfig, readDotenv, type Config } from './config.js';
@@ -16,6 +16,10 @@ export { runStatus, type StatusOptions, type StatusResult, type SeriesStatus } f
 export { runMigrate, type MigrateResult } from './commands/migrate.js';
 export { unrecordedRunsDir } from './runlog/unrecorded-runs.js';
 export type { RunOutcome } from './collect/recorded-run.js';
+export type { CandleSource, EmptyAnswerMeaning, PagePlan } from './collect/candle-source.js';
+export { commandEvents } from './events/command-events.js';
+export { RUN_COUNTERS, type RunCounters } from './events/run-counters.js';
+export type { RunEvent, RunEvents, RunListener } from './events/run-events.js';
 export { CryptocollectError, UsageError, ExchangeError, DatabaseError, InterruptedError, InternalError } from './errors.js';
 export { EXIT } from './exit-codes.js';
 export type { Candle, Range, Series, RunStatus } from './domain.js';
