@@ -6,7 +6,7 @@
 // (those on PostgreSQL need not wait for it): a copy waits for the marker file the build leaves when it is done. A
 // test process started some other way builds one of its own on first use.
 import { constants, rmSync } from 'node:fs';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runCli } from './run-cli.ts';
@@ -34,7 +34,10 @@ export async function createPgliteTemplate(): Promise<PgliteTemplate> {
     // Nothing listens on port 9: the command must not need the exchange.
     const res = await runCli({ baseUrl: 'http://127.0.0.1:9', dataDir }, ['status', '--json']);
     const failure = res.code === 0 ? null : `the CLI could not create the embedded template store (exit ${res.code}; is dist/ built? npx tsc -p tsconfig.json):\n${res.stderr}`;
-    await writeFile(path.join(dataDir, OUTCOME_FILE), failure ?? 'ok');
+    // Written aside and renamed into place: a reader polling for the file must never see it empty or half written.
+    const outcome = path.join(dataDir, OUTCOME_FILE);
+    await writeFile(`${outcome}.partial`, failure ?? 'ok');
+    await rename(`${outcome}.partial`, outcome);
     if (failure) throw new Error(failure);
   };
   const built = build();
