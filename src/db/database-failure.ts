@@ -113,7 +113,10 @@ export function translateDbError(err: unknown, place: DatabasePlace = { location
   return new DatabaseFailure(rule.code, rule.message(reason, place), { sqlstate, transient: rule.transient, reason }, err);
 }
 
-/** Whether retrying the operation that failed with `err` may help. */
+/**
+ * Whether retrying the operation that failed with `err` may help: the server restarting or failing over, a dropped
+ * connection, serialization failures and deadlocks. Not constraint violations, disk full, permissions, read-only.
+ */
 export function isTransientFailure(err: unknown): boolean {
   const translated = translateDbError(err);
   return translated instanceof DatabaseFailure && translated.transient;

@@ -2,15 +2,6 @@ import pRetry from 'p-retry';
 import { systemClock } from '../clock.js';
 import { DatabaseFailure, isTransientFailure, translateDbError } from './database-failure.js';
 
-/**
- * Whether a database failure is worth retrying: the server restarting or failing over, a dropped connection,
- * serialization failures and deadlocks — as the one translation (db/database-failure.ts) judges it. Everything else
- * (constraint violations, disk full, permissions, read-only) is not.
- */
-export function isTransientDbError(err: unknown): boolean {
-  return isTransientFailure(err);
-}
-
 export interface DbRetryOptions {
   readonly retries: number;
   readonly minTimeoutMs: number;
@@ -39,12 +30,12 @@ export async function retryTransient<T>(what: string, fn: () => Promise<T>, opts
       // attempt that went through (it would, given the signal).
       minTimeout: 0,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-        if (retriesLeft <= 0 || !isTransientDbError(error)) return;
+        if (retriesLeft <= 0 || !isTransientFailure(error)) return;
         opts.onRetry?.(attemptNumber, error);
         const backoff = Math.min(8000, opts.minTimeoutMs * 2 ** (attemptNumber - 1)) * (1 + Math.random());
         await systemClock.sleep(backoff, signal);
       },
-      shouldRetry: ({ error }) => isTransientDbError(error),
+      shouldRetry: ({ error }) => isTransientFailure(error),
     });
   } catch (err) {
     if (signal?.aborted && err === signal.reason) throw err;
@@ -52,9 +43,11 @@ export async function retryTransient<T>(what: string, fn: () => Promise<T>, opts
     // The tool's own errors (the embedded store's disk full, its crash) already say all there is to say.
     if (!(failure instanceof DatabaseFailure)) throw failure;
     const facts = { sqlstate: failure.sqlstate, transient: failure.transient, reason: failure.reason };
-    if (failure.transient) {
+    // A connection that stayed lost (or a server that stayed unreachable) through every retry says so; any other
+    // failure, a serialization failure that kept recurring too, in its own words.
+    if (failure.transient && failure.code !== 'database-serialization') {
       const message = `${what} failed: lost the database connection and could not get it back (${failure.reason}); committed data is kept, run again once the database is up`;
-      throw new DatabaseFailure(failure.code === 'database-serialization' ? failure.code : 'database-unavailable', message, facts, err);
+      throw new DatabaseFailure('database-unavailable', message, facts, err);
     }
     throw new DatabaseFailure(failure.code, `${what} failed: ${failure.message}`, facts, err);
   }

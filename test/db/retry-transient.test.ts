@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DatabaseError } from '../../src/errors.js';
-import { isTransientDbError, retryTransient } from '../../src/db/retry-transient.js';
+import { isTransientFailure } from '../../src/db/database-failure.js';
+import { retryTransient } from '../../src/db/retry-transient.js';
 
 const pgError = (code: string, message = 'x') => Object.assign(new Error(message), { code });
 
@@ -16,9 +17,9 @@ describe('database failure table', () => {
     new Error('Connection terminated unexpectedly'),
     new Error('Client has encountered a connection error and is not queryable'),
   ];
-  for (const err of transient) it(`retries: ${err.message}`, () => assert.equal(isTransientDbError(err), true));
+  for (const err of transient) it(`retries: ${err.message}`, () => assert.equal(isTransientFailure(err), true));
   for (const err of [pgError('23505'), pgError('53100'), pgError('42501'), new Error('syntax error')]) {
-    it(`does not retry ${(err as { code?: string }).code ?? err.message}`, () => assert.equal(isTransientDbError(err), false));
+    it(`does not retry ${(err as { code?: string }).code ?? err.message}`, () => assert.equal(isTransientFailure(err), false));
   }
 
   it('retries a transient failure until it succeeds', async () => {
