@@ -1,12 +1,10 @@
-import { pickCounters } from '../events/run-counters.js';
-import { readdir, readFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import path from 'node:path';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
+import { pickCounters } from '../events/run-counters.js';
 import { processExists } from '../system/process-exists.js';
 import type { RunRecord } from './run-log.js';
-import { recordUnrecordedRuns, type UnrecordedRun } from './unrecorded-runs.js';
+import { keptRunsOfThisHost, recordUnrecordedRuns, type UnrecordedRun } from './unrecorded-runs.js';
 
 const KILLED = 'the process ended without finishing the run (killed?)';
 
@@ -36,7 +34,8 @@ export async function reapAbandonedRuns(db: Kysely<Database>, unrecordedDir: str
 export async function asReaped(db: Kysely<Database>, runs: readonly RunRecord[], unrecordedDir: string): Promise<RunRecord[]> {
   if (!runs.some((r) => r.status === 'running')) return [...runs];
   const dead = new Set(await deadRunsOfThisHost(db));
-  const kept = new Map((await unrecordedOfThisHost(unrecordedDir)).map((u) => [u.id, u]));
+  // Unreadable files are left for the next writing command to remove.
+  const kept = new Map((await keptRunsOfThisHost(unrecordedDir)).flatMap(({ run }): Array<[number, UnrecordedRun]> => (run ? [[run.id, run]] : [])));
   return runs.map((r): RunRecord => {
     if (r.status !== 'running') return r;
     const u = kept.get(r.id);
@@ -54,22 +53,4 @@ export async function asReaped(db: Kysely<Database>, runs: readonly RunRecord[],
     }
     return dead.has(r.id) ? { ...r, status: 'interrupted', error: KILLED } : r;
   });
-}
-
-async function unrecordedOfThisHost(dir: string): Promise<UnrecordedRun[]> {
-  let names: string[];
-  try {
-    names = (await readdir(dir)).filter((n) => n.startsWith(`${hostname()}-`) && n.endsWith('.json'));
-  } catch {
-    return [];
-  }
-  const out: UnrecordedRun[] = [];
-  for (const name of names) {
-    try {
-      out.push(JSON.parse(await readFile(path.join(dir, name), 'utf8')) as UnrecordedRun);
-    } catch {
-      // Unreadable: the next writing command removes it.
-    }
-  }
-  return out;
 }

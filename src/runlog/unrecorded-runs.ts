@@ -42,21 +42,33 @@ export async function keepUnrecordedRun(dir: string, run: UnrecordedRun): Promis
   }
 }
 
-/** Writes the runs this host could not record into their records. Returns how many it recorded. */
-export async function recordUnrecordedRuns(db: Kysely<Database>, dir: string, now = Date.now()): Promise<number> {
+/** The runs this host kept in `dir`, each with its file; `run` is null for a file that does not parse. */
+export async function keptRunsOfThisHost(dir: string): Promise<Array<{ file: string; run: UnrecordedRun | null }>> {
   let names: string[];
   try {
     names = (await readdir(dir)).filter((n) => n.startsWith(`${hostname()}-`) && n.endsWith('.json'));
   } catch {
-    return 0;
+    return [];
   }
-  let recorded = 0;
+  const out: Array<{ file: string; run: UnrecordedRun | null }> = [];
   for (const name of names) {
     const file = path.join(dir, name);
-    let run: UnrecordedRun;
+    let run: UnrecordedRun | null = null;
     try {
       run = JSON.parse(await readFile(file, 'utf8')) as UnrecordedRun;
     } catch {
+      // Unreadable, or not what a run kept: `run` stays null.
+    }
+    out.push({ file, run });
+  }
+  return out;
+}
+
+/** Writes the runs this host could not record into their records. Returns how many it recorded. */
+export async function recordUnrecordedRuns(db: Kysely<Database>, dir: string, now = Date.now()): Promise<number> {
+  let recorded = 0;
+  for (const { file, run } of await keptRunsOfThisHost(dir)) {
+    if (run === null) {
       await rm(file, { force: true });
       continue;
     }
