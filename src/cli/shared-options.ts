@@ -19,7 +19,6 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(new Option('--verbose', 'show stack traces for errors'));
 }
 
-/** backfill names the series to track; the other commands narrow the tracked ones. */
 /** `track`: the series to collect; `narrow`: a filter over the tracked ones; `none`: the command selects nothing. */
 export type SelectionKind = 'track' | 'narrow' | 'none';
 

@@ -91,10 +91,11 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     const { symbol, interval } = job.series;
     const write = { candles: prepared.candles, empties: sorted.remember, findings: prepared.findings };
     const begun = performance.now();
-    const n = await retryTransient(`storing ${symbol} ${interval} candles`, () => writePage(db, job.series, write), {
+    const what = `storing ${symbol} ${interval} candles`;
+    const n = await retryTransient(what, () => writePage(db, job.series, write), {
       ...DEFAULT_DB_RETRY,
       signal: stop,
-      onRetry: (attempt, err) => emit({ type: 'database-retry', what: `storing ${symbol} ${interval} candles`, attempt, reason: errorMessage(err) }),
+      onRetry: (attempt, err) => emit({ type: 'database-retry', what, attempt, reason: errorMessage(err) }),
     });
     job.stored(task, sorted);
     job.findings += prepared.findings.length;

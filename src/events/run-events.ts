@@ -48,7 +48,6 @@ export type RunEvent =
     }
   | { readonly type: 'run-finished'; readonly runId: number; readonly status: Exclude<RunStatus, 'running'> };
 
-export type RunEventType = RunEvent['type'];
 export type RunListener = (event: RunEvent) => void;
 
 /** Where events go: a listener that throws must not stop the run, so each is called apart and its error dropped. */
