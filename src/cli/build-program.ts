@@ -1,6 +1,6 @@
 import { Command } from './commander.js';
 import type { ConfigFlags } from '../config.js';
-import { EXIT_CODES_HELP, type ExitCode } from '../exit-codes.js';
+import { EXIT, EXIT_CODES_HELP, type ExitCode } from '../exit-codes.js';
 import type { CommandDefinition } from './command-definition.js';
 import { backfill } from './commands/backfill.js';
 import { forward } from './commands/forward.js';
@@ -38,8 +38,10 @@ function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState,
     }
     const notice = def.notice(result);
     if (notice !== undefined) io.stderr.write(`cryptocollect: ${notice}\n`);
-    io.stdout.write(state.json ? `${JSON.stringify(def.json(result), null, 2)}\n` : await def.human(result));
     state.exitCode = def.exitCode(result);
+    // --quiet: a success says nothing at all (cron mails nothing); anything else still says what happened.
+    if (state.json) io.stdout.write(`${JSON.stringify(def.json(result), null, 2)}\n`);
+    else if (!(flags.quiet === true && state.exitCode === EXIT.success)) io.stdout.write(await def.human(result));
   });
 }
 

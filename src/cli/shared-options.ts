@@ -15,7 +15,7 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(new Option('--concurrency <n>', 'requests in flight at once (env CRYPTOCOLLECT_CONCURRENCY, default 8)'))
     .addOption(new Option('--timeout <seconds>', 'abandon a request after this long (env CRYPTOCOLLECT_TIMEOUT, default 30)'))
     .addOption(new Option('--json', 'print the result as one JSON document (errors too)'))
-    .addOption(new Option('--quiet', 'no progress on stderr'))
+    .addOption(new Option('--quiet', 'no progress on stderr, and nothing at all on success (--json still prints its document)'))
     .addOption(new Option('--verbose', 'show stack traces for errors'));
 }
 
