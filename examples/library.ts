@@ -19,6 +19,7 @@ const ctx: CommandContext = {
   stop: new AbortController().signal,
   events,
   counters,
+  startedAt: Date.now(),
 };
 
 const outcome = await withDatabase(ctx, async (handle) => {

@@ -90,6 +90,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     });
   }
   limitHeapGrowth(process.execArgv);
-  const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stop: stop.signal, cancel: cancel.signal };
+  const io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd(), stop: stop.signal, cancel: cancel.signal, startedAt: Math.round(performance.timeOrigin) };
   process.exitCode = await runCli(argv, io);
 }

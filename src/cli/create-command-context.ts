@@ -19,5 +19,5 @@ export async function createCommandContext(io: Io, flags: ConfigFlags, options: 
   const progress = await createProgress({ quiet: options.quiet, stream: io.stderr });
   const { events, counters } = commandEvents();
   events.on(progressListener(progress));
-  return { config, clock: systemClock, http: createHttpGet(), progress, stop: io.stop, cancel: io.cancel, events, counters };
+  return { config, clock: systemClock, http: createHttpGet(), progress, stop: io.stop, cancel: io.cancel, events, counters, startedAt: io.startedAt ?? systemClock.now() };
 }

@@ -8,4 +8,6 @@ export interface Io {
   readonly stop: AbortSignal;
   /** Aborted a few seconds after `stop`: what is still on the wire then is abandoned. */
   readonly cancel: AbortSignal;
+  /** When the invocation began (epoch ms): the process start from the bin, so reported durations cover start-up. */
+  readonly startedAt?: number;
 }

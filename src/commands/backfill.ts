@@ -30,6 +30,7 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
   const { db } = handle;
   if (opts.until !== undefined && opts.until <= opts.since) throw new UsageError('--until must be after --since');
   const client = createClient(ctx);
+  ctx.events.emit({ type: 'phase', phase: 'reading-exchange-info' });
   const resolved = await resolveSymbols(client, opts.symbols);
   if (resolved.unknown.length > 0) {
     const parts = resolved.unknown.map((s) => {
@@ -67,6 +68,7 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
       // Starting at or before what is vouched for, a complete run proves the series collected up to `end`.
       return start <= vouched ? { series: s, missing, head, watermark: { span: { from: start, to: end }, vouched } } : { series: s, missing, head };
     };
+    ctx.events.emit({ type: 'phase', phase: 'planning' });
     return collectLocked(collectOptions(ctx, handle, client, resolved), series, plan, live);
   });
 }

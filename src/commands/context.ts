@@ -28,6 +28,8 @@ export interface CommandContext {
   readonly events: RunEvents;
   /** The run's counters, counted from `events` since the command began. */
   readonly counters: Readonly<RunCounters>;
+  /** When the invocation began (epoch ms, local clock), start-up included: the whole run's duration counts from here. */
+  readonly startedAt: number;
 }
 
 /** What recordedRun needs from a command. */
@@ -66,6 +68,7 @@ export function createClient(ctx: CommandContext): BinanceClient {
  */
 export async function withDatabase<T>(ctx: CommandContext, fn: (handle: DatabaseHandle) => Promise<T>, opts: { access?: DatabaseAccess } = {}): Promise<T> {
   const target = { databaseUrl: ctx.config.databaseUrl, dataDir: ctx.config.dataDir, poolSize: ctx.config.concurrency + 2 };
+  ctx.events.emit({ type: 'phase', phase: 'opening-database' });
   const handle = await openDatabase(target, { access: opts.access ?? 'write' });
   try {
     return await fn(handle);

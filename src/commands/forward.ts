@@ -34,10 +34,12 @@ export async function runForward(ctx: CommandContext, handle: DatabaseHandle, fi
   const series = await selectTracked(db, filter);
   if (series.length === 0) return null;
   const client = createClient(ctx);
+  ctx.events.emit({ type: 'phase', phase: 'reading-exchange-info' });
   const resolved = await resolveSymbols(client, [...new Set(series.map((s) => s.symbol))]);
   const serverTime = resolved.serverTime;
   const args = { symbols: filter.symbols ?? null, intervals: filter.intervals ?? null };
   return recordedRun(runSetup(ctx, db, 'forward', args, serverTime), (live) => {
+    ctx.events.emit({ type: 'phase', phase: 'planning' });
     return collectLocked(
       collectOptions(ctx, handle, client, resolved),
       series,

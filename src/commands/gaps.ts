@@ -96,6 +96,7 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
   if (!opts.fill || toFill.length === 0) return { ...result, fill: null };
 
   const client = createClient(ctx);
+  ctx.events.emit({ type: 'phase', phase: 'reading-exchange-info' });
   const resolved = await resolveSymbols(client, [...new Set(toFill.map((g) => g.series.symbol))]);
   const args = {
     symbols: filter.symbols ?? null,
@@ -104,6 +105,7 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
     ...(opts.recheck ? { recheck: { since: new Date(opts.recheck.from).toISOString(), until: new Date(opts.recheck.to).toISOString() } } : {}),
   };
   const outcome = await recordedRun(runSetup(ctx, db, 'gaps', args, resolved.serverTime), (live) => {
+    ctx.events.emit({ type: 'phase', phase: 'planning' });
     return collectLocked(
       collectOptions(ctx, handle, client, resolved),
       toFill.map((g) => g.series),

@@ -4,7 +4,11 @@ import type { CommandName, RunStatus } from '../domain.js';
  * The facts of a run as they happen, in one typed stream. The engine, the candle sources and the database retries
  * emit them; progress, the run record's counters and (later) metrics and logs subscribe. Times are epoch ms.
  */
+/** What a command is doing before its first page: shown so a terminal never looks frozen during start-up. */
+export type RunPhase = 'opening-database' | 'reading-exchange-info' | 'ranking-universe' | 'planning';
+
 export type RunEvent =
+  | { readonly type: 'phase'; readonly phase: RunPhase }
   | { readonly type: 'run-started'; readonly runId: number; readonly command: CommandName }
   | {
       readonly type: 'series-planned';
