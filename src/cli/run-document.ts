@@ -1,4 +1,5 @@
 import type { RunOutcome } from '../collect/recorded-run.js';
+import type { RunPlan } from '../collect/run-plan.js';
 import type { RunStatus } from '../domain.js';
 import { zeroCounters } from '../events/run-counters.js';
 import { EXIT, type ExitCode } from '../exit-codes.js';
@@ -28,4 +29,19 @@ export function runExitCode(run: RunDocument): ExitCode {
 /** An interrupted run still prints its document; stderr says what became of it. */
 export function runNotice(run: RunDocument): string | undefined {
   return run.status === 'interrupted' ? `interrupted; ${run.candles_written} candles were stored, the next run resumes` : undefined;
+}
+
+/** What a fetching command prints: its run, or with --dry-run its plan (a document of its own, `dry_run: true`). */
+export type FetchDocument = RunDocument | RunPlan;
+
+export const isPlan = (doc: FetchDocument): doc is RunPlan => 'dry_run' in doc;
+
+export const fetchExitCode = (doc: FetchDocument): ExitCode => (isPlan(doc) ? EXIT.success : runExitCode(doc));
+
+export const fetchNotice = (doc: FetchDocument): string | undefined => (isPlan(doc) ? undefined : runNotice(doc));
+
+/** The table a person reads: the plan's, or the run's. */
+export async function renderFetch(command: string, doc: FetchDocument): Promise<string> {
+  if (isPlan(doc)) return (await import('../output/render-plan.js')).renderPlan(doc);
+  return (await import('../output/render-run.js')).renderRun(command, doc);
 }

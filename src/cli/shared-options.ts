@@ -43,3 +43,7 @@ export function addSelectionOptions(command: Command, kind: SelectionKind): Comm
     .addOption(new Option('--symbols <list>', 'only these tracked symbols (BTCUSDT, btcusdt or BTC/USDT); default: all'))
     .addOption(new Option('--interval <list>', 'only these intervals; default: all'));
 }
+
+/** `--dry-run`, the same on every fetching command. */
+export const dryRunOption = (): Option =>
+  new Option('--dry-run', 'only show the plan — series, missing ranges, candles, requests, weight, time at the budget — and write nothing');

@@ -29,6 +29,8 @@ export interface CandleSource {
   /** Short name for events and records (`rest`). */
   readonly name: string;
   readonly emptyAnswers: EmptyAnswerMeaning;
+  /** The exchange weight one page costs (what a dry run counts against the budget); 0 for a source outside it. */
+  readonly pageWeight: number;
   /** The pages for `missing` (normalized, in order), made lazily. */
   planPages(interval: string, missing: readonly Range[]): PagePlan;
   /** How many pages `planPages` makes for `missing` at most (answers that skip ahead make fewer). */
@@ -38,4 +40,10 @@ export interface CandleSource {
    * candles are final, which stretches the answer shows empty, what is left to ask).
    */
   fetchPage(series: SeriesKey, range: Range): Promise<PreparedPage>;
+  /**
+   * The open time of the first candle at or after `from` (null: none yet), for a dry run's plan of a series with
+   * nothing stored: a run's first answer skips to it, so what lies before it costs no page. Absent when the source
+   * cannot tell cheaply.
+   */
+  firstOpenFrom?(series: SeriesKey, from: number): Promise<number | null>;
 }

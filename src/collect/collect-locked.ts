@@ -5,6 +5,7 @@ import type { Series } from '../domain.js';
 import type { SeriesResult } from '../runlog/run-log.js';
 import type { CandleSource } from './candle-source.js';
 import { collectSeries, type CollectJob } from './collect-series.js';
+import { unlistedError } from './planned-jobs.js';
 import type { EmitRunEvent } from '../events/run-events.js';
 
 export const BUSY_ELSEWHERE = 'skipped: another cryptocollect process is collecting this series right now';
@@ -44,7 +45,7 @@ export async function collectLocked(
       const now = current.get(s.id);
       const listing = opts.listing(s.symbol);
       if (!now) jobs.push({ series: s, missing: [], skip: BUSY_ELSEWHERE });
-      else if (listing === 'unlisted') jobs.push({ series: now, missing: [], error: `the exchange no longer lists ${s.symbol}` });
+      else if (listing === 'unlisted') jobs.push({ series: now, missing: [], error: unlistedError(s.symbol) });
       else jobs.push({ ...(await plan(now)), trading: listing === 'trading' });
     }
     const outcomes = await collectSeries(

@@ -1,17 +1,21 @@
 import type { DatabaseHandle } from '../db/open-database.js';
 import { retryTransient } from '../db/retry-transient.js';
-import { ensureSeries, extendSeriesStart } from '../db/series-repository.js';
+import type { Db } from '../db/schema.js';
+import { ensureSeries, extendSeriesStart, findSeries } from '../db/series-repository.js';
 import { UsageError } from '../errors.js';
-import { resolveSymbols } from '../exchange/resolve-symbols.js';
+import type { BinanceClient } from '../exchange/binance-client.js';
+import { resolveSymbols, type ResolvedSymbols } from '../exchange/resolve-symbols.js';
 import { suggestSymbols } from '../input/suggest-symbols.js';
 import { missingWithin } from '../planner/detect-gaps.js';
 import { alignDown, alignUp } from '../planner/intervals.js';
+import { noCoverage, type SeriesCoverage } from '../planner/series-coverage.js';
 import { loadCoverage } from '../db/coverage-repository.js';
 import type { Series } from '../domain.js';
 import { collectLocked } from '../collect/collect-locked.js';
 import type { CollectJob } from '../collect/collect-series.js';
+import type { RunPlan } from '../collect/run-plan.js';
 import { vouchedWatermark } from '../collect/vouched-watermark.js';
-import { collectOptions, createClient, runSetup, type CommandContext } from './context.js';
+import { collectOptions, createClient, runSetup, dryRunPlan, type CommandContext } from './context.js';
 import { recordedRun, type RunOutcome } from '../collect/recorded-run.js';
 
 export interface BackfillOptions {
@@ -22,12 +26,14 @@ export interface BackfillOptions {
   readonly intervals: readonly string[];
 }
 
-/**
- * Tracks each (symbol, interval) from `since` and stores every closed candle the exchange has in the range that is
- * not stored yet — skipping what earlier runs stored or were told is empty.
- */
-export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, opts: BackfillOptions): Promise<RunOutcome> {
-  const { db } = handle;
+interface Resolved {
+  readonly client: BinanceClient;
+  readonly resolved: ResolvedSymbols;
+  readonly serverTime: number;
+}
+
+/** Checks the symbols and --since against the exchange: the same for a run and its dry run. */
+async function resolveBackfill(ctx: CommandContext, opts: BackfillOptions): Promise<Resolved> {
   if (opts.until !== undefined && opts.until <= opts.since) throw new UsageError('--until must be after --since');
   const client = createClient(ctx);
   ctx.events.emit({ type: 'phase', phase: 'reading-exchange-info' });
@@ -43,6 +49,43 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
   if (opts.since >= serverTime) {
     throw new UsageError(`--since ${new Date(opts.since).toISOString()} is in the future (exchange time ${new Date(serverTime).toISOString()})`);
   }
+  return { client, resolved, serverTime };
+}
+
+function seriesKeys(opts: BackfillOptions): Array<{ symbol: string; interval: string; startTime: number }> {
+  return opts.symbols.flatMap((symbol) => opts.intervals.map((interval) => ({ symbol, interval, startTime: alignUp(interval, opts.since) })));
+}
+
+/**
+ * What a backfill fetches of `s`, a series already started at the backfill's start (or earlier): every uncollected
+ * part of [start, end), where the end is --until or the newest slot the exchange's clock may have closed.
+ */
+async function backfillJob(s: Series, coverage: (s: Series) => Promise<SeriesCoverage>, opts: BackfillOptions, serverTime: number): Promise<CollectJob> {
+  const start = alignUp(s.interval, opts.since);
+  // Candles opening before the current slot may be closed by the exchange's clock; each answer says which are.
+  const end = Math.min(opts.until ?? Number.POSITIVE_INFINITY, alignDown(s.interval, serverTime));
+  if (end <= start) return { series: s, missing: [] };
+  const cov = await coverage(s);
+  const missing = missingWithin(cov, { from: start, to: end });
+  const head = missing[0] !== undefined && (cov.firstOpen === null || cov.firstOpen >= missing[0].from);
+  // Read from the series' start, the coverage's newest candle is the series' newest.
+  const vouched = vouchedWatermark(s, cov.candlesEnd);
+  // Starting at or before what is vouched for, a complete run proves the series collected up to `end`.
+  return start <= vouched ? { series: s, missing, head, watermark: { span: { from: start, to: end }, vouched } } : { series: s, missing, head };
+}
+
+const readCoverage =
+  (db: Db) =>
+  (s: Series): Promise<SeriesCoverage> =>
+    retryTransient('reading the series', () => loadCoverage(db, s));
+
+/**
+ * Tracks each (symbol, interval) from `since` and stores every closed candle the exchange has in the range that is
+ * not stored yet — skipping what earlier runs stored or were told is empty.
+ */
+export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, opts: BackfillOptions): Promise<RunOutcome> {
+  const { db } = handle;
+  const { client, resolved, serverTime } = await resolveBackfill(ctx, opts);
   const args = {
     since: new Date(opts.since).toISOString(),
     until: opts.until === undefined ? null : new Date(opts.until).toISOString(),
@@ -50,25 +93,41 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
     intervals: opts.intervals,
   };
   return recordedRun(runSetup(ctx, db, 'backfill', args, serverTime), async (live) => {
-    const keys = opts.symbols.flatMap((symbol) => opts.intervals.map((interval) => ({ symbol, interval, startTime: alignUp(interval, opts.since) })));
     // Idempotent (insert … on conflict do nothing, then a read): safe to repeat.
-    const series = await retryTransient('registering the series', () => ensureSeries(db, keys));
+    const series = await retryTransient('registering the series', () => ensureSeries(db, seriesKeys(opts)));
     const plan = async (held: Series): Promise<CollectJob> => {
-      const start = alignUp(held.interval, opts.since);
       // Under the series' lock: a run that skips the series never gets here, so it never changes it.
-      const s = await retryTransient('extending the series', () => extendSeriesStart(db, held, start));
-      // Candles opening before the current slot may be closed by the exchange's clock; each answer says which are.
-      const end = Math.min(opts.until ?? Number.POSITIVE_INFINITY, alignDown(s.interval, serverTime));
-      if (end <= start) return { series: s, missing: [] };
-      const cov = await retryTransient('reading the series', () => loadCoverage(db, s));
-      const missing = missingWithin(cov, { from: start, to: end });
-      const head = missing[0] !== undefined && (cov.firstOpen === null || cov.firstOpen >= missing[0].from);
-      // Read from the series' start, the coverage's newest candle is the series' newest.
-      const vouched = vouchedWatermark(s, cov.candlesEnd);
-      // Starting at or before what is vouched for, a complete run proves the series collected up to `end`.
-      return start <= vouched ? { series: s, missing, head, watermark: { span: { from: start, to: end }, vouched } } : { series: s, missing, head };
+      const s = await retryTransient('extending the series', () => extendSeriesStart(db, held, alignUp(held.interval, opts.since)));
+      return backfillJob(s, readCoverage(db), opts, serverTime);
     };
     ctx.events.emit({ type: 'phase', phase: 'planning' });
     return collectLocked(collectOptions(ctx, handle, client, resolved), series, plan, live);
   });
+}
+
+/**
+ * `backfill --dry-run`: the same checks and the same plan, from the database as it is, with nothing written — no
+ * series registered or extended, no run recorded.
+ */
+export async function planBackfill(ctx: CommandContext, handle: DatabaseHandle, opts: BackfillOptions): Promise<RunPlan> {
+  const { db } = handle;
+  const { client, resolved, serverTime } = await resolveBackfill(ctx, opts);
+  ctx.events.emit({ type: 'phase', phase: 'planning' });
+  const keys = seriesKeys(opts);
+  const existing = await retryTransient('reading the series', () => findSeries(db, keys));
+  const options = collectOptions(ctx, handle, client, resolved);
+  const untracked = new Set<Series>();
+  const series = keys.map((key): Series => {
+    const found = existing.get(`${key.symbol} ${key.interval}`);
+    if (found === undefined) {
+      const s = { ...key, id: 0, collectedUntil: key.startTime };
+      untracked.add(s);
+      return s;
+    }
+    // As extendSeriesStart would leave it.
+    return key.startTime < found.startTime ? { ...found, startTime: key.startTime, collectedUntil: key.startTime } : found;
+  });
+  const coverage = readCoverage(db);
+  const plan = (s: Series): Promise<CollectJob> => backfillJob(s, async (x) => (untracked.has(x) ? noCoverage(x) : coverage(x)), opts, serverTime);
+  return dryRunPlan(ctx, 'backfill', client, options, series, plan, serverTime);
 }

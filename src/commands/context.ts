@@ -3,6 +3,10 @@ import type { Db } from '../db/schema.js';
 import type { CommandName } from '../domain.js';
 import type { LockedCollectOptions, Listing } from '../collect/collect-locked.js';
 import type { RunSetup } from '../collect/recorded-run.js';
+import type { CollectJob } from '../collect/collect-series.js';
+import { plannedJobs } from '../collect/planned-jobs.js';
+import { planRun, type RunPlan } from '../collect/run-plan.js';
+import type { Series } from '../domain.js';
 import type { Config } from '../config.js';
 import { openDatabase, type DatabaseAccess, type DatabaseHandle } from '../db/open-database.js';
 import type { RunCounters } from '../events/run-counters.js';
@@ -44,6 +48,25 @@ export function collectOptions(ctx: CommandContext, handle: DatabaseHandle, clie
     return s === undefined ? 'unlisted' : s.status === 'TRADING' ? 'trading' : 'listed';
   };
   return { handle, source: restCandleSource(client), concurrency: ctx.config.concurrency, stop: ctx.stop, emit: ctx.events.emit, listing };
+}
+
+/**
+ * A dry run's plan of `series`, planned by `plan` as the run would (collect/planned-jobs.ts). What the command spent
+ * at the exchange before planning (exchangeInfo…) the run spends too; the looks the plan takes are the dry run's own.
+ */
+export async function dryRunPlan(
+  ctx: CommandContext,
+  command: CommandName,
+  client: BinanceClient,
+  options: LockedCollectOptions,
+  series: readonly Series[],
+  plan: (s: Series) => Promise<CollectJob>,
+  serverTime: number,
+): Promise<RunPlan> {
+  const spent = (): { requests: number; weight: number } => ({ requests: ctx.counters.requests, weight: ctx.counters.weight });
+  const setup = spent();
+  const jobs = await plannedJobs(series, options, plan);
+  return planRun(options.source, jobs, { command, serverTime, setup, spent: spent(), budget: client.limiter.getBudget() });
 }
 
 export function createClient(ctx: CommandContext): BinanceClient {

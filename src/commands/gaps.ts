@@ -10,7 +10,9 @@ import { forgetEmpties } from '../db/forget-empties.js';
 import { retryTransient } from '../db/retry-transient.js';
 import { DatabaseError } from '../errors.js';
 import { collectLocked } from '../collect/collect-locked.js';
-import { collectOptions, createClient, runSetup, type CommandContext } from './context.js';
+import { collectOptions, createClient, runSetup, dryRunPlan, type CommandContext } from './context.js';
+import type { CollectJob } from '../collect/collect-series.js';
+import type { RunPlan } from '../collect/run-plan.js';
 import { selectTracked } from './forward.js';
 import { recordedRun, type RunOutcome } from '../collect/recorded-run.js';
 
@@ -24,6 +26,8 @@ export interface GapsOptions {
   readonly fill: boolean;
   /** Forget the remembered exchange-empty ranges within this span first, so they are gaps again. */
   readonly recheck?: Range | undefined;
+  /** With fill: only say what filling would fetch (the result's `plan`); nothing is written. */
+  readonly dryRun?: boolean;
 }
 
 export interface GapsResult {
@@ -35,6 +39,8 @@ export interface GapsResult {
   readonly exchange_empty: SeriesRange[];
   /** With --fill: the run that fetched the gaps, and what is still missing after it. */
   readonly fill: (RunOutcome & { readonly remaining: SeriesRange[] }) | null;
+  /** With --fill --dry-run: what filling would fetch (null when there is no gap, or without --dry-run). */
+  readonly plan?: RunPlan | null;
 }
 
 interface SeriesGaps {
@@ -83,6 +89,18 @@ async function recheck(ctx: CommandContext, handle: DatabaseHandle, series: read
   }
 }
 
+/**
+ * What filling fetches of `s`: exactly its gaps, read again under its lock in a run (what another run filled
+ * meanwhile is not fetched again). Once every gap is filled, the series has no hole up to its collected end.
+ */
+async function fillJob(db: Db, s: Series): Promise<CollectJob> {
+  const cov = await retryTransient('reading the series', () => loadCoverage(db, s));
+  const report = detectGaps(cov);
+  const head = report.gaps[0] !== undefined && (cov.firstOpen === null || cov.firstOpen >= report.gaps[0].from);
+  const span = { from: s.startTime, to: report.collectedEnd };
+  return { series: s, missing: report.gaps, head, watermark: { span, vouched: span.from } };
+}
+
 /** The gap detector: holes never collected, listed apart from ranges the exchange has no candles for. */
 export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filter: SeriesFilter, opts: GapsOptions): Promise<GapsResult> {
   const { db } = handle;
@@ -98,6 +116,12 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
   const client = createClient(ctx);
   ctx.events.emit({ type: 'phase', phase: 'reading-exchange-info' });
   const resolved = await resolveSymbols(client, [...new Set(toFill.map((g) => g.series.symbol))]);
+  if (opts.dryRun) {
+    ctx.events.emit({ type: 'phase', phase: 'planning' });
+    const options = collectOptions(ctx, handle, client, resolved);
+    const plan = await dryRunPlan(ctx, 'gaps', client, options, toFill.map((g) => g.series), (s) => fillJob(db, s), resolved.serverTime);
+    return { ...result, fill: null, plan };
+  }
   const args = {
     symbols: filter.symbols ?? null,
     intervals: filter.intervals ?? null,
@@ -109,15 +133,7 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
     return collectLocked(
       collectOptions(ctx, handle, client, resolved),
       toFill.map((g) => g.series),
-      async (s) => {
-        // Re-read under the series lock: what another run filled meanwhile is not fetched again. Once every gap
-        // is filled, the series has no hole up to its collected end.
-        const cov = await retryTransient('reading the series', () => loadCoverage(db, s));
-        const report = detectGaps(cov);
-        const head = report.gaps[0] !== undefined && (cov.firstOpen === null || cov.firstOpen >= report.gaps[0].from);
-        const span = { from: s.startTime, to: report.collectedEnd };
-        return { series: s, missing: report.gaps, head, watermark: { span, vouched: span.from } };
-      },
+      (s) => fillJob(db, s),
       live,
     );
   });

@@ -24,18 +24,24 @@ export async function ensureSeries(db: Kysely<Database>, keys: ReadonlyArray<Ser
     .values(keys.map((k) => ({ symbol: k.symbol, interval: k.interval, start_time: new Date(k.startTime) })))
     .onConflict((oc) => oc.columns(['symbol', 'interval']).doNothing())
     .execute();
+  const byKey = await findSeries(db, keys);
+  return keys.map((k) => {
+    const s = byKey.get(`${k.symbol} ${k.interval}`);
+    if (!s) throw new Error(`series ${k.symbol} ${k.interval} was neither found nor created`);
+    return s;
+  });
+}
+
+/** The tracked series among `keys`, by `${symbol} ${interval}`: a read, for plans that must not register anything. */
+export async function findSeries(db: Kysely<Database>, keys: readonly SeriesKey[]): Promise<Map<string, Series>> {
+  if (keys.length === 0) return new Map();
   const rows = await db
     .selectFrom('series')
     .select(COLUMNS)
     .where('symbol', 'in', [...new Set(keys.map((k) => k.symbol))])
     .where('interval', 'in', [...new Set(keys.map((k) => k.interval))])
     .execute();
-  const byKey = new Map(rows.map((r) => [`${r.symbol} ${r.interval}`, toSeries(r)]));
-  return keys.map((k) => {
-    const s = byKey.get(`${k.symbol} ${k.interval}`);
-    if (!s) throw new Error(`series ${k.symbol} ${k.interval} was neither found nor created`);
-    return s;
-  });
+  return new Map(rows.map((r) => [`${r.symbol} ${r.interval}`, toSeries(r)]));
 }
 
 export interface SeriesFilter {

@@ -145,8 +145,8 @@ export class BinanceClient {
    * outlives the response: a thousand parsed rows never wait in a promise chain long enough for the garbage
    * collector to promote them.
    */
-  async klinesFrom<T>(symbol: string, interval: string, startTime: number, use: (candles: Candle[], answerTime: number | undefined) => T): Promise<T> {
-    const query = { symbol, interval, startTime: String(startTime), limit: String(KLINES_PAGE_LIMIT) };
+  async klinesFrom<T>(symbol: string, interval: string, startTime: number, use: (candles: Candle[], answerTime: number | undefined) => T, limit = KLINES_PAGE_LIMIT): Promise<T> {
+    const query = { symbol, interval, startTime: String(startTime), limit: String(limit) };
     return this.request('/api/v3/klines', query, WEIGHT.klines, symbol, (body, headers) => use(parseKlines(body), answerTimeOf(headers)));
   }
 

@@ -1,4 +1,5 @@
 import type { GapsResult, SeriesRange } from '../commands/gaps.js';
+import { renderPlan } from './render-plan.js';
 import { renderRun } from './render-run.js';
 import { renderTable } from './table.js';
 
@@ -26,5 +27,6 @@ export function renderGaps(result: GapsResult): string {
     parts.push(renderRun('gaps --fill', result.fill).trimEnd());
     parts.push(result.fill.remaining.length === 0 ? 'All gaps filled.' : `Still missing:\n${rangeTable(result.fill.remaining)}`);
   }
+  if (result.plan) parts.push(renderPlan(result.plan).trimEnd());
   return `${parts.join('\n\n')}\n`;
 }

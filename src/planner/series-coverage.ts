@@ -23,3 +23,8 @@ export interface SeriesCoverage {
 
 /** Far enough in the future to stand for "unbounded" in range maths, and still exact in a double. */
 export const FOREVER = 8.64e15;
+
+/** The coverage of a series with nothing stored and nothing answered yet. */
+export function noCoverage(series: { readonly startTime: number; readonly collectedUntil: number }): SeriesCoverage {
+  return { startTime: series.startTime, candleCount: 0, firstOpen: null, lastOpen: null, candlesEnd: null, holes: [], empties: [], watermark: series.collectedUntil };
+}

@@ -1,6 +1,6 @@
 import type { CandleSource } from '../collect/candle-source.js';
 import { preparePage } from '../collect/prepare-page.js';
-import { KLINES_PAGE_LIMIT, type BinanceClient } from '../exchange/binance-client.js';
+import { KLINES_PAGE_LIMIT, WEIGHT, type BinanceClient } from '../exchange/binance-client.js';
 import { countSlots } from '../planner/intervals.js';
 import { PageCursor } from '../planner/page-cursor.js';
 
@@ -13,11 +13,14 @@ export function restCandleSource(client: BinanceClient): CandleSource {
   return {
     name: 'rest',
     emptyAnswers: 'exchange-empty',
+    pageWeight: WEIGHT.klines,
     planPages: (interval, missing) => new PageCursor(interval, missing, KLINES_PAGE_LIMIT),
     countPages: (interval, missing) => missing.reduce((n, r) => n + Math.ceil(countSlots(interval, r.from, r.to) / KLINES_PAGE_LIMIT), 0),
     fetchPage: (series, range) =>
       client.klinesFrom(series.symbol, series.interval, range.from, (candles, answerTime) =>
         preparePage(series.interval, range, candles, answerTime, KLINES_PAGE_LIMIT),
       ),
+    // One candle's page costs the same weight as a full one, and is quicker to answer.
+    firstOpenFrom: (series, from) => client.klinesFrom(series.symbol, series.interval, from, (candles) => candles[0]?.openTime ?? null, 1),
   };
 }

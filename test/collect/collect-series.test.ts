@@ -39,6 +39,7 @@ function controlledSource(opts: { holes?: readonly Range[]; emptyAnswers?: Candl
   const source: CandleSource = {
     name: 'test',
     emptyAnswers: opts.emptyAnswers ?? 'exchange-empty',
+    pageWeight: 0,
     planPages: (interval, missing) => new PageCursor(interval, missing, PAGE),
     countPages: (_interval, missing) => missing.reduce((n, r) => n + Math.ceil((r.to - r.from) / M / PAGE), 0),
     fetchPage: (series, range) =>

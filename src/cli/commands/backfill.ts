@@ -2,25 +2,31 @@ import { Option } from '../commander.js';
 import type { BackfillOptions } from '../../commands/backfill.js';
 import { UsageError } from '../../errors.js';
 import type { CommandDefinition } from '../command-definition.js';
-import { runDocument, runExitCode, runNotice, type RunDocument } from '../run-document.js';
+import { dryRunOption } from '../shared-options.js';
+import { fetchExitCode, fetchNotice, renderFetch, runDocument, type FetchDocument } from '../run-document.js';
 
 interface BackfillFlags {
   readonly since: string;
   readonly until?: string;
   readonly symbols: string;
   readonly interval: string;
+  readonly dryRun?: boolean;
 }
 
-/** `backfill --json` prints a RunDocument. */
-export const backfill: CommandDefinition<BackfillFlags, BackfillOptions, RunDocument> = {
+/** `backfill --json` prints a RunDocument; with --dry-run, a RunPlan. */
+export const backfill: CommandDefinition<BackfillFlags, BackfillOptions & { dryRun: boolean }, FetchDocument> = {
   name: 'backfill',
   description: 'track each symbol × interval from --since and store every closed candle not stored yet',
   selection: 'track',
   options: () => [
     new Option('--since <date>', 'first open time, ISO 8601 (a date means 00:00 UTC)').makeOptionMandatory(),
     new Option('--until <date>', 'end of the range, exclusive (default: the newest closed candle)'),
+    dryRunOption(),
   ],
-  examples: ['cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT,ETHUSDT --interval 1h,1d'],
+  examples: [
+    'cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT,ETHUSDT --interval 1h,1d',
+    'cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT --interval 1m --dry-run   # what it would fetch, and its cost',
+  ],
   async parse(flags) {
     const [{ parseDate }, { parseIntervals }, { parseSymbols }] = await Promise.all([
       import('../../input/parse-date.js'),
@@ -30,18 +36,17 @@ export const backfill: CommandDefinition<BackfillFlags, BackfillOptions, RunDocu
     const since = parseDate('--since', flags.since);
     const until = flags.until === undefined ? undefined : parseDate('--until', flags.until);
     if (until !== undefined && until <= since) throw new UsageError('--until must be after --since');
-    return { since, until, symbols: parseSymbols(flags.symbols), intervals: parseIntervals(flags.interval) };
+    return { since, until, symbols: parseSymbols(flags.symbols), intervals: parseIntervals(flags.interval), dryRun: flags.dryRun === true };
   },
   progress: true,
   async run(ctx, input) {
-    const [{ withDatabase }, { runBackfill }] = await Promise.all([import('../../commands/context.js'), import('../../commands/backfill.js')]);
+    const [{ withDatabase }, { planBackfill, runBackfill }] = await Promise.all([import('../../commands/context.js'), import('../../commands/backfill.js')]);
+    // A dry run only reads: nothing registered, nothing recorded.
+    if (input.dryRun) return withDatabase(ctx, (h) => planBackfill(ctx, h, input), { access: 'read' });
     return runDocument(await withDatabase(ctx, (h) => runBackfill(ctx, h, input)));
   },
-  json: (run) => run,
-  async human(run) {
-    const { renderRun } = await import('../../output/render-run.js');
-    return renderRun('backfill', run);
-  },
-  exitCode: runExitCode,
-  notice: runNotice,
+  json: (doc) => doc,
+  human: (doc) => renderFetch('backfill', doc),
+  exitCode: fetchExitCode,
+  notice: fetchNotice,
 };

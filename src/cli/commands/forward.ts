@@ -1,29 +1,25 @@
 import type { SeriesFilter } from '../../db/series-repository.js';
 import type { CommandDefinition } from '../command-definition.js';
-import { runDocument, runExitCode, runNotice, type RunDocument } from '../run-document.js';
-import type { SelectionFlags } from '../shared-options.js';
+import { fetchExitCode, fetchNotice, renderFetch, runDocument, type FetchDocument } from '../run-document.js';
+import { dryRunOption, type SelectionFlags } from '../shared-options.js';
 
-/** `forward --json` prints a RunDocument; with nothing tracked, one with `run_id: null` and zero counters. */
-export const forward: CommandDefinition<SelectionFlags, SeriesFilter, RunDocument> = {
+/** `forward --json` prints a RunDocument (with nothing tracked, one with `run_id: null` and zero counters); --dry-run a RunPlan. */
+export const forward: CommandDefinition<SelectionFlags & { readonly dryRun?: boolean }, { filter: SeriesFilter; dryRun: boolean }, FetchDocument> = {
   name: 'forward',
   description: 'bring every tracked series (or the selected ones) up to the newest closed candle',
   selection: 'narrow',
-  options: () => [],
-  examples: ['cryptocollect forward --quiet        # the crontab line', 'cryptocollect forward --symbols BTCUSDT --interval 1m --json'],
-  parse: async (flags) => (await import('../parse-selection.js')).parseSelection(flags),
+  options: () => [dryRunOption()],
+  examples: ['cryptocollect forward --quiet        # the crontab line', 'cryptocollect forward --symbols BTCUSDT --interval 1m --json', 'cryptocollect forward --dry-run   # what the next run would fetch'],
+  parse: async (flags) => ({ filter: (await import('../parse-selection.js')).parseSelection(flags), dryRun: flags.dryRun === true }),
   progress: true,
-  async run(ctx, filter) {
-    const [{ withDatabase }, { runForward }] = await Promise.all([import('../../commands/context.js'), import('../../commands/forward.js')]);
-    const outcome = await withDatabase(ctx, (h) => runForward(ctx, h, filter));
+  async run(ctx, { filter, dryRun }) {
+    const [{ withDatabase }, { planForward, runForward }] = await Promise.all([import('../../commands/context.js'), import('../../commands/forward.js')]);
+    const outcome = dryRun ? await withDatabase(ctx, (h) => planForward(ctx, h, filter), { access: 'read' }) : await withDatabase(ctx, (h) => runForward(ctx, h, filter));
     if (outcome === null) ctx.progress.note('nothing to do: no tracked series (start one with `cryptocollect backfill`)');
-    return runDocument(outcome);
+    return outcome !== null && 'dry_run' in outcome ? outcome : runDocument(outcome);
   },
-  json: (run) => run,
-  async human(run) {
-    if (run.run_id === null) return '';
-    const { renderRun } = await import('../../output/render-run.js');
-    return renderRun('forward', run);
-  },
-  exitCode: runExitCode,
-  notice: runNotice,
+  json: (doc) => doc,
+  human: async (doc) => ('run_id' in doc && doc.run_id === null ? '' : renderFetch('forward', doc)),
+  exitCode: fetchExitCode,
+  notice: fetchNotice,
 };

@@ -5,30 +5,36 @@ import { UsageError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import type { CommandDefinition } from '../command-definition.js';
 import { runDocument, runExitCode, runNotice, type RunDocument } from '../run-document.js';
-import type { SelectionFlags } from '../shared-options.js';
+import { dryRunOption, type SelectionFlags } from '../shared-options.js';
+import type { RunPlan } from '../../collect/run-plan.js';
 
 interface GapsFlags extends SelectionFlags {
   readonly fill?: boolean;
   readonly recheck?: boolean;
   readonly since?: string;
   readonly until?: string;
+  readonly dryRun?: boolean;
 }
 
 /**
  * `gaps --json`: every key always present. `forgotten` is null without --recheck; `fill` is null without --fill,
- * and with it a run document (`run_id: null` and zero counters when there was no gap to fill).
+ * and with it a run document (`run_id: null` and zero counters when there was no gap to fill); with --dry-run, `fill`
+ * is null and `plan` says what filling would fetch.
  */
 export interface GapsDocument {
   readonly forgotten: readonly SeriesRange[] | null;
   readonly gaps: readonly SeriesRange[];
   readonly exchange_empty: readonly SeriesRange[];
   readonly fill: (RunDocument & { readonly remaining: readonly SeriesRange[] }) | null;
+  /** With --fill --dry-run: what filling would fetch (and `fill` is null); null otherwise or with no gap. */
+  readonly plan: RunPlan | null;
 }
 
 /** What the run found, and whether --fill was asked (the document's `fill` says so even with nothing to fill). */
 interface GapsRun {
   readonly result: GapsResult;
   readonly fill: boolean;
+  readonly dryRun: boolean;
 }
 
 export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options: GapsOptions }, GapsRun> = {
@@ -40,11 +46,13 @@ export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options:
     new Option('--recheck', 'first forget the remembered exchange-empty ranges (within --since/--until), so they are gaps again'),
     new Option('--since <date>', "with --recheck: from this open time (default: each series' start)"),
     new Option('--until <date>', 'with --recheck: up to this open time, exclusive (default: no end)'),
+    dryRunOption(),
   ],
   examples: [
     'cryptocollect gaps --json',
     '# look again at what is remembered as exchange-empty on 2024-03-24, and fetch it:',
     'cryptocollect gaps --symbols BTCUSDT --interval 1h --recheck --since 2024-03-24 --until 2024-03-25 --fill',
+    'cryptocollect gaps --fill --dry-run   # what filling would fetch',
   ],
   async parse(flags) {
     const [{ parseSelection }, { parseDate }, { FOREVER }] = await Promise.all([
@@ -58,20 +66,24 @@ export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options:
       ? { from: flags.since === undefined ? 0 : parseDate('--since', flags.since), to: flags.until === undefined ? FOREVER : parseDate('--until', flags.until) }
       : undefined;
     if (recheck && recheck.to <= recheck.from) throw new UsageError('--until must be after --since');
-    return { filter, options: { fill: flags.fill === true, recheck } };
+    if (flags.dryRun && !flags.fill) throw new UsageError('--dry-run goes with --fill (without it, gaps only reads anyway)');
+    // What --recheck forgets decides what filling fetches: a plan of it would have to forget it first.
+    if (flags.dryRun && flags.recheck) throw new UsageError('--dry-run does not go with --recheck: run `gaps --recheck` without --fill to see what it forgets');
+    return { filter, options: { fill: flags.fill === true, recheck, dryRun: flags.dryRun === true } };
   },
   progress: true,
   async run(ctx, { filter, options }) {
     const [{ withDatabase }, { runGaps }] = await Promise.all([import('../../commands/context.js'), import('../../commands/gaps.js')]);
     // Listing only reads; filling and forgetting write.
-    const access = options.fill || options.recheck ? 'write' : 'read';
-    return { result: await withDatabase(ctx, (h) => runGaps(ctx, h, filter, options), { access }), fill: options.fill };
+    const access = (options.fill && !options.dryRun) || options.recheck ? 'write' : 'read';
+    return { result: await withDatabase(ctx, (h) => runGaps(ctx, h, filter, options), { access }), fill: options.fill, dryRun: options.dryRun === true };
   },
-  json: ({ result, fill }): GapsDocument => ({
+  json: ({ result, fill, dryRun }): GapsDocument => ({
     forgotten: result.forgotten ?? null,
     gaps: result.gaps,
     exchange_empty: result.exchange_empty,
-    fill: fill ? { ...runDocument(result.fill), remaining: result.fill?.remaining ?? [] } : null,
+    fill: fill && !dryRun ? { ...runDocument(result.fill), remaining: result.fill?.remaining ?? [] } : null,
+    plan: result.plan ?? null,
   }),
   async human({ result }) {
     const { renderGaps } = await import('../../output/render-gaps.js');
