@@ -202,10 +202,17 @@ try {
     const f = await floor(fakeArgs, jobs, 'bench_floor_headline');
     const db = await createDatabase(clusterHandle, 'bench_headline');
     const args = ['backfill', '--since', '2024-01-01', '--symbols', symbols.join(','), '--interval', '1h'];
+    // Its dry run first, on an exchange of its own (the run's weight windows stay its own): the plan vs the run.
+    const fakeDry = await startFake(fakeArgs);
+    const dry = await cli(fakeDry.url, [...args, '--dry-run'], db);
+    await fakeDry.stop();
+    const planned = JSON.parse(dry.stdout) as { requests: number; weight: number };
     const run = await cli(fake.url, args, db);
+    const made = JSON.parse(run.stdout) as { requests: number; weight: number };
     const stored = await storedBytesPerCandle(db);
     const use = weightUse(await fake.stop(), 60_000, 6000);
-    rows.push(row('headline: 100 × 1h × 2024-01-01→now', 'postgres', run, f, stored, use, ''));
+    const estimate = `dry run: ${planned.requests} requests, weight ${planned.weight} planned; ${made.requests}, ${made.weight} made (${(dry.wallMs / 1000).toFixed(2)} s)`;
+    rows.push(row('headline: 100 × 1h × 2024-01-01→now', 'postgres', run, f, stored, use, estimate));
 
     const fake2 = await startFake(['--symbols', '100', '--all-listed']);
     const noop = await cli(fake2.url, args, db);
