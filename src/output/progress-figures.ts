@@ -91,8 +91,10 @@ export class ProgressFigures {
       case 'page-written': {
         if (event.planned) this.pagesDone++;
         this.written += event.candles;
+        // Only planned pages settle slots: a second look covers what was counted already. (The rest of a cut
+        // answer is counted when its series ends.)
         const t = this.tally(event.symbol, event.interval);
-        this.settle(t, t.settled + countSlots(event.interval, event.from, event.to));
+        if (event.planned) this.settle(t, t.settled + countSlots(event.interval, event.from, event.to));
         this.sample(now);
         break;
       }
@@ -179,7 +181,7 @@ export class ProgressFigures {
     return t;
   }
 
-  /** A series never counts more than it was expected to: a second look at a range covers it again. */
+  /** A series never counts more than it was expected to. */
   private settle(t: SeriesTally, settled: number): void {
     const capped = Math.min(t.expected, Math.max(t.settled, settled));
     this.settledTotal += capped - t.settled;
