@@ -59,7 +59,12 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
   const env = options.env ?? process.env;
   const now = options.now ?? Date.now;
   const kind = displayKind(options, stream, env);
-  if (kind === null) return { ...silentProgress, note: (text) => (options.quiet ? undefined : void stream.write(`${text}\n`)) };
+  if (kind === null) {
+    if (options.quiet) return silentProgress;
+    // No display, but a series that failed or was skipped is still said (the display's series lines say it there).
+    const say = (text: string): void => void stream.write(`${text}\n`);
+    return { listener: (e) => (e.type === 'series-finished' && e.status !== 'success' && e.error !== null ? say(`${e.symbol} ${e.interval}: ${e.error}`) : undefined), note: say, stop: () => undefined };
+  }
   const figures = new ProgressFigures(now, options.startedAt ?? now());
   let display: ProgressDisplay;
   let paint: Paint = NO_PAINT;
