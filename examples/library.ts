@@ -5,21 +5,26 @@ import {
   type CommandContext,
 } from '../src/index.js'; // in your project: from 'cryptocollect'
 
+const startedAt = Date.now();
 const config = resolveConfig({}, process.env, readDotenv(process.cwd()));
-// The run's events: counters for the run record, and whatever else subscribes (here, one line per finished series).
+// The run's events: counters for the run record, and whatever else subscribes.
 const { events, counters } = commandEvents();
+// The CLI's progress display (on a terminal; `mode: 'lines'` for plain lines, nothing when stderr is not a TTY).
+const progress = await createProgress({ quiet: false, startedAt });
+events.on(progress.listener);
+// Another subscriber: here, one line per finished series, above the display.
 events.on((e) => {
-  if (e.type === 'series-finished') console.error(`${e.symbol} ${e.interval}: ${e.status}, ${e.candles} candles`);
+  if (e.type === 'series-finished') progress.note(`${e.symbol} ${e.interval}: ${e.status}, ${e.candles} candles`);
 });
 const ctx: CommandContext = {
   config,
   clock: systemClock,
   http: createHttpGet(),
-  progress: await createProgress({ quiet: false }),
+  progress,
   stop: new AbortController().signal,
   events,
   counters,
-  startedAt: Date.now(),
+  startedAt,
 };
 
 const outcome = await withDatabase(ctx, async (handle) => {
@@ -27,4 +32,5 @@ const outcome = await withDatabase(ctx, async (handle) => {
   const status = await runStatus(handle.db, ctx.clock, { symbols: ['BTCUSDT'] }, 1, unrecordedRunsDir(config.dataDir));
   return { run, status };
 });
+progress.stop();
 console.log(JSON.stringify(outcome.status.series, null, 2));

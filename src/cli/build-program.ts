@@ -8,7 +8,7 @@ import { gaps } from './commands/gaps.js';
 import { migrate } from './commands/migrate.js';
 import { status } from './commands/status.js';
 import type { Io } from './io.js';
-import { addGlobalOptions, addSelectionOptions, type OutputFlags } from './shared-options.js';
+import { addGlobalOptions, addProgressOption, addSelectionOptions, type OutputFlags } from './shared-options.js';
 
 /** What an action leaves for runCli: the exit code, and how to report an error should one follow. */
 export interface CliState {
@@ -21,6 +21,7 @@ function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState,
   const command = program.command(def.name).description(def.description);
   for (const option of def.options()) command.addOption(option);
   addSelectionOptions(command, def.selection);
+  if (def.progress) addProgressOption(command);
   if (def.examples.length > 0) command.addHelpText('after', `\nExamples:\n${def.examples.map((line) => `  ${line}`).join('\n')}\n`);
   command.action(async (_flags: unknown, cmd: Command) => {
     const flags = cmd.optsWithGlobals<Flags & ConfigFlags & OutputFlags & { verbose?: boolean }>();
@@ -28,12 +29,12 @@ function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState,
     state.verbose = state.verbose || flags.verbose === true;
     const input = await def.parse(flags);
     const { createCommandContext } = await import('./create-command-context.js');
-    const ctx = await createCommandContext(io, flags, { quiet: flags.quiet === true || !def.progress });
+    const ctx = await createCommandContext(io, flags, { quiet: flags.quiet === true || !def.progress, progress: flags.progress ?? 'auto' });
     let result: Result;
     try {
       result = await def.run(ctx, input);
     } finally {
-      // A spinner left drawing would overwrite the error line that follows.
+      // A display left drawing would overwrite the error line that follows; its last line says how long it all took.
       ctx.progress.stop();
     }
     const notice = def.notice(result);

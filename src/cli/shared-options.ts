@@ -30,6 +30,20 @@ export interface SelectionFlags {
 export interface OutputFlags {
   readonly json?: boolean;
   readonly quiet?: boolean;
+  readonly progress?: ProgressMode;
+}
+
+/** `--progress`: `auto` draws the live display when stderr is a terminal, `lines` writes plain lines, `none` nothing. */
+export const PROGRESS_MODES = ['auto', 'lines', 'none'] as const;
+export type ProgressMode = (typeof PROGRESS_MODES)[number];
+
+/** The collecting commands' `--progress`, declared once (a fresh Option per program, as for the selection). */
+export function addProgressOption(command: Command): Command {
+  return command.addOption(
+    new Option('--progress <mode>', 'progress on stderr: auto (a live display when stderr is a terminal), lines (a plain line every few seconds, for logs), none')
+      .choices(PROGRESS_MODES)
+      .default('auto'),
+  );
 }
 
 export function addSelectionOptions(command: Command, kind: SelectionKind): Command {

@@ -129,6 +129,9 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     }
   };
 
+  // When each series sent its first request: a series' duration counts from there, not from the run's start
+  // (series wait their turn for the shared concurrency).
+  const begun = new Map<SeriesJob, number>();
   let settle: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (settle = resolve));
   let live = states;
@@ -137,7 +140,9 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     if (announced.has(j)) return;
     announced.add(j);
     const r = resultOf(j);
-    emit({ type: 'series-finished', symbol: r.symbol, interval: r.interval, status: r.status, candles: r.candles_written, error: r.error });
+    const first = begun.get(j);
+    const ms = first === undefined ? 0 : performance.now() - first;
+    emit({ type: 'series-finished', symbol: r.symbol, interval: r.interval, status: r.status, candles: r.candles_written, error: r.error, ms });
   };
   function pump(): void {
     if (live.some((j) => j.finished)) {
@@ -161,6 +166,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       if (!task || !owner) break;
       onWire++;
       alive++;
+      if (!begun.has(owner)) begun.set(owner, performance.now());
       void run(owner, task);
     }
     if (alive === 0) settle();

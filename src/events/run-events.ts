@@ -26,6 +26,20 @@ export type RunEvent =
       readonly status: number;
       readonly weight: number;
       readonly latencyMs: number;
+      /**
+       * The exchange's count of the weight used in its current window (ours and other processes' on this IP), from
+       * the response's used-weight header; null when the response had none (a failed request, a source without one).
+       */
+      readonly usedWeight: number | null;
+    }
+  | {
+      /** The request weight budget the source learned (Binance: exchangeInfo's REQUEST_WEIGHT rate limit). */
+      readonly type: 'weight-budget';
+      readonly source: string;
+      readonly limit: number;
+      readonly windowMs: number;
+      /** The weight the exchange counted used in the window then, as in `request-answered`. */
+      readonly usedWeight: number | null;
     }
   | { readonly type: 'retry'; readonly source: string; readonly endpoint: string; readonly reason: string; readonly attempt: number }
   | { readonly type: 'budget-wait'; readonly source: string; readonly until: number }
@@ -49,6 +63,8 @@ export type RunEvent =
       readonly status: 'success' | 'failed' | 'skipped';
       readonly candles: number;
       readonly error: string | null;
+      /** How long the series took, from its first request being sent to its end (ms); 0 when it needed none. */
+      readonly ms: number;
     }
   | { readonly type: 'run-finished'; readonly runId: number; readonly status: Exclude<RunStatus, 'running'> };
 

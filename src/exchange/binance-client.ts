@@ -117,8 +117,10 @@ export class BinanceClient {
     if (budget) {
       // The same response says how much of the live window is used already, by us and by any other process on
       // this IP: until now we could not know which header to read.
-      this.limiter.setBudget(budget, Number(headers[budget.header]));
+      const used = Number(headers[budget.header]);
+      this.limiter.setBudget(budget, used);
       this.usedWeightHeader = budget.header;
+      this.emit({ type: 'weight-budget', source: SOURCE, limit: budget.limit, windowMs: budget.windowMs, usedWeight: Number.isFinite(used) ? used : null });
     }
     const serverTime = Number(info.serverTime);
     const list = Array.isArray(info.symbols) ? (info.symbols as unknown[]) : [];
@@ -224,14 +226,15 @@ export class BinanceClient {
       const cancel = this.opts.cancel;
       res = await this.opts.http(url, query, { timeoutMs: this.opts.timeoutMs, maxBodyBytes: maxBodyBytesFor(url), ...(cancel ? { signal: cancel } : {}) });
     } catch (err) {
-      this.emit({ type: 'request-answered', source: SOURCE, endpoint: path, status: 0, weight, latencyMs: clock.now() - sentAt });
+      this.emit({ type: 'request-answered', source: SOURCE, endpoint: path, status: 0, weight, latencyMs: clock.now() - sentAt, usedWeight: null });
       this.limiter.release(reserved);
       if (err instanceof NetworkError) throw new AttemptError(classifyNetworkError(err.code), err.message);
       throw err;
     }
-    this.emit({ type: 'request-answered', source: SOURCE, endpoint: path, status: res.status, weight, latencyMs: clock.now() - sentAt });
+    const serverUsed = Number(res.headers[this.usedWeightHeader]);
+    this.emit({ type: 'request-answered', source: SOURCE, endpoint: path, status: res.status, weight, latencyMs: clock.now() - sentAt, usedWeight: Number.isFinite(serverUsed) ? serverUsed : null });
     this.limiter.noteLatency(clock.now() - sentAt);
-    this.limiter.observe(Number(res.headers[this.usedWeightHeader]), reserved);
+    this.limiter.observe(serverUsed, reserved);
     if (res.status !== 429) this.storm.answered();
     let body: unknown;
     try {

@@ -1,5 +1,5 @@
 // Help, version and usage errors must start fast: they load neither the database drivers, nor the HTTP client, nor
-// the spinner, the tables or dotenv. Hooks in the real CLI's process record every module it resolves, imported
+// the progress display, the tables or dotenv. Hooks in the real CLI's process record every module it resolves, imported
 // (a module hook) or required (CommonJS's resolver, which createRequire goes through too).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { BIN } from '../support/run-cli.ts';
 
-const HEAVY = ['kysely', 'kysely-pglite-dialect', '@electric-sql/pglite', 'pg', 'got', 'ora', 'cli-table3', 'dotenv', 'p-limit', 'p-retry'];
+const HEAVY = ['kysely', 'kysely-pglite-dialect', '@electric-sql/pglite', 'pg', 'got', 'cli-progress', 'picocolors', 'cli-table3', 'dotenv', 'p-limit', 'p-retry'];
 
 const HOOKS = `
 import { appendFileSync } from 'node:fs';

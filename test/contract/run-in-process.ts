@@ -39,7 +39,7 @@ export async function runInProcess(args: string[], options: { env?: Readonly<Rec
   const err = collector();
   const code = await runCli(args, {
     stdout: out.stream,
-    // Not a terminal: progress is plain lines, as under cron.
+    // Not a terminal: no progress display, as under cron.
     stderr: Object.assign(err.stream, { isTTY: false }) as unknown as NodeJS.WriteStream,
     env: options.env ?? { HOME: process.env.HOME },
     // Not the checkout: a .env there would leak into the test.
