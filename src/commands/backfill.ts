@@ -13,13 +13,40 @@ import type { CollectJob } from '../collect/collect-series.js';
 import { vouchedWatermark } from '../collect/vouched-watermark.js';
 import { collectOptions, createClient, runSetup, type CommandContext } from './context.js';
 import { recordedRun, type RunOutcome } from '../collect/recorded-run.js';
+import { recordListings } from '../collect/record-listings.js';
+import { saveRanking, saveUniverse } from '../db/universe-repository.js';
+import type { BinanceClient } from '../exchange/binance-client.js';
+import type { ResolvedSymbols } from '../exchange/resolve-symbols.js';
+import { rankUniverse, type UniverseRanking } from '../universe/rank-universe.js';
+import { rankedAt } from '../universe/ranked-at.js';
+import { DEFAULT_QUOTE_ASSETS, DEFAULT_TOP, type UniverseRule } from '../universe/universe-rule.js';
 
 export interface BackfillOptions {
   readonly since: number;
   /** Exclusive end of the open times to collect; default: the newest closed candle by the exchange's clock. */
   readonly until?: number | undefined;
-  readonly symbols: readonly string[];
+  /** The series to track by name; without them, the universe `universe` chooses (default: top 100 of USDT). */
+  readonly symbols?: readonly string[] | undefined;
+  readonly universe?: UniverseRule | undefined;
   readonly intervals: readonly string[];
+}
+
+interface Chosen {
+  readonly rule: UniverseRule;
+  readonly ranking: UniverseRanking;
+  readonly rankedAt: number;
+}
+
+/** The whole exchangeInfo and the 24 h tickers (weight 20 + 80, once per run), ranked for the universe's rule. */
+async function chooseUniverse(ctx: CommandContext, client: BinanceClient, rule: UniverseRule): Promise<{ resolved: ResolvedSymbols; chosen: Chosen }> {
+  const resolved = await resolveSymbols(client, []);
+  ctx.events.emit({ type: 'phase', phase: 'ranking-universe' });
+  const tickers = await client.ticker24h();
+  const ranking = rankUniverse([...resolved.known.values()], tickers, rule);
+  if (ranking.members.length === 0) {
+    throw new UsageError(`no symbol of quote asset${rule.quoteAssets.length > 1 ? 's' : ''} ${rule.quoteAssets.join(', ')} is trading on ${client.baseUrl} (--quote, --exclude)`);
+  }
+  return { resolved, chosen: { rule, ranking, rankedAt: rankedAt(tickers, resolved.serverTime) } };
 }
 
 /**
@@ -31,7 +58,9 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
   if (opts.until !== undefined && opts.until <= opts.since) throw new UsageError('--until must be after --since');
   const client = createClient(ctx);
   ctx.events.emit({ type: 'phase', phase: 'reading-exchange-info' });
-  const resolved = await resolveSymbols(client, opts.symbols);
+  const universe = opts.symbols === undefined ? await chooseUniverse(ctx, client, opts.universe ?? { top: DEFAULT_TOP, quoteAssets: DEFAULT_QUOTE_ASSETS, exclude: [] }) : undefined;
+  const resolved = universe?.resolved ?? (await resolveSymbols(client, opts.symbols ?? []));
+  const symbols = universe ? universe.chosen.ranking.members.map((m) => m.symbol) : (opts.symbols ?? []);
   if (resolved.unknown.length > 0) {
     const parts = resolved.unknown.map((s) => {
       const close = suggestSymbols(s, resolved.all);
@@ -46,13 +75,23 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
   const args = {
     since: new Date(opts.since).toISOString(),
     until: opts.until === undefined ? null : new Date(opts.until).toISOString(),
-    symbols: opts.symbols,
+    symbols,
     intervals: opts.intervals,
+    universe: universe ? { top: universe.chosen.rule.top, quote_assets: universe.chosen.rule.quoteAssets, exclude: universe.chosen.rule.exclude } : null,
   };
-  return recordedRun(runSetup(ctx, db, 'backfill', args, serverTime), async (live) => {
-    const keys = opts.symbols.flatMap((symbol) => opts.intervals.map((interval) => ({ symbol, interval, startTime: alignUp(interval, opts.since) })));
-    // Idempotent (insert … on conflict do nothing, then a read): safe to repeat.
-    const series = await retryTransient('registering the series', () => ensureSeries(db, keys));
+  return recordedRun(runSetup(ctx, db, 'backfill', args, serverTime), async (live, run) => {
+    const keys = symbols.flatMap((symbol) => opts.intervals.map((interval) => ({ symbol, interval, startTime: alignUp(interval, opts.since) })));
+    let universeId: number | undefined;
+    if (universe) {
+      const { rule, ranking } = universe.chosen;
+      // Not retried: a ranking recorded twice would be two rankings of one run.
+      const stored = await saveUniverse(db, rule, opts.intervals, opts.since);
+      await saveRanking(db, stored.id, run.id, universe.chosen.rankedAt, rule.top, ranking);
+      universeId = stored.id;
+    }
+    const tracking = universeId === undefined ? { by: 'name' as const } : { by: 'universe' as const, universeId };
+    // Idempotent (insert … on conflict update the tracking, then a read): safe to repeat.
+    const series = await retryTransient('registering the series', () => ensureSeries(db, keys, tracking));
     const plan = async (held: Series): Promise<CollectJob> => {
       const start = alignUp(held.interval, opts.since);
       // Under the series' lock: a run that skips the series never gets here, so it never changes it.
@@ -69,6 +108,8 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
       return start <= vouched ? { series: s, missing, head, watermark: { span: { from: start, to: end }, vouched } } : { series: s, missing, head };
     };
     ctx.events.emit({ type: 'phase', phase: 'planning' });
-    return collectLocked(collectOptions(ctx, handle, client, resolved), series, plan, live);
+    const results = await collectLocked(collectOptions(ctx, handle, client, resolved), series, plan, live);
+    await recordListings(db, series, results, resolved.known, serverTime);
+    return results;
   });
 }
