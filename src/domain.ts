@@ -11,6 +11,10 @@
  * - gap: a range before the series' collected end (its newest candle, or its watermark) that holds neither a
  *   candle nor an exchange-empty answer: never collected, or rows deleted behind the tool's back.
  * - run: one invocation of a command, recorded in the runs table.
+ * - universe: the top N TRADING symbols of some quote assets by 24 h quote volume, less exclusions; a backfill
+ *   without --symbols tracks one, and each ranking of it is recorded with the run that made it.
+ * - tracked series: a series forward polls (active), unless untracked (data kept) or delisted (the exchange no
+ *   longer trades its symbol).
  */
 
 export interface Range {
@@ -48,4 +52,4 @@ export interface Series extends SeriesKey {
 
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'interrupted';
 
-export type CommandName = 'backfill' | 'forward' | 'gaps' | 'status' | 'migrate';
+export type CommandName = 'backfill' | 'forward' | 'gaps' | 'status' | 'series' | 'untrack' | 'migrate';

@@ -6,7 +6,9 @@ import { backfill } from './commands/backfill.js';
 import { forward } from './commands/forward.js';
 import { gaps } from './commands/gaps.js';
 import { migrate } from './commands/migrate.js';
+import { series } from './commands/series.js';
 import { status } from './commands/status.js';
+import { untrack } from './commands/untrack.js';
 import type { Io } from './io.js';
 import { addGlobalOptions, addProgressOption, addSelectionOptions, type OutputFlags } from './shared-options.js';
 
@@ -67,6 +69,8 @@ export function buildProgram(io: Io, state: CliState, version: string): Command 
   attach(program, io, state, forward);
   attach(program, io, state, gaps);
   attach(program, io, state, status);
+  attach(program, io, state, series);
+  attach(program, io, state, untrack);
   attach(program, io, state, migrate);
   return program;
 }

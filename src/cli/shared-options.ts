@@ -5,7 +5,8 @@ import { INTERVALS } from '../planner/intervals.js';
  * The options every command shares, declared once here. The global ones live on the program (so they may stand
  * before or after the command: `cryptocollect --json status` too) and show in each command's help through
  * `showGlobalOptions`; the selection is added to each command, as fresh Option objects because a program is built
- * anew for every in-process run, and because backfill requires --symbols where the others narrow by it.
+ * anew for every in-process run, and because backfill's --symbols name what to track (default: a universe) where
+ * the others narrow by it, and untrack requires it.
  */
 export function addGlobalOptions(program: Command): Command {
   return program
@@ -19,8 +20,11 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(new Option('--verbose', 'show stack traces for errors'));
 }
 
-/** `track`: the series to collect; `narrow`: a filter over the tracked ones; `none`: the command selects nothing. */
-export type SelectionKind = 'track' | 'narrow' | 'none';
+/**
+ * `track`: the series to collect (default: a universe); `narrow`: a filter over the tracked ones; `pick`: tracked
+ * series to act on, named (untrack); `none`: the command selects nothing.
+ */
+export type SelectionKind = 'track' | 'narrow' | 'pick' | 'none';
 
 export interface SelectionFlags {
   readonly symbols?: string;
@@ -50,8 +54,13 @@ export function addSelectionOptions(command: Command, kind: SelectionKind): Comm
   if (kind === 'none') return command;
   if (kind === 'track') {
     return command
-      .addOption(new Option('--symbols <list>', 'comma-separated symbols: BTCUSDT, btcusdt or BTC/USDT').makeOptionMandatory())
+      .addOption(new Option('--symbols <list>', 'comma-separated symbols: BTCUSDT, btcusdt or BTC/USDT (default: the top --top by volume)'))
       .addOption(new Option('--interval <list>', `comma-separated Binance intervals (${INTERVALS.join(' ')})`).default('1h'));
+  }
+  if (kind === 'pick') {
+    return command
+      .addOption(new Option('--symbols <list>', 'these tracked symbols (BTCUSDT, btcusdt or BTC/USDT)').makeOptionMandatory())
+      .addOption(new Option('--interval <list>', 'only these intervals; default: all'));
   }
   return command
     .addOption(new Option('--symbols <list>', 'only these tracked symbols (BTCUSDT, btcusdt or BTC/USDT); default: all'))

@@ -56,7 +56,7 @@ export function runStatusOf(command: CommandName, results: readonly SeriesResult
  */
 export async function recordedRun(
   setup: RunSetup,
-  body: (onProgress: (results: () => SeriesResult[]) => void) => Promise<SeriesResult[]>,
+  body: (onProgress: (results: () => SeriesResult[]) => void, run: { readonly id: number }) => Promise<SeriesResult[]>,
 ): Promise<RunOutcome> {
   const { db, command, stop, events } = setup;
   const begun = performance.now();
@@ -83,10 +83,13 @@ export async function recordedRun(
 
   let results: SeriesResult[];
   try {
-    results = await body((r) => {
-      latest = r;
-      live.update(r);
-    });
+    results = await body(
+      (r) => {
+        latest = r;
+        live.update(r);
+      },
+      { id: run.id },
+    );
   } catch (err) {
     const status = stop.aborted ? 'interrupted' : 'failed';
     await finish(status, latest(), errorMessage(err), { retries: 2, minTimeoutMs: 250 }).catch(() => undefined);

@@ -8,8 +8,11 @@ import { detectGaps } from '../planner/detect-gaps.js';
 import { loadCoverage } from '../db/coverage-repository.js';
 import { asReaped, reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
 import { listRuns, type RunRecord } from '../runlog/run-log.js';
+import { listTracking } from '../db/tracking-repository.js';
+import { latestRankings } from '../db/universe-repository.js';
+import { trackingInfo, type TrackingInfo } from './series.js';
 
-export interface SeriesStatus {
+export interface SeriesStatus extends TrackingInfo {
   readonly symbol: string;
   readonly interval: string;
   readonly start_time: string;
@@ -53,7 +56,10 @@ export interface StatusOptions {
 export async function runStatus(db: Db, clock: Clock, filter: SeriesFilter, runLimit: number, unrecordedDir: string, opts: StatusOptions = {}): Promise<StatusResult> {
   const read = <T>(fn: () => Promise<T>): Promise<T> => retryTransient('reading the status', fn);
   const series: SeriesStatus[] = [];
+  const tracking = new Map((await read(() => listTracking(db, filter))).map((t) => [t.series.id, t]));
+  const rankings = await read(() => latestRankings(db));
   for (const s of await read(() => listSeries(db, filter))) {
+    const t = tracking.get(s.id);
     const cov = await read(() => loadCoverage(db, s));
     const report = detectGaps(cov);
     const gapSizes = report.gaps.map((r) => describeRange(s.interval, r).candles).filter((n) => n > 0);
@@ -77,6 +83,7 @@ export async function runStatus(db: Db, clock: Clock, filter: SeriesFilter, runL
       lag_seconds: Math.max(0, Math.round((clock.now() - report.collectedEnd) / 1000)),
       quality_findings: quality.findings,
       quality: cov.candleCount === 0 ? 1 : Math.floor((1 - quality.flaggedCandles / cov.candleCount) * 1e6) / 1e6,
+      ...(t ? trackingInfo(t, rankings) : { state: 'active', tracked_by: 'name', universe_id: null, universe_rank: null, universe_quote_volume: null }),
     });
   }
   if (opts.reap ?? true) {

@@ -10,6 +10,40 @@ export interface SeriesTable {
   start_time: Date;
   collected_until: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: Generated<Date>;
+  /** sql/000007: the universe tracking the series (NULL: by name), whether it is polled, whether it is delisted. */
+  universe_id: ColumnType<number | null, number | null | undefined, number | null>;
+  untracked_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  untrack_reason: ColumnType<string | null, string | null | undefined, string | null>;
+  delisted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  delisted_status: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+export interface UniversesTable {
+  id: Generated<number>;
+  rule: string;
+  quote_assets: ColumnType<unknown, string, string>;
+  exclude: ColumnType<unknown, string, string>;
+  top: number;
+  intervals: ColumnType<unknown, string, string>;
+  start_time: Date;
+  created_at: Generated<Date>;
+}
+
+export interface UniverseRankingsTable {
+  id: Generated<number>;
+  universe_id: number;
+  run_id: number;
+  ranked_at: Date;
+  top: number;
+  eligible: number;
+  created_at: Generated<Date>;
+}
+
+export interface UniverseMembersTable {
+  ranking_id: number;
+  symbol: string;
+  rank: number;
+  quote_volume: string;
 }
 
 export interface ExchangeEmptyTable {
@@ -98,6 +132,9 @@ export interface Database {
   exchange_empty: ExchangeEmptyTable;
   runs: RunsTable;
   quality_findings: QualityFindingsTable;
+  universes: UniversesTable;
+  universe_rankings: UniverseRankingsTable;
+  universe_members: UniverseMembersTable;
   candles: CandlesView;
 }
 

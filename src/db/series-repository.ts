@@ -12,17 +12,33 @@ function toSeries(r: SeriesRow): Series {
   return { id: r.id, symbol: r.symbol, interval: r.interval, startTime, collectedUntil: Math.max(startTime, until) };
 }
 
+/** Why a backfill tracks its series: the user named them, or a universe chose them. */
+export type Tracking = { readonly by: 'name' } | { readonly by: 'universe'; readonly universeId: number };
+
 /**
- * The series of `keys`, each tracked from its start time if it is new; in the order given. An existing series is
- * returned as it is: changing one (an earlier start) is for the run that holds its lock (extendSeriesStart), never
- * for one that may yet skip it.
+ * The series of `keys`, each tracked from its start time if it is new; in the order given. An existing series keeps
+ * its data as it is: changing its start is for the run that holds its lock (extendSeriesStart), never for one that
+ * may yet skip it. With `tracking`, each is tracked (again, if it was untracked) for that reason; a series tracked
+ * by name stays so when a universe chooses it too (--drop-leavers never untracks what the user named).
  */
-export async function ensureSeries(db: Kysely<Database>, keys: ReadonlyArray<SeriesKey & { readonly startTime: number }>): Promise<Series[]> {
+export async function ensureSeries(db: Kysely<Database>, keys: ReadonlyArray<SeriesKey & { readonly startTime: number }>, tracking?: Tracking): Promise<Series[]> {
   if (keys.length === 0) return [];
+  const universeId = tracking?.by === 'universe' ? tracking.universeId : null;
   await db
     .insertInto('series')
-    .values(keys.map((k) => ({ symbol: k.symbol, interval: k.interval, start_time: new Date(k.startTime) })))
-    .onConflict((oc) => oc.columns(['symbol', 'interval']).doNothing())
+    .values(keys.map((k) => ({ symbol: k.symbol, interval: k.interval, start_time: new Date(k.startTime), universe_id: universeId })))
+    .onConflict((oc) => {
+      const on = oc.columns(['symbol', 'interval']);
+      if (tracking === undefined) return on.doNothing();
+      return on.doUpdateSet({
+        untracked_at: null,
+        untrack_reason: null,
+        universe_id:
+          universeId === null
+            ? null
+            : sql<number | null>`case when series.universe_id is null and series.untracked_at is null then null else excluded.universe_id end`,
+      });
+    })
     .execute();
   const byKey = await findSeries(db, keys);
   return keys.map((k) => {

@@ -53,6 +53,17 @@ export interface ExchangeSymbol {
   readonly status: string;
   readonly baseAsset: string;
   readonly quoteAsset: string;
+  /** `permissions` and every `permissionSets` entry, flattened (`LEVERAGED` marks a leveraged token). */
+  readonly permissions: readonly string[];
+}
+
+/** One symbol's rolling 24 h statistics, as far as ranking needs them. */
+export interface Ticker24h {
+  readonly symbol: string;
+  /** Turnover in the quote asset: the exchange's decimal string. */
+  readonly quoteVolume: string;
+  /** End of the statistics' window, by the exchange's clock (ms). */
+  readonly closeTime: number;
 }
 
 export interface ExchangeInfo {
@@ -134,9 +145,28 @@ export class BinanceClient {
         status: String(r.status ?? ''),
         baseAsset: String(r.baseAsset ?? ''),
         quoteAsset: String(r.quoteAsset ?? ''),
+        permissions: permissionsOf(r),
       });
     }
     return { serverTime, symbols: out };
+  }
+
+  /**
+   * Every symbol's rolling 24 h statistics in one request (weight 80; `type=MINI`: the fields ranking needs, a
+   * smaller body). Entries without a decimal quoteVolume are left out rather than ranked as zero.
+   */
+  async ticker24h(): Promise<Ticker24h[]> {
+    return this.request('/api/v3/ticker/24hr', { type: 'MINI' }, WEIGHT.tickerAll, undefined, (body) => {
+      if (!Array.isArray(body)) throw malformed('ticker/24hr is not an array');
+      const out: Ticker24h[] = [];
+      for (const t of body as unknown[]) {
+        if (typeof t !== 'object' || t === null) continue;
+        const r = t as Record<string, unknown>;
+        if (typeof r.symbol !== 'string' || typeof r.quoteVolume !== 'string' || !DECIMAL.test(r.quoteVolume)) continue;
+        out.push({ symbol: r.symbol, quoteVolume: r.quoteVolume, closeTime: Number.isSafeInteger(r.closeTime) ? Number(r.closeTime) : 0 });
+      }
+      return out;
+    });
   }
 
   /**
@@ -342,6 +372,13 @@ function maxBodyBytesFor(url: string): number {
 function answerTimeOf(headers: HttpResponse['headers']): number | undefined {
   const t = headers.date === undefined ? Number.NaN : Date.parse(headers.date);
   return Number.isFinite(t) ? t : undefined;
+}
+
+const DECIMAL = /^\d+(\.\d+)?$/;
+
+function permissionsOf(r: Record<string, unknown>): string[] {
+  const flat = [r.permissions, ...(Array.isArray(r.permissionSets) ? (r.permissionSets as unknown[]) : [])].flatMap((p) => (Array.isArray(p) ? (p as unknown[]) : []));
+  return [...new Set(flat.filter((p): p is string => typeof p === 'string'))];
 }
 
 function malformed(message: string): MalformedResponseError {

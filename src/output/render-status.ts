@@ -8,6 +8,18 @@ function ago(seconds: number): string {
   return `${Math.round(seconds / 86_400)}d`;
 }
 
+/** Why the series are tracked and which are not polled: one line, the details are `cryptocollect series`'. */
+function trackingLine(result: StatusResult): string {
+  if (result.series.length === 0) return '';
+  const byUniverse = result.series.filter((s) => s.tracked_by === 'universe').length;
+  const parts = [`tracked by name: ${result.series.length - byUniverse}`, `by universe: ${byUniverse}`];
+  for (const state of ['untracked', 'delisted'] as const) {
+    const these = result.series.filter((s) => s.state === state).map((s) => `${s.symbol} ${s.interval}`);
+    if (these.length > 0) parts.push(`${state}: ${these.join(', ')}`);
+  }
+  return `${parts.join('; ')} (cryptocollect series)\n`;
+}
+
 export function renderStatus(result: StatusResult): string {
   const series =
     result.series.length === 0
@@ -43,5 +55,5 @@ export function renderStatus(result: StatusResult): string {
             (r.error ?? '').slice(0, 60),
           ]),
         );
-  return `${series}\n\nRecent runs:\n${runs}\n`;
+  return `${series}\n${trackingLine(result)}\nRecent runs:\n${runs}\n`;
 }

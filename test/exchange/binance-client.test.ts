@@ -218,3 +218,39 @@ describe('BinanceClient failure table', () => {
   });
 });
 
+
+describe('BinanceClient.ticker24h and permissions', () => {
+  it('asks for every symbol once (weight 80, counted like any request), retries like any request, keeps decimal strings', async () => {
+    const tickers = [
+      { symbol: 'BTCUSDT', quoteVolume: '123456789.12345678', closeTime: 1_700_000_000_000 },
+      { symbol: 'BADUSDT', quoteVolume: 'NaN', closeTime: 1_700_000_000_000 },
+      { symbol: 'ETHUSDT', quoteVolume: '0.00000001', closeTime: 1_700_000_000_001 },
+    ];
+    const { c, http, counted } = client([fail(503, 'Service Unavailable'), ok(tickers)]);
+    assert.deepEqual(await c.ticker24h(), [
+      { symbol: 'BTCUSDT', quoteVolume: '123456789.12345678', closeTime: 1_700_000_000_000 },
+      { symbol: 'ETHUSDT', quoteVolume: '0.00000001', closeTime: 1_700_000_000_001 },
+    ]);
+    assert.equal(http.calls, 2);
+    assert.equal(counted.requests, 2);
+    assert.equal(counted.weight, 160);
+    assert.equal(counted.retries, 1);
+  });
+
+  it('exchangeInfo flattens permissions and permission sets (LEVERAGED marks a leveraged token)', async () => {
+    const info = {
+      ...INFO,
+      symbols: [
+        { symbol: 'BTCUPUSDT', status: 'TRADING', baseAsset: 'BTCUP', quoteAsset: 'USDT', permissions: [], permissionSets: [['LEVERAGED'], ['SPOT', 'LEVERAGED']] },
+        { symbol: 'ETHUPUSDT', status: 'BREAK', baseAsset: 'ETHUP', quoteAsset: 'USDT', permissions: ['LEVERAGED'] },
+        { symbol: 'JUPUSDT', status: 'TRADING', baseAsset: 'JUP', quoteAsset: 'USDT', permissions: [], permissionSets: [['SPOT', 'MARGIN']] },
+      ],
+    };
+    const { c } = client([ok(info)]);
+    assert.deepEqual((await c.exchangeInfo()).symbols.map((s) => [s.symbol, s.permissions]), [
+      ['BTCUPUSDT', ['LEVERAGED', 'SPOT']],
+      ['ETHUPUSDT', ['LEVERAGED']],
+      ['JUPUSDT', ['SPOT', 'MARGIN']],
+    ]);
+  });
+});

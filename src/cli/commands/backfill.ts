@@ -8,35 +8,46 @@ import { fetchExitCode, fetchNotice, renderFetch, runDocument, type FetchDocumen
 interface BackfillFlags {
   readonly since: string;
   readonly until?: string;
-  readonly symbols: string;
+  readonly symbols?: string;
   readonly interval: string;
+  readonly top?: string;
+  readonly quote?: string;
+  readonly exclude?: string;
   readonly dryRun?: boolean;
 }
 
 /** `backfill --json` prints a RunDocument; with --dry-run, a RunPlan. */
 export const backfill: CommandDefinition<BackfillFlags, BackfillOptions & { dryRun: boolean }, FetchDocument> = {
   name: 'backfill',
-  description: 'track each symbol × interval from --since and store every closed candle not stored yet',
+  description: 'track each symbol × interval from --since (the symbols named, or the top N by 24 h quote volume) and store every closed candle not stored yet',
   selection: 'track',
   options: () => [
     new Option('--since <date>', 'first open time, ISO 8601 (a date means 00:00 UTC)').makeOptionMandatory(),
     new Option('--until <date>', 'end of the range, exclusive (default: the newest closed candle)'),
+    new Option('--top <n>', 'without --symbols: the N TRADING symbols with the largest 24 h quote volume (default 100)'),
+    new Option('--quote <list>', 'without --symbols: their quote assets, comma-separated (default USDT)'),
+    new Option('--exclude <list>', 'without --symbols: symbols (DOGEUSDT) or base assets (DOGE) to leave out'),
     dryRunOption(),
   ],
   examples: [
+    'cryptocollect backfill --since 2024-01-01                       # the top 100 USDT symbols, 1h',
+    'cryptocollect backfill --since 2024-01-01 --top 20 --quote USDT,USDC --exclude DOGE --interval 1h,1d',
     'cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT,ETHUSDT --interval 1h,1d',
     'cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT --interval 1m --dry-run   # what it would fetch, and its cost',
   ],
   async parse(flags) {
-    const [{ parseDate }, { parseIntervals }, { parseSymbols }] = await Promise.all([
+    const [{ parseDate }, { parseIntervals }, { parseSymbols }, { parseUniverse }] = await Promise.all([
       import('../../input/parse-date.js'),
       import('../../input/parse-intervals.js'),
       import('../../input/parse-symbols.js'),
+      import('../parse-universe.js'),
     ]);
     const since = parseDate('--since', flags.since);
     const until = flags.until === undefined ? undefined : parseDate('--until', flags.until);
     if (until !== undefined && until <= since) throw new UsageError('--until must be after --since');
-    return { since, until, symbols: parseSymbols(flags.symbols), intervals: parseIntervals(flags.interval), dryRun: flags.dryRun === true };
+    const universe = parseUniverse(flags);
+    const symbols = flags.symbols === undefined ? undefined : parseSymbols(flags.symbols);
+    return { since, until, symbols, universe, intervals: parseIntervals(flags.interval), dryRun: flags.dryRun === true };
   },
   progress: true,
   async run(ctx, input) {

@@ -50,7 +50,7 @@ function symbolInfo(s: FakeSymbol, now: number): Record<string, unknown> {
       { filterType: 'LOT_SIZE', minQty: formatUnits(BigInt(p.volStepUnits)), maxQty: '9000000.00000000', stepSize: formatUnits(BigInt(p.volStepUnits)) },
     ],
     permissions: [],
-    permissionSets: [['SPOT']],
+    permissionSets: s.permissionSets ?? [['SPOT']],
     defaultSelfTradePreventionMode: 'EXPIRE_MAKER',
     allowedSelfTradePreventionModes: ['EXPIRE_TAKER', 'EXPIRE_MAKER', 'EXPIRE_BOTH'],
   };

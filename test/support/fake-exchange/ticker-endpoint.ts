@@ -57,7 +57,7 @@ function tickerOf(market: Market, s: FakeSymbol, now: number, mini: boolean): Re
     lowPrice: formatUnits(low),
     lastPrice: formatUnits(lastPrice),
     volume: formatUnits(vol),
-    quoteVolume: formatUnits(quote),
+    quoteVolume: s.quoteVolume24h ?? formatUnits(quote),
     openTime: now - DAY,
     closeTime: now,
     firstId,

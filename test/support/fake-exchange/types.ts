@@ -40,6 +40,13 @@ export interface FakeSymbol {
   status?: SymbolStatus;
   /** A removed pair: answers -1121 everywhere and is absent from exchangeInfo/ticker lists. */
   removed?: boolean;
+  /**
+   * exchangeInfo's `permissionSets` (default [['SPOT']]); a leveraged token has [['LEVERAGED']]. `permissions` is
+   * sent empty, as Binance has since 2024.
+   */
+  permissionSets?: string[][];
+  /** The ticker's 24 h quoteVolume as sent (a decimal string), instead of the sum of its generated 1h candles. */
+  quoteVolume24h?: string;
   /** Real candles served instead of generated ones, per interval (e.g. { '1h': loadRealKlines(...) }). */
   replay?: Record<string, RealKline[]>;
 }

@@ -1,0 +1,31 @@
+import type { SeriesInfo, SeriesListResult } from '../commands/series.js';
+import { renderTable } from './table.js';
+
+const day = (iso: string | null): string => (iso === null ? '-' : iso.slice(0, 16).replace('T', ' '));
+
+function trackedBy(s: SeriesInfo): string {
+  if (s.tracked_by === 'name') return 'name';
+  return s.universe_rank === null ? `universe ${s.universe_id} (left)` : `universe ${s.universe_id} #${s.universe_rank}`;
+}
+
+function stateOf(s: SeriesInfo): string {
+  if (s.state === 'untracked') return s.untrack_reason === 'left-universe' ? 'untracked (left universe)' : 'untracked';
+  if (s.state === 'delisted') return `delisted (${s.delisted_status ?? '?'})`;
+  return 'active';
+}
+
+export function renderSeries(result: SeriesListResult): string {
+  const series =
+    result.series.length === 0
+      ? 'No tracked series yet: start with `cryptocollect backfill --since <date>` (the top 100 USDT symbols) or add --symbols.'
+      : renderTable(
+          ['symbol', 'interval', 'since', 'tracked by', 'state'],
+          result.series.map((s) => [s.symbol, s.interval, day(s.since), trackedBy(s), stateOf(s)]),
+        );
+  const universes = result.universes.map(
+    (u) =>
+      `universe ${u.id}: top ${u.top} of ${u.quote_assets.join(',')} by 24 h quote volume${u.exclude.length ? `, excluding ${u.exclude.join(',')}` : ''}; ` +
+      `${u.intervals.join(',')} since ${day(u.since)}; ranked ${day(u.ranked_at)} by run ${u.run_id ?? '-'} (${u.members.length} of ${u.eligible ?? 0} eligible)`,
+  );
+  return `${[series, ...(universes.length ? ['', ...universes] : [])].join('\n')}\n`;
+}
