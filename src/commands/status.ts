@@ -8,6 +8,7 @@ import { detectGaps } from '../planner/detect-gaps.js';
 import { loadCoverage } from '../db/coverage-repository.js';
 import { asReaped, reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
 import { listRuns, type RunRecord } from '../runlog/run-log.js';
+import { runStats, type RunStatsReport } from '../runlog/run-stats.js';
 
 export interface SeriesStatus {
   readonly symbol: string;
@@ -36,7 +37,12 @@ export interface SeriesStatus {
 export interface StatusResult {
   readonly series: SeriesStatus[];
   readonly runs: RunRecord[];
+  /** The runs of the last `window_seconds` (default 24 h): counts, success rate, durations, candles written. */
+  readonly run_stats: RunStatsReport;
 }
+
+/** The window of `run_stats` unless told otherwise: the last 24 hours. */
+export const DEFAULT_STATS_WINDOW_SECONDS = 86_400;
 
 export interface StatusOptions {
   /**
@@ -44,6 +50,8 @@ export interface StatusOptions {
    * handle: they are then shown as reaping would record them, and left for the next writing command.
    */
   readonly reap?: boolean;
+  /** The window of the run statistics, in seconds (default DEFAULT_STATS_WINDOW_SECONDS). */
+  readonly windowSeconds?: number;
 }
 
 /**
@@ -79,11 +87,12 @@ export async function runStatus(db: Db, clock: Clock, filter: SeriesFilter, runL
       quality: cov.candleCount === 0 ? 1 : Math.floor((1 - quality.flaggedCandles / cov.candleCount) * 1e6) / 1e6,
     });
   }
+  const stats = (): Promise<RunStatsReport> => read(() => runStats(db, opts.windowSeconds ?? DEFAULT_STATS_WINDOW_SECONDS));
   if (opts.reap ?? true) {
     // Idempotent updates guarded by the run's status: safe to repeat.
     await read(() => reapAbandonedRuns(db, unrecordedDir));
-    return { series, runs: await read(() => listRuns(db, runLimit)) };
+    return { series, runs: await read(() => listRuns(db, runLimit)), run_stats: await stats() };
   }
   const runs = await read(() => listRuns(db, runLimit));
-  return { series, runs: await read(() => asReaped(db, runs, unrecordedDir)) };
+  return { series, runs: await read(() => asReaped(db, runs, unrecordedDir)), run_stats: await stats() };
 }
