@@ -3,14 +3,17 @@
  * times, seconds, ratios).
  */
 
-/** `2024-11-12 00:00` (UTC), with seconds only when there are some (a 1s series). */
-export function compactTime(iso: string | null): string {
+/**
+ * `2024-11-12 00:00` (UTC). A candle's open time keeps its seconds when it has some (a 1s series); a run's times
+ * (`seconds: false`) are to the minute.
+ */
+export function compactTime(iso: string | null, options: { seconds?: boolean } = {}): string {
   if (iso === null) return '-';
   const t = new Date(iso);
   if (Number.isNaN(t.getTime())) return iso;
   const s = t.toISOString();
   const seconds = s.slice(17, 19);
-  return `${s.slice(0, 10)} ${s.slice(11, 16)}${seconds === '00' ? '' : `:${seconds}`}`;
+  return `${s.slice(0, 10)} ${s.slice(11, 16)}${seconds === '00' || options.seconds === false ? '' : `:${seconds}`}`;
 }
 
 /** The date alone: `2024-01-01`. */

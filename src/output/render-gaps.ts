@@ -64,8 +64,12 @@ export function renderGaps(result: GapsResult, options: RenderGapsOptions = {}):
   }
   parts.push(result.gaps.length === 0 ? 'No gaps.' : `Gaps (never collected; \`cryptocollect gaps --fill\` fetches them):\n${rangeTable(result.gaps)}`);
   if (result.exchange_empty.length > 0) {
-    const what = 'Exchange-empty ranges (the exchange has no candles there; not gaps)';
-    parts.push(options.all ? `${what}:\n${rangeTable(result.exchange_empty)}` : `${what}, per series (--all lists them):\n${summaryTable(result.exchange_empty)}`);
+    const why = '(the exchange has no candles there; not gaps)';
+    parts.push(
+      options.all
+        ? `Exchange-empty ranges ${why}:\n${rangeTable(result.exchange_empty)}`
+        : `Exchange-empty ranges per series ${why}:\n${summaryTable(result.exchange_empty)}\n(\`cryptocollect gaps --all\` lists each range.)`,
+    );
   }
   if (result.fill) {
     const fill = options.elapsedSeconds === undefined ? result.fill : { ...result.fill, elapsed_seconds: options.elapsedSeconds };

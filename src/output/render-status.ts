@@ -62,7 +62,7 @@ function fitLine(line: string): string {
 function runsTable(runs: readonly RunRecord[]): string {
   const table = renderTable(
     RUN_COLUMNS,
-    runs.map((r) => [`#${r.id}`, r.command, r.status, compactTime(r.started_at), r.duration_seconds === null ? '-' : compactDuration(r.duration_seconds), r.candles_written, r.requests]),
+    runs.map((r) => [`#${r.id}`, r.command, r.status, compactTime(r.started_at, { seconds: false }), r.duration_seconds === null ? '-' : compactDuration(r.duration_seconds), r.candles_written, r.requests]),
   );
   // Errors are free text of any length: each on a line of its own under the table, cut to the terminal's width.
   const errors = runs.filter((r) => r.error !== null).map((r) => fitLine(`#${r.id} ${r.status}: ${r.error ?? ''}`));
@@ -91,7 +91,7 @@ function statsRow(name: string, s: RunStats): Array<string | number> {
 }
 
 function statsTable(stats: RunStatsReport): string {
-  const heading = `Runs in the last ${windowLabel(stats.window_seconds)} (since ${compactTime(stats.since)}):`;
+  const heading = `Runs in the last ${windowLabel(stats.window_seconds)} (since ${compactTime(stats.since, { seconds: false })}):`;
   if (stats.total.runs === 0) return `${heading} none.`;
   const rows = stats.commands.map((c) => statsRow(c.command, c));
   const table = renderTable(STATS_COLUMNS, rows, stats.commands.length > 1 ? { totals: statsRow('all', stats.total) } : {});
