@@ -1,4 +1,4 @@
-import { Command } from './commander.js';
+import { Command, CommanderError } from './commander.js';
 import type { ConfigFlags } from '../config.js';
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from '../exit-codes.js';
 import type { CommandDefinition } from './command-definition.js';
@@ -25,6 +25,7 @@ function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState,
   addSelectionOptions(command, def.selection);
   if (def.progress) addProgressOption(command);
   if (def.examples.length > 0) command.addHelpText('after', `\nExamples:\n${def.examples.map((line) => `  ${line}`).join('\n')}\n`);
+  command.exitOverride(withExample(def.examples));
   command.action(async (_flags: unknown, cmd: Command) => {
     const flags = cmd.optsWithGlobals<Flags & ConfigFlags & OutputFlags & { verbose?: boolean }>();
     state.json = flags.json === true;
@@ -44,8 +45,22 @@ function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState,
     state.exitCode = def.exitCode(result);
     // --quiet: a success says nothing at all (cron mails nothing); anything else still says what happened.
     if (state.json) io.stdout.write(`${JSON.stringify(def.json(result), null, 2)}\n`);
-    else if (!(flags.quiet === true && state.exitCode === EXIT.success)) io.stdout.write(await def.human(result));
+    else if (!(flags.quiet === true && state.exitCode === EXIT.success)) io.stdout.write(await def.human(result, { verbose: flags.verbose === true }));
   });
+}
+
+/**
+ * A missing required option has an obvious fix: the error says it with the command's first example, a line that
+ * works as written (`required option '--since <date>' not specified; for example: cryptocollect backfill --since …`).
+ */
+function withExample(examples: readonly string[]): (err: CommanderError) => never {
+  const example = examples.find((line) => line.startsWith('cryptocollect '))?.replace(/\s+#.*$/, '');
+  return (err) => {
+    if (err.code === 'commander.missingMandatoryOptionValue' && example !== undefined) {
+      throw new CommanderError(err.exitCode, err.code, `${err.message}; for example: ${example}`);
+    }
+    throw err;
+  };
 }
 
 /** The commander program. It writes only help and version itself: runCli reports every error, parser errors too. */

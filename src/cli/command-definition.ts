@@ -9,6 +9,10 @@ import type { SelectionKind } from './shared-options.js';
  * result is printed. A definition imports only light modules; `run` and `human` import the implementation and the
  * table renderer lazily, so help, version and usage errors load neither the database drivers nor the HTTP client.
  */
+export interface HumanOptions {
+  readonly verbose: boolean;
+}
+
 export interface CommandDefinition<Flags, Input, Result> {
   readonly name: CommandName;
   readonly description: string;
@@ -27,8 +31,8 @@ export interface CommandDefinition<Flags, Input, Result> {
   run(ctx: CommandContext, input: Input): Promise<Result>;
   /** The one document `--json` prints: each command has one shape, documented in the README. */
   json(result: Result): unknown;
-  /** What stdout gets without --json. */
-  human(result: Result): Promise<string>;
+  /** What stdout gets without --json; `verbose`: every detail (forward's whole per-series table). */
+  human(result: Result, options: HumanOptions): Promise<string>;
   exitCode(result: Result): ExitCode;
   /** A line for stderr beside the result (an interrupted run says what it kept). */
   notice(result: Result): string | undefined;

@@ -17,7 +17,18 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(new Option('--timeout <seconds>', 'abandon a request after this long (env CRYPTOCOLLECT_TIMEOUT, default 30)'))
     .addOption(new Option('--json', 'print the result as one JSON document (errors too)'))
     .addOption(new Option('--quiet', 'no progress on stderr, and nothing at all on success (--json still prints its document)'))
-    .addOption(new Option('--verbose', 'show stack traces for errors'));
+    .addOption(new Option('--verbose', 'every detail: forward prints its whole per-series table; errors show their stack trace'));
+}
+
+/**
+ * `--interval`, also accepted as `--intervals` (it takes a list, and `--symbols` is plural): one option, its value
+ * under `interval` either way.
+ */
+function intervalOption(description: string): Option {
+  const option = new Option('--interval, --intervals <list>', description);
+  // Of two long flags commander names the value after the second; the code reads `interval`.
+  [option.short, option.long] = [option.long, option.short];
+  return option;
 }
 
 /**
@@ -55,7 +66,7 @@ export function addSelectionOptions(command: Command, kind: SelectionKind): Comm
   if (kind === 'track') {
     return command
       .addOption(new Option('--symbols <list>', 'comma-separated symbols: BTCUSDT, btcusdt or BTC/USDT (default: the top --top by volume)'))
-      .addOption(new Option('--interval <list>', `comma-separated Binance intervals (${INTERVALS.join(' ')})`).default('1h'));
+      .addOption(intervalOption(`comma-separated Binance intervals (${INTERVALS.join(' ')})`).default('1h'));
   }
   if (kind === 'pick') {
     return command
@@ -64,7 +75,7 @@ export function addSelectionOptions(command: Command, kind: SelectionKind): Comm
   }
   return command
     .addOption(new Option('--symbols <list>', 'only these tracked symbols (BTCUSDT, btcusdt or BTC/USDT); default: all'))
-    .addOption(new Option('--interval <list>', 'only these intervals; default: all'));
+    .addOption(intervalOption('only these intervals; default: all'));
 }
 
 /** `--dry-run`, the same on every fetching command. */

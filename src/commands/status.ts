@@ -11,6 +11,7 @@ import { listRuns, type RunRecord } from '../runlog/run-log.js';
 import { listTracking } from '../db/tracking-repository.js';
 import { latestRankings } from '../db/universe-repository.js';
 import { trackingInfo, type TrackingInfo } from './series.js';
+import { runStats, type RunStatsReport } from '../runlog/run-stats.js';
 
 export interface SeriesStatus extends TrackingInfo {
   readonly symbol: string;
@@ -39,7 +40,12 @@ export interface SeriesStatus extends TrackingInfo {
 export interface StatusResult {
   readonly series: SeriesStatus[];
   readonly runs: RunRecord[];
+  /** The runs of the last `window_seconds` (default 24 h): counts, success rate, durations, candles written. */
+  readonly run_stats: RunStatsReport;
 }
+
+/** The window of `run_stats` unless told otherwise: the last 24 hours. */
+export const DEFAULT_STATS_WINDOW_SECONDS = 86_400;
 
 export interface StatusOptions {
   /**
@@ -47,6 +53,8 @@ export interface StatusOptions {
    * handle: they are then shown as reaping would record them, and left for the next writing command.
    */
   readonly reap?: boolean;
+  /** The window of the run statistics, in seconds (default DEFAULT_STATS_WINDOW_SECONDS). */
+  readonly windowSeconds?: number;
 }
 
 /**
@@ -86,11 +94,12 @@ export async function runStatus(db: Db, clock: Clock, filter: SeriesFilter, runL
       ...(t ? trackingInfo(t, rankings) : { state: 'active', tracked_by: 'name', universe_id: null, universe_rank: null, universe_quote_volume: null }),
     });
   }
+  const stats = (): Promise<RunStatsReport> => read(() => runStats(db, opts.windowSeconds ?? DEFAULT_STATS_WINDOW_SECONDS));
   if (opts.reap ?? true) {
     // Idempotent updates guarded by the run's status: safe to repeat.
     await read(() => reapAbandonedRuns(db, unrecordedDir));
-    return { series, runs: await read(() => listRuns(db, runLimit)) };
+    return { series, runs: await read(() => listRuns(db, runLimit)), run_stats: await stats() };
   }
   const runs = await read(() => listRuns(db, runLimit));
-  return { series, runs: await read(() => asReaped(db, runs, unrecordedDir)) };
+  return { series, runs: await read(() => asReaped(db, runs, unrecordedDir)), run_stats: await stats() };
 }

@@ -1,9 +1,9 @@
-import path from 'node:path';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { DatabaseError } from '../errors.js';
 import { DatabaseFailure, translateDbError, type DatabasePlace } from './database-failure.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
+import { embeddedStoreLocation } from './embedded-store.js';
 import { migrateToLatest } from './migrate.js';
 import { openPglite, type OpenedPglite } from './open-pglite.js';
 import { scriptCapable } from './pglite-script-client.js';
@@ -174,7 +174,7 @@ function connectFailure(err: unknown, place: DatabasePlace): unknown {
 
 async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
   const lock = await acquireEmbeddedLock(dataDir);
-  const location = path.join(dataDir, 'pgdata');
+  const location = embeddedStoreLocation(dataDir);
   let opened: OpenedPglite;
   try {
     opened = await openPglite(dataDir, location);

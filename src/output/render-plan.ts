@@ -1,7 +1,8 @@
 import type { RunPlan } from '../collect/run-plan.js';
+import { compactTime, plural } from './format.js';
 import { renderTable } from './table.js';
 
-const minute = (iso: string): string => iso.slice(0, 16).replace('T', ' ');
+const minute = (iso: string): string => compactTime(iso);
 
 function seconds(n: number): string {
   if (n < 120) return `${n} s`;
@@ -16,21 +17,24 @@ export function renderPlan(plan: RunPlan): string {
     shown.length === 0
       ? 'Nothing to fetch: every selected series is current.'
       : renderTable(
-          ['symbol', 'interval', 'missing', 'candles', 'requests'],
+          [{ header: 'symbol' }, { header: 'int' }, { header: 'missing' }, { header: 'candles', align: 'right' }, { header: 'requests', align: 'right' }],
           shown.map((s) => {
             const first = s.ranges[0];
-            const missing = s.error ?? (first === undefined ? '-' : `${minute(first.from)} → ${minute(first.to)}${s.ranges.length > 1 ? ` +${s.ranges.length - 1}` : ''}`);
+            const missing = s.error !== null ? 'fails (below)' : first === undefined ? '-' : `${minute(first.from)} → ${minute(first.to)}${s.ranges.length > 1 ? ` +${s.ranges.length - 1}` : ''}`;
             return [s.symbol, s.interval, missing, s.candles, s.requests];
           }),
         );
+  // Free text goes under the table, a line each: it never widens a column.
+  const errors = shown.filter((s) => s.error !== null).map((s) => `${s.symbol} ${s.interval}: ${s.error ?? ''}\n`);
   const n = (x: number): string => x.toLocaleString('en-US');
   const window = plan.budget.window_seconds === 60 ? 'minute' : `${n(plan.budget.window_seconds)} s`;
-  const time = plan.estimated_seconds === 0 ? 'fits in one window of the budget' : `the budget allows it in about ${seconds(plan.estimated_seconds)}`;
+  const time = plan.estimated_seconds === 0 ? 'fits in one window' : `about ${seconds(plan.estimated_seconds)} at that rate`;
   const current = plan.series.length - shown.length;
+  // Two lines, each within 80 columns for a run of any size.
   return (
-    `${table}\n` +
-    `dry run of ${plan.command}: ${n(plan.candles)} candles in ${n(plan.ranges)} missing range${plan.ranges === 1 ? '' : 's'} of ${n(plan.series_to_fetch)} series` +
-    `${current > 0 ? ` (${n(current)} current)` : ''}; ${n(plan.requests)} request${plan.requests === 1 ? '' : 's'}, weight ${n(plan.weight)} ` +
-    `(${n(plan.budget.weight)} per ${window} advertised): ${time}. Nothing was written.\n`
+    `${table}\n${errors.join('')}` +
+    `dry run of ${plan.command}: ${n(plan.candles)} candles in ${plural(plan.ranges, 'missing range')} of ${n(plan.series_to_fetch)} series` +
+    `${current > 0 ? ` (${n(current)} current)` : ''}; nothing written\n` +
+    `${plural(plan.requests, 'request')}, weight ${n(plan.weight)} of ${n(plan.budget.weight)} per ${window}: ${time}\n`
   );
 }

@@ -19,7 +19,15 @@ const runDocumentOfNothing = {
   server_time: null,
   series: [],
 };
-const RUN_KEYS = ['run_id', 'status', 'duration_seconds', 'requests', 'weight', 'retries', 'rate_limited', 'candles_written', 'server_time', 'series'];
+const RUN_KEYS = ['run_id', 'status', 'duration_seconds', 'requests', 'weight', 'retries', 'rate_limited', 'candles_written', 'server_time', 'series', 'elapsed_seconds'];
+
+/** The document with its elapsed_seconds (the whole invocation's time, by the local clock) checked and set aside. */
+function withoutElapsed(doc: Record<string, unknown>): Record<string, unknown> {
+  assert.equal(typeof doc.elapsed_seconds, 'number');
+  assert.ok((doc.elapsed_seconds as number) >= 0);
+  const { elapsed_seconds: _elapsed, ...rest } = doc;
+  return rest;
+}
 
 describe('JSON shapes', { concurrency: false }, () => {
   let fake: FakeExchange;
@@ -33,11 +41,21 @@ describe('JSON shapes', { concurrency: false }, () => {
     await fake.close();
   });
 
-  it('forward with nothing tracked: the whole run document, run_id null and zero counters', async () => {
-    const res = await runTarget(t, ['forward', '--json']);
+  it('forward --allow-empty with nothing tracked: the whole run document, run_id null and zero counters', async () => {
+    const res = await runTarget(t, ['forward', '--allow-empty', '--json']);
     assert.equal(res.code, 0, res.stderr);
-    assert.deepEqual(documentOf(res), runDocumentOfNothing);
+    const doc = documentOf(res);
+    assert.deepEqual(Object.keys(doc), RUN_KEYS);
+    assert.deepEqual(withoutElapsed(doc), runDocumentOfNothing);
     assert.match(res.stderr, /nothing to do: no tracked series/);
+  });
+
+  it('forward with nothing tracked, without --allow-empty: the error document (exit 2)', async () => {
+    const res = await runTarget(t, ['forward', '--json']);
+    assert.equal(res.code, 2, res.stderr);
+    const doc = documentOf<{ error: { code: string; exit_code: number; details: { database: string } } }>(res);
+    assert.deepEqual(Object.keys(doc), ['error']);
+    assert.deepEqual([doc.error.code, doc.error.exit_code, typeof doc.error.details.database], ['usage', 2, 'string']);
   });
 
   it('gaps with nothing tracked: every key, forgotten and fill null', async () => {
@@ -63,7 +81,8 @@ describe('JSON shapes', { concurrency: false }, () => {
     const doc = documentOf<{ forgotten: unknown; fill: Record<string, unknown> }>(res);
     assert.deepEqual(Object.keys(doc), ['forgotten', 'gaps', 'exchange_empty', 'fill']);
     assert.deepEqual(doc.forgotten, []);
-    assert.deepEqual(doc.fill, { ...runDocumentOfNothing, remaining: [] });
+    assert.deepEqual(Object.keys(doc.fill), [...RUN_KEYS, 'remaining']);
+    assert.deepEqual(withoutElapsed(doc.fill), { ...runDocumentOfNothing, remaining: [] });
   });
 
   it('gaps --fill of a gap: the fill is the run document with what remains', async () => {
@@ -77,11 +96,15 @@ describe('JSON shapes', { concurrency: false }, () => {
     assert.deepEqual(doc.fill.remaining, []);
   });
 
-  it('status: series and runs', async () => {
+  it('status: series, runs and the run statistics', async () => {
     const res = await runTarget(t, ['status', '--json', '--runs', '2']);
     assert.equal(res.code, 0, res.stderr);
-    const doc = documentOf<{ series: object[]; runs: object[] }>(res);
-    assert.deepEqual(Object.keys(doc), ['series', 'runs']);
+    const doc = documentOf<{ series: object[]; runs: object[]; run_stats: { commands: object[]; total: object } }>(res);
+    assert.deepEqual(Object.keys(doc), ['series', 'runs', 'run_stats']);
+    assert.deepEqual(Object.keys(doc.run_stats), ['window_seconds', 'since', 'commands', 'total']);
+    const statKeys = ['runs', 'success', 'partial', 'failed', 'interrupted', 'running', 'success_rate', 'avg_duration_seconds', 'max_duration_seconds', 'candles_written'];
+    assert.deepEqual(Object.keys(doc.run_stats.total), statKeys);
+    assert.deepEqual(Object.keys(doc.run_stats.commands[0] ?? {}), ['command', ...statKeys]);
     assert.equal(doc.series.length, 1);
     assert.equal(doc.runs.length, 2);
     assert.deepEqual(Object.keys(doc.series[0] ?? {}).slice(0, 2), ['symbol', 'interval']);

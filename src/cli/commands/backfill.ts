@@ -3,7 +3,7 @@ import type { BackfillOptions } from '../../commands/backfill.js';
 import { UsageError } from '../../errors.js';
 import type { CommandDefinition } from '../command-definition.js';
 import { dryRunOption } from '../shared-options.js';
-import { fetchExitCode, fetchNotice, renderFetch, runDocument, type FetchDocument } from '../run-document.js';
+import { fetchExitCode, fetchNotice, renderFetch, runDocument, secondsSince, type FetchDocument } from '../run-document.js';
 
 interface BackfillFlags {
   readonly since: string;
@@ -31,9 +31,11 @@ export const backfill: CommandDefinition<BackfillFlags, BackfillOptions & { dryR
   ],
   examples: [
     'cryptocollect backfill --since 2024-01-01                       # the top 100 USDT symbols, 1h',
-    'cryptocollect backfill --since 2024-01-01 --top 20 --quote USDT,USDC --exclude DOGE --interval 1h,1d',
-    'cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT,ETHUSDT --interval 1h,1d',
+    'cryptocollect backfill --since 2024-01-01 --top 20 --quote USDT,USDC --exclude DOGE --intervals 1h,1d',
+    'cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT,ETHUSDT --intervals 1h,1d',
+    'cryptocollect backfill --since 2024-03-01 --until 2024-04-01 --symbols BTC/USDT --interval 1m',
     'cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT --interval 1m --dry-run   # what it would fetch, and its cost',
+    'cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT --quiet   # silent unless something failed',
   ],
   async parse(flags) {
     const [{ parseDate }, { parseIntervals }, { parseSymbols }, { parseUniverse }] = await Promise.all([
@@ -54,10 +56,12 @@ export const backfill: CommandDefinition<BackfillFlags, BackfillOptions & { dryR
     const [{ withDatabase }, { planBackfill, runBackfill }] = await Promise.all([import('../../commands/context.js'), import('../../commands/backfill.js')]);
     // A dry run only reads: nothing registered, nothing recorded.
     if (input.dryRun) return withDatabase(ctx, (h) => planBackfill(ctx, h, input), { access: 'read' });
-    return runDocument(await withDatabase(ctx, (h) => runBackfill(ctx, h, input)));
+    const outcome = await withDatabase(ctx, (h) => runBackfill(ctx, h, input));
+    return runDocument(outcome, secondsSince(ctx.startedAt, ctx.clock.now()));
   },
   json: (doc) => doc,
-  human: (doc) => renderFetch('backfill', doc),
+  // A backfill is run by hand, once per series set: its table (one line per series) is what its user watches for.
+  human: (doc) => renderFetch('backfill', doc, { detail: 'table' }),
   exitCode: fetchExitCode,
   notice: fetchNotice,
 };

@@ -4,7 +4,7 @@ import type { GapsOptions, GapsResult, SeriesRange } from '../../commands/gaps.j
 import { UsageError } from '../../errors.js';
 import { EXIT } from '../../exit-codes.js';
 import type { CommandDefinition } from '../command-definition.js';
-import { runDocument, runExitCode, runNotice, type RunDocument } from '../run-document.js';
+import { runDocument, runExitCode, runNotice, secondsSince, type RunDocument } from '../run-document.js';
 import { dryRunOption, type SelectionFlags } from '../shared-options.js';
 import type { RunPlan } from '../../collect/run-plan.js';
 
@@ -14,6 +14,7 @@ interface GapsFlags extends SelectionFlags {
   readonly since?: string;
   readonly until?: string;
   readonly dryRun?: boolean;
+  readonly all?: boolean;
 }
 
 /**
@@ -35,9 +36,18 @@ interface GapsRun {
   readonly result: GapsResult;
   readonly fill: boolean;
   readonly dryRun: boolean;
+  readonly all: boolean;
+  readonly elapsedSeconds: number;
 }
 
-export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options: GapsOptions }, GapsRun> = {
+/** The run document of the fill, then what remains (`run_id: null` and zero counters when there was no gap). */
+function fillDocument(fill: GapsResult['fill'], elapsedSeconds: number): NonNullable<GapsDocument['fill']> {
+  if (fill === null) return { ...runDocument(null, elapsedSeconds), remaining: [] };
+  const { remaining, ...outcome } = fill;
+  return { ...runDocument(outcome, elapsedSeconds), remaining };
+}
+
+export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options: GapsOptions; all: boolean }, GapsRun> = {
   name: 'gaps',
   description: 'list holes never collected (and, apart, ranges where the exchange has no candles); --fill fetches them',
   selection: 'narrow',
@@ -46,9 +56,13 @@ export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options:
     new Option('--recheck', 'first forget the remembered exchange-empty ranges (within --since/--until), so they are gaps again'),
     new Option('--since <date>', "with --recheck: from this open time (default: each series' start)"),
     new Option('--until <date>', 'with --recheck: up to this open time, exclusive (default: no end)'),
+    new Option('--all', 'list every exchange-empty range (default: a line per series; --json always lists them)'),
     dryRunOption(),
   ],
   examples: [
+    'cryptocollect gaps                   # the gaps; exchange-empty ranges counted per series',
+    'cryptocollect gaps --all --symbols BTCUSDT --intervals 1m',
+    'cryptocollect gaps --fill --quiet    # fetch every gap, silent unless something failed',
     'cryptocollect gaps --json',
     '# look again at what is remembered as exchange-empty on 2024-03-24, and fetch it:',
     'cryptocollect gaps --symbols BTCUSDT --interval 1h --recheck --since 2024-03-24 --until 2024-03-25 --fill',
@@ -69,26 +83,27 @@ export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options:
     if (flags.dryRun && !flags.fill) throw new UsageError('--dry-run goes with --fill (without it, gaps only reads anyway)');
     // What --recheck forgets decides what filling fetches: a plan of it would have to forget it first.
     if (flags.dryRun && flags.recheck) throw new UsageError('--dry-run does not go with --recheck: run `gaps --recheck` without --fill to see what it forgets');
-    return { filter, options: { fill: flags.fill === true, recheck, dryRun: flags.dryRun === true } };
+    return { filter, options: { fill: flags.fill === true, recheck, dryRun: flags.dryRun === true }, all: flags.all === true };
   },
   progress: true,
-  async run(ctx, { filter, options }) {
+  async run(ctx, { filter, options, all }) {
     const [{ withDatabase }, { runGaps }] = await Promise.all([import('../../commands/context.js'), import('../../commands/gaps.js')]);
     // Listing only reads; filling and forgetting write.
     const access = (options.fill && !options.dryRun) || options.recheck ? 'write' : 'read';
-    return { result: await withDatabase(ctx, (h) => runGaps(ctx, h, filter, options), { access }), fill: options.fill, dryRun: options.dryRun === true };
+    const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, options), { access });
+    return { result, fill: options.fill, dryRun: options.dryRun === true, all, elapsedSeconds: secondsSince(ctx.startedAt, ctx.clock.now()) };
   },
-  json: ({ result, fill, dryRun }): GapsDocument => ({
+  json: ({ result, fill, dryRun, elapsedSeconds }): GapsDocument => ({
     forgotten: result.forgotten ?? null,
     gaps: result.gaps,
     exchange_empty: result.exchange_empty,
-    fill: fill && !dryRun ? { ...runDocument(result.fill), remaining: result.fill?.remaining ?? [] } : null,
+    fill: fill && !dryRun ? fillDocument(result.fill, elapsedSeconds) : null,
     plan: result.plan ?? null,
   }),
-  async human({ result }) {
+  async human({ result, all, elapsedSeconds }) {
     const { renderGaps } = await import('../../output/render-gaps.js');
-    return renderGaps(result);
+    return renderGaps(result, { all, elapsedSeconds });
   },
-  exitCode: ({ result }) => (result.fill === null ? EXIT.success : runExitCode(runDocument(result.fill))),
-  notice: ({ result }) => (result.fill === null ? undefined : runNotice(runDocument(result.fill))),
+  exitCode: ({ result }) => (result.fill === null ? EXIT.success : runExitCode(result.fill)),
+  notice: ({ result }) => (result.fill === null ? undefined : runNotice(result.fill)),
 };

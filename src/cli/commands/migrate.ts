@@ -8,7 +8,10 @@ export const migrate: CommandDefinition<object, null, MigrateResult> = {
   description: 'bring the database schema up to date (the collecting commands do it by themselves)',
   selection: 'none',
   options: () => [],
-  examples: ['cryptocollect migrate --database-url postgres://owner@db/candles   # before read-only users meet a new version'],
+  examples: [
+    'cryptocollect migrate --database-url postgres://owner@db/candles   # before read-only users meet a new version',
+    'cryptocollect migrate --json --quiet',
+  ],
   parse: () => Promise.resolve(null),
   progress: false,
   async run(ctx) {
