@@ -1,5 +1,5 @@
 import type { Db } from '../db/schema.js';
-import { retryTransient } from '../db/retry-transient.js';
+import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
 import { clearDelisted, markDelisted } from '../db/tracking-repository.js';
 import type { Series } from '../domain.js';
 import type { ExchangeSymbol } from '../exchange/binance-client.js';
@@ -16,7 +16,12 @@ export async function recordListings(
   results: readonly SeriesResult[],
   known: ReadonlyMap<string, ExchangeSymbol>,
   serverTime: number,
+  stop: AbortSignal,
 ): Promise<void> {
+  // An interrupted run leaves it to the next one (its series will be collected again anyway), and never waits out a
+  // database that went away for it: the signal is what the user asked for.
+  if (stop.aborted) return;
+  const retry = { ...DEFAULT_DB_RETRY, signal: stop };
   const done = new Set(results.filter((r) => r.status === 'success').map((r) => `${r.symbol} ${r.interval}`));
   const trading: number[] = [];
   const stopped = new Map<string, number[]>();
@@ -28,6 +33,6 @@ export async function recordListings(
     else stopped.set(status, [...(stopped.get(status) ?? []), s.id]);
   }
   // Idempotent updates: safe to repeat.
-  await retryTransient('recording listings', () => clearDelisted(db, trading));
-  for (const [status, ids] of stopped) await retryTransient('recording listings', () => markDelisted(db, ids, status, serverTime));
+  await retryTransient('recording listings', () => clearDelisted(db, trading), retry);
+  for (const [status, ids] of stopped) await retryTransient('recording listings', () => markDelisted(db, ids, status, serverTime), retry);
 }

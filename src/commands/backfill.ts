@@ -141,7 +141,7 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
     };
     ctx.events.emit({ type: 'phase', phase: 'planning' });
     const results = await collectLocked(collectOptions(ctx, handle, client, resolved), series, plan, live);
-    await recordListings(db, series, results, resolved.known, serverTime);
+    await recordListings(db, series, results, resolved.known, serverTime, ctx.stop);
     return results;
   });
 }

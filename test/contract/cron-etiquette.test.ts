@@ -18,7 +18,7 @@ import { documentOf, runTarget, type InProcessResult } from './run-in-process.ts
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30, 30);
 const H = 3_600_000;
-const START = 'start one with `cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT`';
+const START = 'start one with `cryptocollect backfill --since 2024-01-01` (the top 100 USDT symbols; or --symbols BTCUSDT,…)';
 
 interface ErrorDocument {
   error: { code: string; message: string; exit_code: number; details: Record<string, unknown> };

@@ -48,7 +48,7 @@ describe('flags across commands', () => {
     assert.equal(res.code, 2);
     assert.equal(
       res.stderr,
-      "cryptocollect: required option '--since <date>' not specified; for example: cryptocollect backfill --since 2024-01-01 --symbols BTCUSDT,ETHUSDT --intervals 1h,1d\n",
+      "cryptocollect: required option '--since <date>' not specified; for example: cryptocollect backfill --since 2024-01-01\n",
     );
   });
 

@@ -61,7 +61,7 @@ describe('JSON shapes', { concurrency: false }, () => {
   it('gaps with nothing tracked: every key, forgotten and fill null', async () => {
     const res = await runTarget(t, ['gaps', '--json']);
     assert.equal(res.code, 0, res.stderr);
-    assert.deepEqual(documentOf(res), { forgotten: null, gaps: [], exchange_empty: [], fill: null });
+    assert.deepEqual(documentOf(res), { forgotten: null, gaps: [], exchange_empty: [], fill: null, plan: null });
   });
 
   it('backfill and forward print the same keys', async () => {
@@ -79,7 +79,7 @@ describe('JSON shapes', { concurrency: false }, () => {
     const res = await runTarget(t, ['gaps', '--recheck', '--fill', '--json']);
     assert.equal(res.code, 0, res.stderr);
     const doc = documentOf<{ forgotten: unknown; fill: Record<string, unknown> }>(res);
-    assert.deepEqual(Object.keys(doc), ['forgotten', 'gaps', 'exchange_empty', 'fill']);
+    assert.deepEqual(Object.keys(doc), ['forgotten', 'gaps', 'exchange_empty', 'fill', 'plan']);
     assert.deepEqual(doc.forgotten, []);
     assert.deepEqual(Object.keys(doc.fill), [...RUN_KEYS, 'remaining']);
     assert.deepEqual(withoutElapsed(doc.fill), { ...runDocumentOfNothing, remaining: [] });

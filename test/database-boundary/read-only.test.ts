@@ -66,6 +66,7 @@ describe('read-only status and gaps', () => {
       gaps: [{ symbol: 'BTCUSDT', interval: '1h', from: '2024-05-10T00:00:00.000Z', to: '2024-05-10T04:00:00.000Z', candles: 5 }],
       exchange_empty: [],
       fill: null,
+      plan: null,
     });
   }
 
