@@ -74,8 +74,9 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
     display = linesDisplay(stream, () => plainLine(figures.snapshot()), linesIntervalMs(env));
   } else {
     // The drawing library and the colours are loaded only when a display is drawn: cron and scripts never pay.
-    const [{ terminalDisplay, columnsOf }, { createColors }] = await Promise.all([import('./terminal-display.js'), import('picocolors')]);
-    const c = createColors(colourWanted(env));
+    // picocolors is CommonJS: its exports are the default export's, bundled or not.
+    const [{ terminalDisplay, columnsOf }, { default: picocolors }] = await Promise.all([import('./terminal-display.js'), import('picocolors')]);
+    const c = picocolors.createColors(colourWanted(env));
     paint = { bar: c.cyan, good: c.green, warn: c.yellow, bad: c.red };
     const colours = paint;
     display = terminalDisplay(stream, (width) => terminalLines(figures.snapshot(), width, colours));

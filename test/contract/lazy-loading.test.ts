@@ -1,6 +1,7 @@
 // Help, version and usage errors must start fast: they load neither the database drivers, nor the HTTP client, nor
 // the progress display, the tables or dotenv. Hooks in the real CLI's process record every module it resolves, imported
-// (a module hook) or required (CommonJS's resolver, which createRequire goes through too).
+// (a module hook) or required (CommonJS's resolver, which createRequire goes through too). The CLI runs bundled
+// (dist/bin/, one file per lazily loaded part): what a loaded file holds is read from the bundler's metafile.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -9,6 +10,12 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { BIN } from '../support/run-cli.ts';
+
+const ROOT = path.resolve(path.dirname(BIN), '..');
+
+interface Metafile {
+  outputs: Record<string, { inputs: Record<string, unknown> }>;
+}
 
 const HEAVY = ['kysely', 'kysely-pglite-dialect', '@electric-sql/pglite', 'pg', 'got', 'cli-progress', 'picocolors', 'cli-table3', 'dotenv', 'p-limit', 'p-retry'];
 
@@ -46,6 +53,16 @@ describe('start-up loads only the parser', () => {
   });
   after(() => rm(dir, { recursive: true, force: true }));
 
+  /** The source modules in the loaded files: each bundled file stands for the modules the bundler put in it. */
+  async function sources(urls: readonly string[]): Promise<string[]> {
+    const meta = JSON.parse(await readFile(path.join(ROOT, 'dist/bundle-meta.json'), 'utf8')) as Metafile;
+    return urls.flatMap((u) => {
+      const rel = u.startsWith('file://') ? path.relative(ROOT, new URL(u).pathname) : u;
+      const output = meta.outputs[rel];
+      return output ? Object.keys(output.inputs).map((i) => `/${i}`) : [u];
+    });
+  }
+
   async function loaded(args: string[]): Promise<{ status: number | null; urls: string[] }> {
     const log = path.join(dir, `${args.join('_').replace(/\W/g, '')}.log`);
     const res = spawnSync(process.execPath, ['--import', register, BIN, ...args], {
@@ -69,9 +86,11 @@ describe('start-up loads only the parser', () => {
       const res = await loaded(args);
       assert.equal(res.status, status);
       assert.ok(res.urls.some((u) => u.includes('/node_modules/commander/')), 'the hooks saw the parser load');
-      const heavy = res.urls.filter((u) => HEAVY.some((name) => u.includes(`/node_modules/${name}/`)));
+      const modules = await sources(res.urls);
+      assert.ok(modules.includes('/dist/cli.js'), 'the bundled entry was loaded and mapped to its modules');
+      const heavy = modules.filter((u) => HEAVY.some((name) => u.includes(`/node_modules/${name}/`)));
       assert.deepEqual(heavy, []);
-      assert.deepEqual(res.urls.filter((u) => /\/dist\/(db|exchange|commands|runlog|writer|output)\//.test(u)), []);
+      assert.deepEqual(modules.filter((u) => /\/dist\/(db|exchange|commands|runlog|writer|output)\//.test(u)), []);
     });
   }
 });
