@@ -11,14 +11,13 @@
 -- replaces or clears the irregular row of every candle it stores (writer/write-page.ts).
 alter table irregular_candles drop constraint irregular_candles_series_id_open_time_fkey;
 
--- `DELETE FROM candles WHERE …` (per row, as an INSTEAD OF trigger must): the candle and its irregular values.
+-- `DELETE FROM candles WHERE …` (per row, as an INSTEAD OF trigger must): the candle and its irregular values, in
+-- one statement (each statement a trigger runs costs its own executor start).
 create or replace function candles_delete() returns trigger language plpgsql as $$
-declare
-  sid integer;
 begin
-  select s.id into sid from series s where s.symbol = old.symbol and s.interval = old.interval;
-  delete from irregular_candles x where x.series_id = sid and x.open_time = old.open_time;
-  delete from candle_data c where c.series_id = sid and c.open_time = old.open_time;
+  with s as (select id from series where symbol = old.symbol and interval = old.interval),
+       x as (delete from irregular_candles x using s where x.series_id = s.id and x.open_time = old.open_time)
+  delete from candle_data c using s where c.series_id = s.id and c.open_time = old.open_time;
   return old;
 end
 $$;
