@@ -6,6 +6,7 @@ import { backfill } from './commands/backfill.js';
 import { forward } from './commands/forward.js';
 import { gaps } from './commands/gaps.js';
 import { migrate } from './commands/migrate.js';
+import { refetch } from './commands/refetch.js';
 import { series } from './commands/series.js';
 import { status } from './commands/status.js';
 import { untrack } from './commands/untrack.js';
@@ -83,6 +84,7 @@ export function buildProgram(io: Io, state: CliState, version: string): Command 
   attach(program, io, state, backfill);
   attach(program, io, state, forward);
   attach(program, io, state, gaps);
+  attach(program, io, state, refetch);
   attach(program, io, state, status);
   attach(program, io, state, series);
   attach(program, io, state, untrack);

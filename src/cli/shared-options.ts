@@ -33,7 +33,7 @@ function intervalOption(description: string): Option {
 
 /**
  * `track`: the series to collect (default: a universe); `narrow`: a filter over the tracked ones; `pick`: tracked
- * series to act on, named (untrack); `none`: the command selects nothing.
+ * series to act on, named (untrack, refetch); `none`: the command selects nothing.
  */
 export type SelectionKind = 'track' | 'narrow' | 'pick' | 'none';
 
@@ -71,7 +71,7 @@ export function addSelectionOptions(command: Command, kind: SelectionKind): Comm
   if (kind === 'pick') {
     return command
       .addOption(new Option('--symbols <list>', 'these tracked symbols (BTCUSDT, btcusdt or BTC/USDT)').makeOptionMandatory())
-      .addOption(new Option('--interval <list>', 'only these intervals; default: all'));
+      .addOption(intervalOption('only these intervals; default: all'));
   }
   return command
     .addOption(new Option('--symbols <list>', 'only these tracked symbols (BTCUSDT, btcusdt or BTC/USDT); default: all'))

@@ -90,7 +90,7 @@ export async function purgeSeriesData(db: Kysely<Database>, ids: readonly number
   return db.transaction().execute(async (trx) => {
     const findings = await trx.deleteFrom('quality_findings').where('series_id', 'in', list).executeTakeFirst();
     const empties = await trx.deleteFrom('exchange_empty').where('series_id', 'in', list).executeTakeFirst();
-    // Before candle_data, in one statement of its own rather than through the foreign key's cascade.
+    // Both candle tables, each by series id: irregular_candles has no cascade from candle_data (sql/000008).
     await trx.deleteFrom('irregular_candles').where('series_id', 'in', list).execute();
     const candles = await trx.deleteFrom('candle_data').where('series_id', 'in', list).executeTakeFirst();
     await trx.updateTable('series').set({ collected_until: null }).where('id', 'in', list).execute();

@@ -56,26 +56,39 @@ function isUniqueViolation(err: unknown): boolean {
  * row (sql/000004, sql/000005) holds neither the close time nor a bigint trade count, and high, low and close as
  * their difference from open; the rare candle these don't give back exactly goes to irregular_candles too, with
  * just the values that differ.
+ *
+ * irregular_candles has no foreign key to candle_data (sql/000008): a row left behind by a delete straight from
+ * candle_data must not lend its values to the candle stored again in its place. So a stored candle's irregular row
+ * is written over (an irregular candle) or deleted (a regular one). Only candles this statement stored count: with
+ * `skipStored`, those already there keep theirs. The delete looks within the page's open times only (an index range
+ * holding no row, nearly always), and touches other keys than the insert, as one statement's parts must.
  */
 function candleParts(series: Pick<Series, 'id' | 'interval'>, candles: CandleColumns, skipStored: boolean): RawBuilder<unknown>[] {
   const onConflict = skipStored ? sql`on conflict (series_id, open_time) do nothing` : sql``;
+  // Without skipStored the statement stores every candle of the page or fails whole.
+  const fresh = skipStored ? sql`t join stored using (open_time)` : sql`t`;
   return [
     sql`t as (
-      select 'epoch'::timestamptz + t.o * interval '1 millisecond' as open_time,
-             'epoch'::timestamptz + t.c * interval '1 millisecond' as close_time,
-             t.n, t.op, t.hi, t.lo, t.cl, t.v, t.qv, t.tb, t.tq
-        from unnest(string_to_array(${candles.openTime}, ',')::int8[],
-                    string_to_array(${candles.closeTime}, ',')::int8[],
-                    string_to_array(${candles.trades}, ',')::int8[],
-                    string_to_array(${candles.open}, ',')::numeric[],
-                    string_to_array(${candles.high}, ',')::numeric[],
-                    string_to_array(${candles.low}, ',')::numeric[],
-                    string_to_array(${candles.close}, ',')::numeric[],
-                    string_to_array(${candles.volume}, ',')::numeric[],
-                    string_to_array(${candles.quoteVolume}, ',')::numeric[],
-                    string_to_array(${candles.takerBuyBaseVolume}, ',')::numeric[],
-                    string_to_array(${candles.takerBuyQuoteVolume}, ',')::numeric[])
-             as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)
+      select open_time, close_time, n, op, hi, lo, cl, v, qv, tb, tq,
+             close_time <> candle_nominal_close(open_time, ${series.interval}::text) or n > ${INT4_MAX}
+               or scale(hi) < scale(op) or scale(lo) < scale(op) or scale(cl) < scale(op) as odd
+        from (
+          select 'epoch'::timestamptz + t.o * interval '1 millisecond' as open_time,
+                 'epoch'::timestamptz + t.c * interval '1 millisecond' as close_time,
+                 t.n, t.op, t.hi, t.lo, t.cl, t.v, t.qv, t.tb, t.tq
+            from unnest(string_to_array(${candles.openTime}, ',')::int8[],
+                        string_to_array(${candles.closeTime}, ',')::int8[],
+                        string_to_array(${candles.trades}, ',')::int8[],
+                        string_to_array(${candles.open}, ',')::numeric[],
+                        string_to_array(${candles.high}, ',')::numeric[],
+                        string_to_array(${candles.low}, ',')::numeric[],
+                        string_to_array(${candles.close}, ',')::numeric[],
+                        string_to_array(${candles.volume}, ',')::numeric[],
+                        string_to_array(${candles.quoteVolume}, ',')::numeric[],
+                        string_to_array(${candles.takerBuyBaseVolume}, ',')::numeric[],
+                        string_to_array(${candles.takerBuyQuoteVolume}, ',')::numeric[])
+                 as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)
+        ) t
     )`,
     sql`stored as (
       insert into candle_data (open_time, series_id, trades, open, high_minus_open, low_minus_open, close_minus_open,
@@ -84,7 +97,7 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, candles: CandleCol
              v, qv, tb, tq
         from t
       ${onConflict}
-      returning 1
+      returning open_time
     )`,
     sql`irregular as (
       insert into irregular_candles (series_id, open_time, close_time, trades, high, low, close)
@@ -94,10 +107,16 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, candles: CandleCol
              case when scale(hi) < scale(op) then hi end,
              case when scale(lo) < scale(op) then lo end,
              case when scale(cl) < scale(op) then cl end
-        from t
-       where close_time <> candle_nominal_close(open_time, ${series.interval}::text) or n > ${INT4_MAX}
-          or scale(hi) < scale(op) or scale(lo) < scale(op) or scale(cl) < scale(op)
-      ${onConflict}
+        from ${fresh}
+       where odd
+      on conflict (series_id, open_time) do update
+        set close_time = excluded.close_time, trades = excluded.trades, high = excluded.high, low = excluded.low, close = excluded.close
+    )`,
+    sql`cleared as (
+      delete from irregular_candles x
+       where x.series_id = ${series.id}::int4
+         and x.open_time between (select min(open_time) from t) and (select max(open_time) from t)
+         and x.open_time in (select open_time from ${fresh} where not odd)
     )`,
   ];
 }

@@ -87,6 +87,8 @@ describeOnEachDb('series tracking', (kind) => {
     const id = eth1h?.id;
     await query(scene.target, `insert into exchange_empty (series_id, from_time, to_time) values ($1, '2020-01-01', '2020-01-02')`, [id]);
     await query(scene.target, `insert into quality_findings (series_id, open_time, rule, detail) values ($1, '2024-06-29T01:00:00Z', 'test', 'planted')`, [id]);
+    // And irregular values of a candle: no cascade from candle_data removes them (sql/000008), the purge must.
+    await query(scene.target, `insert into irregular_candles (series_id, open_time, trades) values ($1, '2024-06-29T02:00:00Z', 3000000000)`, [id]);
     const btcBefore = await storedKlines(scene.target, 'BTCUSDT', '1h');
 
     const res = await scene.run(['untrack', '--symbols', 'ETHUSDT', '--purge', '--yes', '--json']);
