@@ -9,7 +9,7 @@ import { planRun, type RunPlan } from '../collect/run-plan.js';
 import type { Series } from '../domain.js';
 import type { Config } from '../config.js';
 import { openDatabase, type DatabaseAccess, type DatabaseHandle } from '../db/open-database.js';
-import type { RunCounters } from '../events/run-counters.js';
+import type { RequestOutcomes, RunCounters } from '../events/run-counters.js';
 import type { RunEvents } from '../events/run-events.js';
 import { BinanceClient } from '../exchange/binance-client.js';
 import type { HttpGet } from '../exchange/http-get.js';
@@ -32,13 +32,15 @@ export interface CommandContext {
   readonly events: RunEvents;
   /** The run's counters, counted from `events` since the command began. */
   readonly counters: Readonly<RunCounters>;
+  /** Its requests by outcome, from the same events (`commandEvents()` gives both); recorded with each run. */
+  readonly outcomes?: Readonly<RequestOutcomes>;
   /** When the invocation began (epoch ms, local clock), start-up included: the whole run's duration counts from here. */
   readonly startedAt: number;
 }
 
 /** What recordedRun needs from a command. */
 export function runSetup(ctx: CommandContext, db: Db, command: CommandName, args: Record<string, unknown>, serverTime: number): RunSetup {
-  return { db, command, args, events: ctx.events, counters: ctx.counters, serverTime, stop: ctx.stop, unrecordedDir: unrecordedRunsDir(ctx.config.dataDir) };
+  return { db, command, args, events: ctx.events, counters: ctx.counters, ...(ctx.outcomes ? { outcomes: ctx.outcomes } : {}), serverTime, stop: ctx.stop, unrecordedDir: unrecordedRunsDir(ctx.config.dataDir) };
 }
 
 /** What the collect engine needs: the REST source over `client`, and how the exchange lists each symbol now. */
