@@ -41,5 +41,9 @@ export async function createCommandContext(io: Io, flags: ConfigFlags, options: 
       : await createProgress({ quiet: options.quiet, mode: options.progress ?? 'auto', stream: io.stderr, env: io.env, now: () => systemClock.now(), startedAt });
   events.on(progress.listener);
   if (log !== null) events.on(log.listener);
-  return { config, clock: systemClock, http: createHttpGet(), progress, stop: io.stop, cancel: io.cancel, events, counters, outcomes, startedAt, log };
+  const warn = (line: string): void => {
+    if (jsonLog !== null) jsonLog.line('warn', 'warning', line);
+    else io.stderr.write(`cryptocollect: warning: ${line}\n`);
+  };
+  return { config, clock: systemClock, http: createHttpGet(), progress, stop: io.stop, cancel: io.cancel, events, counters, outcomes, warn, startedAt, log };
 }

@@ -34,6 +34,8 @@ export interface CommandContext {
   readonly counters: Readonly<RunCounters>;
   /** Its requests by outcome, from the same events (`commandEvents()` gives both); recorded with each run. */
   readonly outcomes?: Readonly<RequestOutcomes>;
+  /** A warning for stderr, said even under --quiet (a metrics file that could not be written); default: none. */
+  readonly warn?: (line: string) => void;
   /** When the invocation began (epoch ms, local clock), start-up included: the whole run's duration counts from here. */
   readonly startedAt: number;
 }
@@ -95,9 +97,27 @@ export async function withDatabase<T>(ctx: CommandContext, fn: (handle: Database
   const target = { databaseUrl: ctx.config.databaseUrl, dataDir: ctx.config.dataDir, poolSize: ctx.config.concurrency + 2 };
   ctx.events.emit({ type: 'phase', phase: 'opening-database' });
   const handle = await openDatabase(target, { access: opts.access ?? 'write' });
+  let failed = true;
   try {
-    return await fn(handle);
+    const result = await fn(handle);
+    failed = false;
+    return result;
   } finally {
+    if (ctx.config.metricsFile !== undefined) await metricsAtEnd(ctx, ctx.config.metricsFile, handle, failed);
     await handle.close();
+  }
+}
+
+/**
+ * The metrics file, rewritten at the end of every command that opened the database (a failed run too: it is
+ * recorded by then), from what the database holds. A failure to write it is one warning, never the command's
+ * failure; after a command that failed (the database gone, most likely) it says nothing: the error says enough.
+ */
+async function metricsAtEnd(ctx: CommandContext, file: string, handle: DatabaseHandle, commandFailed: boolean): Promise<void> {
+  try {
+    const [{ collectMetrics }, { writeMetricsFile }] = await Promise.all([import('../metrics/collect-metrics.js'), import('../metrics/write-metrics-file.js')]);
+    await writeMetricsFile(file, await collectMetrics(handle.db, ctx.clock, unrecordedRunsDir(ctx.config.dataDir)));
+  } catch (err) {
+    if (!commandFailed) ctx.warn?.(`the metrics file ${file} was not written: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, RunsTable } from '../db/schema.js';
 import type { CommandName, RunStatus } from '../domain.js';
 import { pickCounters, pickOutcomes, type RequestOutcomes, type RunCounters } from '../events/run-counters.js';
 
@@ -80,9 +80,7 @@ export type RunRecord = {
   readonly series: unknown;
 } & Readonly<RunCounters>;
 
-type RunRow = Awaited<ReturnType<typeof selectRuns>>[number];
-
-const selectRuns = (db: Kysely<Database>) => db.selectFrom('runs').selectAll().execute();
+type RunRow = Selectable<RunsTable>;
 
 function recordOf(r: RunRow): RunRecord {
   return {

@@ -129,4 +129,6 @@ export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options:
   },
   exitCode: ({ result, check }) => (check !== null ? (check.healthy ? EXIT.success : EXIT.unhealthy) : result.fill === null ? EXIT.success : runExitCode(result.fill)),
   notice: ({ result }) => (result.fill === null ? undefined : runNotice(result.fill)),
+  runDocument: ({ result, fill, dryRun, elapsedSeconds }) => (fill && !dryRun && result.fill !== null ? fillDocument(result.fill, elapsedSeconds) : null),
+  failsRun: ({ options }) => options.fill && options.dryRun !== true,
 };
