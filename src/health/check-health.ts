@@ -42,21 +42,21 @@ export interface HealthReport {
   readonly problems: readonly HealthProblem[];
 }
 
-/** A span as people read it in a check line: `3h 5m`, `45s`. */
+/** A span as people read it in a check line, to its two largest units: `3h 5m`, `6h`, `45s`, `2d 1h`. */
 export function shortDuration(seconds: number): string {
-  const parts: string[] = [];
-  let rest = Math.max(0, Math.round(seconds));
-  for (const [unit, size] of [
+  const units = [
     ['d', 86_400],
     ['h', 3600],
     ['m', 60],
     ['s', 1],
-  ] as const) {
-    const n = Math.floor(rest / size);
-    rest -= n * size;
-    if (n > 0 && parts.length < 2) parts.push(`${n}${unit}`);
-  }
-  return parts.length === 0 ? '0s' : parts.join(' ');
+  ] as const;
+  const total = Math.max(0, Math.round(seconds));
+  const first = units.findIndex(([, size]) => total >= size);
+  if (first === -1) return '0s';
+  const [unit, size] = units[first] ?? units[3];
+  const next = units[first + 1];
+  const rest = next === undefined ? 0 : Math.floor((total % size) / next[1]);
+  return `${Math.floor(total / size)}${unit}${next !== undefined && rest > 0 ? ` ${rest}${next[0]}` : ''}`;
 }
 
 /**
