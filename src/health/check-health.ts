@@ -7,7 +7,8 @@ import { allowedLagSeconds, type MaxLag } from './max-lag.js';
 export type HealthProblem =
   | { readonly kind: 'lag'; readonly symbol: string; readonly interval: string; readonly lag_seconds: number; readonly max_lag_seconds: number; readonly message: string }
   | { readonly kind: 'gaps'; readonly symbol: string; readonly interval: string; readonly gaps: number; readonly gap_candles: number; readonly message: string }
-  | { readonly kind: 'run'; readonly command: string; readonly run_id: number; readonly status: string; readonly message: string };
+  | { readonly kind: 'run'; readonly command: string; readonly run_id: number; readonly status: string; readonly message: string }
+  | { readonly kind: 'no-series'; readonly message: string };
 
 /** A series as the check saw it: only the active ones are checked (delisted and untracked ones are not polled). */
 export interface CheckedSeries {
@@ -83,6 +84,8 @@ export function checkHealth(series: readonly SeriesStatus[], lastRuns: readonly 
       if (s.gaps > 0) problems.push(gapProblem(s.symbol, s.interval, s.gaps, s.gap_candles));
       return { symbol: s.symbol, interval: s.interval, lag_seconds: s.lag_seconds, max_lag_seconds: allowed, gaps: s.gaps, healthy: !late && s.gaps === 0 };
     });
+  // Nothing to judge is not health: most likely the check is pointed at the wrong database (as forward refuses to be).
+  if (checked.length === 0) problems.push({ kind: 'no-series', message: 'no active series: this database collects nothing (start one with `cryptocollect backfill --since <date>`)' });
   const runs = lastRuns.map((r): CheckedRun => {
     const healthy = r.status === 'success';
     if (!healthy) {

@@ -77,6 +77,15 @@ describe('health: status --check, gaps --check, metrics, JSON logs, --on-failure
     assert.equal(report.series.length, 4);
   });
 
+  it('a database that collects nothing is not healthy: most likely the wrong one', async () => {
+    const empty = await scene.makeTarget('postgres');
+    const res = await runTarget(empty, ['status', '--check']);
+    assert.deepEqual(
+      [res.code, res.stdout],
+      [5, 'UNHEALTHY: 1 problem\nno active series: this database collects nothing (start one with `cryptocollect backfill --since <date>`)\n'],
+    );
+  });
+
   it('a gap fails status --check and gaps --check (exit 5, a line for the series); untracking the series clears it', async () => {
     await query(target, `delete from candles where symbol = 'BTCUSDT' and interval = '5m' and open_time >= $1 and open_time < $2`, [iso(REAL - 24 * H), iso(REAL - 24 * H + 15 * MIN)]);
     const text = await run(['status', '--check']);
