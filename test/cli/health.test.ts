@@ -165,6 +165,15 @@ describe('health: status --check, gaps --check, metrics, JSON logs, --on-failure
     assert.match(hung.stderr, /^cryptocollect: the --on-failure command took longer than 1 s and was terminated$/m);
     assert.equal(running(Number(readFileSync(pidFile, 'utf8'))), false, "the hook's child was left running");
 
+    // A run that fails before it has a document (the exchange unreachable): the hook gets the error document.
+    const errorOut = path.join(dir, 'error.json');
+    const unreachable = await run(['forward', '--quiet', '--on-failure', `cat > '${errorOut}'`], { BINANCE_BASE_URL: 'http://127.0.0.1:1', CRYPTOCOLLECT_RETRIES: '0' });
+    assert.equal(unreachable.code, 1, unreachable.stderr);
+    const errorDoc = JSON.parse(readFileSync(errorOut, 'utf8')) as { error: { code: string; exit_code: number; message: string } };
+    assert.match(errorDoc.error.code, /^exchange-unavailable|exchange-unreachable$/);
+    assert.equal(errorDoc.error.exit_code, 1);
+    assert.equal(unreachable.stderr, `cryptocollect: ${errorDoc.error.message}\n`);
+
     scene.fake.clearFaults();
     // A success runs no hook, and clears the backfill's verdict (the 15m series are complete now).
     const marker = path.join(dir, 'not-called');
