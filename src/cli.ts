@@ -35,6 +35,23 @@ function asksForJson(argv: readonly string[]): boolean {
 }
 
 /**
+ * Whether stderr is a JSON log (`--log-format json`, or CRYPTOCOLLECT_LOG_FORMAT=json), read from argv itself for the
+ * lines written before a command has resolved its configuration (a parser error, a signal during start-up).
+ */
+export function asksForJsonLogs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): boolean {
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  const i = args.lastIndexOf('--log-format');
+  const given = args.findLast((a) => a.startsWith('--log-format='))?.slice('--log-format='.length) ?? (i >= 0 ? args[i + 1] : undefined);
+  return (given ?? env.CRYPTOCOLLECT_LOG_FORMAT)?.trim() === 'json';
+}
+
+/** A JSON log line written without the logger (main's own lines: a signal, a warning), in the logger's shape. */
+export function jsonLogLine(level: 'warn' | 'error', event: string, msg: string, fields: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({ level, time: new Date().toISOString(), event, run_id: null, ...fields, msg })}\n`;
+}
+
+/**
  * Runs the CLI on `argv` (the arguments after the program name) and returns the exit code. The one top-level catch
  * maps every error to its documented code: one line on stderr and, with --json, one error document on stdout.
  */
@@ -50,9 +67,15 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
     const err = thrown instanceof CommanderError ? usageErrorOf(thrown) : thrown;
     const { errorReport } = await import('./cli/error-report.js');
     const report = errorReport(err, version);
-    io.stderr.write(`cryptocollect: ${report.line}\n`);
-    // A usage error's stack is only the parser's: the line says all there is.
-    if (state.verbose && !(err instanceof UsageError) && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    const stack = state.verbose && !(err instanceof UsageError) && err instanceof Error && err.stack ? err.stack : undefined;
+    const { code, exit_code, details } = report.document.error;
+    if (state.log) state.log.line('error', 'error', report.line, { code, exit_code, details, ...(stack ? { stack } : {}) });
+    else if (state.log === undefined && asksForJsonLogs(argv, io.env)) io.stderr.write(jsonLogLine('error', 'error', report.line, { code, exit_code, details }));
+    else {
+      io.stderr.write(`cryptocollect: ${report.line}\n`);
+      // A usage error's stack is only the parser's: the line says all there is.
+      if (stack) io.stderr.write(`${stack}\n`);
+    }
     if (state.json) io.stdout.write(`${JSON.stringify(report.document, null, 2)}\n`);
     return report.exitCode;
   }
@@ -65,11 +88,13 @@ export const STOP_GRACE_MS = 3000;
 export async function main(argv: readonly string[]): Promise<void> {
   const stop = new AbortController();
   const cancel = new AbortController();
+  const jsonLogs = asksForJsonLogs(argv, process.env);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
     signals++;
     if (signals === 1) {
-      process.stderr.write(`cryptocollect: ${signal} received, finishing the pages in flight (send again to exit at once)\n`);
+      const line = `${signal} received, finishing the pages in flight (send again to exit at once)`;
+      process.stderr.write(jsonLogs ? jsonLogLine('warn', 'signal', line, { signal }) : `cryptocollect: ${line}\n`);
       stop.abort(new InterruptedError(`interrupted by ${signal}`));
       // A request that hangs would hold the exit for its whole timeout: give the wire a few seconds, then cut it.
       setTimeout(() => cancel.abort(new InterruptedError(`interrupted by ${signal}`)), STOP_GRACE_MS).unref();
@@ -82,7 +107,10 @@ export async function main(argv: readonly string[]): Promise<void> {
   process.on('SIGTERM', onSignal);
   // Node prints a warning over several lines (the driver's sslmode notice takes nine): one line is enough.
   process.removeAllListeners('warning');
-  process.on('warning', (w) => process.stderr.write(`cryptocollect: warning: ${w.message.split('\n')[0] ?? w.name}\n`));
+  process.on('warning', (w) => {
+    const line = w.message.split('\n')[0] ?? w.name;
+    process.stderr.write(jsonLogs ? jsonLogLine('warn', 'warning', line) : `cryptocollect: warning: ${line}\n`);
+  });
   // `cryptocollect status --json | head -c 100`: a reader that stops early is not an error worth a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {

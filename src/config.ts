@@ -15,7 +15,22 @@ export interface Config {
   readonly retryBaseMs: number;
   /** The longest the exchange may keep a run waiting (a Retry-After, or 429 after 429) before the run ends. */
   readonly maxRetryAfterMs: number;
+  /** Where to write the node_exporter textfile metrics at the end of each command (absolute); none: not written. */
+  readonly metricsFile: string | undefined;
+  /** `json`: one JSON object per run event on stderr (output/json-log.ts) instead of text. */
+  readonly logFormat: LogFormat;
+  /** The least level a JSON log line has to have to be written; undefined: not set (info, warn under --quiet). */
+  readonly logLevel: LogLevel | undefined;
+  /** A shell command run with the run's JSON document on stdin when a run ends failed, partial or interrupted. */
+  readonly onFailure: string | undefined;
+  /** How long that command may take before its process group is terminated. */
+  readonly onFailureTimeoutMs: number;
 }
+
+export const LOG_FORMATS = ['text', 'json'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface ConfigFlags {
   readonly databaseUrl?: string | undefined;
@@ -23,6 +38,10 @@ export interface ConfigFlags {
   readonly baseUrl?: string | undefined;
   readonly concurrency?: string | undefined;
   readonly timeout?: string | undefined;
+  readonly metricsFile?: string | undefined;
+  readonly logFormat?: string | undefined;
+  readonly logLevel?: string | undefined;
+  readonly onFailure?: string | undefined;
 }
 
 export const DEFAULT_BASE_URL = 'https://api.binance.com';
@@ -42,6 +61,11 @@ const SETTINGS = {
   retries: { env: 'CRYPTOCOLLECT_RETRIES' },
   retryBaseMs: { env: 'CRYPTOCOLLECT_RETRY_BASE_MS' },
   maxRetryAfter: { env: 'CRYPTOCOLLECT_MAX_RETRY_AFTER' },
+  metricsFile: { flag: 'metricsFile', flagName: '--metrics-file', env: 'CRYPTOCOLLECT_METRICS_FILE' },
+  logFormat: { flag: 'logFormat', flagName: '--log-format', env: 'CRYPTOCOLLECT_LOG_FORMAT' },
+  logLevel: { flag: 'logLevel', flagName: '--log-level', env: 'CRYPTOCOLLECT_LOG_LEVEL' },
+  onFailure: { flag: 'onFailure', flagName: '--on-failure', env: 'CRYPTOCOLLECT_ON_FAILURE' },
+  onFailureTimeout: { env: 'CRYPTOCOLLECT_ON_FAILURE_TIMEOUT' },
 } satisfies Record<string, Setting>;
 
 /** A URL-like value fit to print: whatever stands before its last `@` (a user and a password) is masked. */
@@ -126,6 +150,20 @@ export function resolveConfig(
   // the shortest ban; waiting longer is for the next cron run.
   const maxRetryAfterS = integer(SETTINGS.maxRetryAfter, 300, 1, 86_400, ' seconds');
 
+  const choice = <T extends string, F extends T | undefined>(s: Setting, choices: readonly T[], fallback: F): T | F => {
+    const { value, source } = pick(s);
+    if (value === undefined) return fallback;
+    const v = value.trim() as T;
+    if (choices.includes(v)) return v;
+    problems.push(`${source}="${value}" is not one of ${choices.join(', ')}`);
+    return fallback;
+  };
+  const logFormat = choice(SETTINGS.logFormat, LOG_FORMATS, 'text');
+  const logLevel = choice(SETTINGS.logLevel, LOG_LEVELS, undefined);
+  const metrics = pick(SETTINGS.metricsFile).value?.trim();
+  const onFailure = pick(SETTINGS.onFailure).value?.trim();
+  const onFailureTimeoutS = integer(SETTINGS.onFailureTimeout, 30, 1, 3600, ' seconds');
+
   if (problems.length > 0) {
     throw new UsageError(problems.length === 1 ? `invalid configuration: ${problems[0]}` : `invalid configuration: ${problems.join('; ')}`);
   }
@@ -138,5 +176,10 @@ export function resolveConfig(
     retries,
     retryBaseMs,
     maxRetryAfterMs: maxRetryAfterS * 1000,
+    metricsFile: metrics ? path.resolve(metrics) : undefined,
+    logFormat,
+    logLevel,
+    onFailure: onFailure || undefined,
+    onFailureTimeoutMs: onFailureTimeoutS * 1000,
   });
 }

@@ -6,6 +6,8 @@ export const EXIT = {
   partial: 3,
   /** The database's schema is newer than this binary's migrations: upgrade cryptocollect. */
   schemaTooNew: 4,
+  /** `status --check` / `gaps --check`: a series is behind, has gaps, or a command's last run did not succeed. */
+  unhealthy: 5,
   interrupted: 130,
 } as const;
 
@@ -17,4 +19,5 @@ export const EXIT_CODES_HELP = `Exit codes:
   2    invalid usage or input (flags, dates, symbols, intervals, configuration)
   3    partial: some series failed, the others succeeded
   4    the database was upgraded by a newer cryptocollect: upgrade this one
+  5    status --check, gaps --check: unhealthy (a series behind or with gaps, a last run not successful)
   130  interrupted (SIGINT/SIGTERM)`;

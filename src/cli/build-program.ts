@@ -11,6 +11,8 @@ import { series } from './commands/series.js';
 import { status } from './commands/status.js';
 import { untrack } from './commands/untrack.js';
 import type { Io } from './io.js';
+import type { JsonLog } from '../output/json-log.js';
+import type { CommandContext } from '../commands/context.js';
 import { addGlobalOptions, addProgressOption, addSelectionOptions, type OutputFlags } from './shared-options.js';
 
 /** What an action leaves for runCli: the exit code, and how to report an error should one follow. */
@@ -18,9 +20,11 @@ export interface CliState {
   exitCode: ExitCode;
   json: boolean;
   verbose: boolean;
+  /** The JSON log once the command's configuration asked for one: runCli's error line goes there then. */
+  log?: JsonLog | null;
 }
 
-function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState, def: CommandDefinition<Flags, Input, Result>): void {
+function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState, version: string, def: CommandDefinition<Flags, Input, Result>): void {
   const command = program.command(def.name).description(def.description);
   for (const option of def.options()) command.addOption(option);
   addSelectionOptions(command, def.selection);
@@ -33,21 +37,48 @@ function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState,
     state.verbose = state.verbose || flags.verbose === true;
     const input = await def.parse(flags);
     const { createCommandContext } = await import('./create-command-context.js');
-    const ctx = await createCommandContext(io, flags, { quiet: flags.quiet === true || !def.progress, progress: flags.progress ?? 'auto' });
+    const ctx = await createCommandContext(io, flags, {
+      quiet: flags.quiet === true || !def.progress,
+      progress: flags.progress ?? 'auto',
+      progressGiven: def.progress && cmd.getOptionValueSource('progress') === 'cli',
+    });
+    state.log = ctx.log;
     let result: Result;
     try {
       result = await def.run(ctx, input);
-    } finally {
-      // A display left drawing would overwrite the error line that follows; its last line says how long it all took.
+    } catch (err) {
       ctx.progress.stop();
+      // A run that could not even produce its document (the exchange unreachable…): the hook gets the error's.
+      if (ctx.config.onFailure !== undefined && def.failsRun?.(input) === true) {
+        const { errorReport } = await import('./error-report.js');
+        await onFailure(ctx, io, ctx.config.onFailure, errorReport(err, version).document);
+      }
+      throw err;
     }
+    // A display left drawing would overwrite the error line that follows; its last line says how long it all took.
+    ctx.progress.stop();
     const notice = def.notice(result);
-    if (notice !== undefined) io.stderr.write(`cryptocollect: ${notice}\n`);
+    if (notice !== undefined) {
+      if (ctx.log !== null) ctx.log.line('warn', 'notice', notice);
+      else io.stderr.write(`cryptocollect: ${notice}\n`);
+    }
     state.exitCode = def.exitCode(result);
     // --quiet: a success says nothing at all (cron mails nothing); anything else still says what happened.
     if (state.json) io.stdout.write(`${JSON.stringify(def.json(result), null, 2)}\n`);
     else if (!(flags.quiet === true && state.exitCode === EXIT.success)) io.stdout.write(await def.human(result, { verbose: flags.verbose === true }));
+    const doc = def.runDocument?.(result) ?? null;
+    if (ctx.config.onFailure !== undefined && doc !== null && doc.status !== 'success') await onFailure(ctx, io, ctx.config.onFailure, doc);
   });
+}
+
+/** Runs the --on-failure hook; what it does is said in one line, and never changes the exit code. */
+async function onFailure(ctx: CommandContext & { readonly log: JsonLog | null }, io: Io, hook: string, document: unknown): Promise<void> {
+  const { runOnFailure } = await import('../hooks/run-on-failure.js');
+  const outcome = await runOnFailure(hook, document, { timeoutMs: ctx.config.onFailureTimeoutMs, output: io.stderr, env: { ...io.env }, cwd: io.cwd });
+  if (outcome.ok) return;
+  const line = `the --on-failure command ${outcome.reason}`;
+  if (ctx.log !== null) ctx.log.line('warn', 'on-failure', line);
+  else io.stderr.write(`cryptocollect: ${line}\n`);
 }
 
 /**
@@ -81,13 +112,13 @@ export function buildProgram(io: Io, state: CliState, version: string): Command 
       outputError: () => undefined,
     });
   addGlobalOptions(program);
-  attach(program, io, state, backfill);
-  attach(program, io, state, forward);
-  attach(program, io, state, gaps);
-  attach(program, io, state, refetch);
-  attach(program, io, state, status);
-  attach(program, io, state, series);
-  attach(program, io, state, untrack);
-  attach(program, io, state, migrate);
+  attach(program, io, state, version, backfill);
+  attach(program, io, state, version, forward);
+  attach(program, io, state, version, gaps);
+  attach(program, io, state, version, refetch);
+  attach(program, io, state, version, status);
+  attach(program, io, state, version, series);
+  attach(program, io, state, version, untrack);
+  attach(program, io, state, version, migrate);
   return program;
 }

@@ -3,6 +3,7 @@ import type { CommandContext } from '../commands/context.js';
 import type { CommandName } from '../domain.js';
 import type { ExitCode } from '../exit-codes.js';
 import type { SelectionKind } from './shared-options.js';
+import type { RunDocument } from './run-document.js';
 
 /**
  * One subcommand, whole: its help, its options, how its flags become the command's input, how it runs, and how its
@@ -36,4 +37,11 @@ export interface CommandDefinition<Flags, Input, Result> {
   exitCode(result: Result): ExitCode;
   /** A line for stderr beside the result (an interrupted run says what it kept). */
   notice(result: Result): string | undefined;
+  /**
+   * The fetching commands: the run's document (`--on-failure` gets it when its status is not `success`), or null
+   * when no run was made (a dry run, a gap listing).
+   */
+  runDocument?(result: Result): RunDocument | null;
+  /** Whether an error that ends the command is a failed run for `--on-failure` (it then gets the error document). */
+  failsRun?(input: Input): boolean;
 }

@@ -15,6 +15,10 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(new Option('--base-url <url>', 'exchange REST base URL (env BINANCE_BASE_URL, default https://api.binance.com)'))
     .addOption(new Option('--concurrency <n>', 'requests in flight at once (env CRYPTOCOLLECT_CONCURRENCY, default 8)'))
     .addOption(new Option('--timeout <seconds>', 'abandon a request after this long (env CRYPTOCOLLECT_TIMEOUT, default 30)'))
+    .addOption(new Option('--metrics-file <path>', 'write Prometheus metrics (node_exporter textfile format) here after each command (env CRYPTOCOLLECT_METRICS_FILE)'))
+    .addOption(new Option('--log-format <format>', 'text, or json: one JSON object per run event on stderr (env CRYPTOCOLLECT_LOG_FORMAT, default text)'))
+    .addOption(new Option('--log-level <level>', 'with --log-format json: debug, info, warn or error (env CRYPTOCOLLECT_LOG_LEVEL, default info)'))
+    .addOption(new Option('--on-failure <command>', 'run this shell command, the run\'s JSON on stdin, when a run fails, is partial or interrupted (env CRYPTOCOLLECT_ON_FAILURE)'))
     .addOption(new Option('--json', 'print the result as one JSON document (errors too)'))
     .addOption(new Option('--quiet', 'no progress on stderr, and nothing at all on success (--json still prints its document)'))
     .addOption(new Option('--verbose', 'every detail: forward prints its whole per-series table; errors show their stack trace'));

@@ -102,6 +102,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     job.written += n;
     const ms = performance.now() - begun;
     emit({ type: 'page-written', symbol, interval, from: task.range.from, to: sorted.page.answeredTo, planned: task.kind === 'page', candles: n, ms });
+    for (const f of prepared.findings) emit({ type: 'quality-finding', symbol, interval, openTime: f.openTime, rule: f.rule, detail: f.detail });
     opts.onProgress?.(() => states.map(resultOf));
   };
 

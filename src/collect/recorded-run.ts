@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import type { Db } from '../db/schema.js';
 import type { CommandName, RunStatus } from '../domain.js';
 import { errorMessage } from '../errors.js';
-import { pickCounters, type RunCounters } from '../events/run-counters.js';
+import { pickCounters, pickOutcomes, type RequestOutcomes, type RunCounters } from '../events/run-counters.js';
 import type { RunEvents } from '../events/run-events.js';
 import { LiveRun } from '../runlog/live-run.js';
 import { reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
@@ -29,6 +29,8 @@ export interface RunSetup {
   readonly events: RunEvents;
   /** Counted from the events since the command's first request (collect/run-counters.ts). */
   readonly counters: Readonly<RunCounters>;
+  /** Its requests by outcome, counted from the same events (recorded for the metrics file); none: not recorded. */
+  readonly outcomes?: Readonly<RequestOutcomes>;
   readonly serverTime: number;
   readonly stop: AbortSignal;
   /** Where the run's end is kept if the database is gone by then (runlog/unrecorded-runs.ts). */
@@ -64,12 +66,13 @@ export async function recordedRun(
   const run = await startRun(db, command, setup.args);
   events.emit({ type: 'run-started', runId: run.id, command });
   const totals = (): RunCounters => pickCounters(setup.counters);
-  const live = new LiveRun(db, run.id, totals);
+  const outcomes = setup.outcomes ? (): RequestOutcomes => pickOutcomes(setup.outcomes) : undefined;
+  const live = new LiveRun(db, run.id, totals, outcomes);
   let latest: () => SeriesResult[] = () => [];
   const finish = async (status: Exclude<RunStatus, 'running'>, results: readonly SeriesResult[], error: string | null, patience = { retries: 6, minTimeoutMs: 250 }) => {
     await live.close();
     try {
-      const seconds = await retryTransient('recording the run', () => finishRun(db, run.id, status, totals(), results, error), patience);
+      const seconds = await retryTransient('recording the run', () => finishRun(db, run.id, status, totals(), results, error, outcomes?.()), patience);
       events.emit({ type: 'run-finished', runId: run.id, status });
       return seconds;
     } catch (err) {

@@ -9,7 +9,7 @@ import { planRun, type RunPlan } from '../collect/run-plan.js';
 import type { Series } from '../domain.js';
 import type { Config } from '../config.js';
 import { openDatabase, type DatabaseAccess, type DatabaseHandle } from '../db/open-database.js';
-import type { RunCounters } from '../events/run-counters.js';
+import type { RequestOutcomes, RunCounters } from '../events/run-counters.js';
 import type { RunEvents } from '../events/run-events.js';
 import { BinanceClient } from '../exchange/binance-client.js';
 import type { HttpGet } from '../exchange/http-get.js';
@@ -32,13 +32,17 @@ export interface CommandContext {
   readonly events: RunEvents;
   /** The run's counters, counted from `events` since the command began. */
   readonly counters: Readonly<RunCounters>;
+  /** Its requests by outcome, from the same events (`commandEvents()` gives both); recorded with each run. */
+  readonly outcomes?: Readonly<RequestOutcomes>;
+  /** A warning for stderr, said even under --quiet (a metrics file that could not be written); default: none. */
+  readonly warn?: (line: string) => void;
   /** When the invocation began (epoch ms, local clock), start-up included: the whole run's duration counts from here. */
   readonly startedAt: number;
 }
 
 /** What recordedRun needs from a command. */
 export function runSetup(ctx: CommandContext, db: Db, command: CommandName, args: Record<string, unknown>, serverTime: number): RunSetup {
-  return { db, command, args, events: ctx.events, counters: ctx.counters, serverTime, stop: ctx.stop, unrecordedDir: unrecordedRunsDir(ctx.config.dataDir) };
+  return { db, command, args, events: ctx.events, counters: ctx.counters, ...(ctx.outcomes ? { outcomes: ctx.outcomes } : {}), serverTime, stop: ctx.stop, unrecordedDir: unrecordedRunsDir(ctx.config.dataDir) };
 }
 
 /** What the collect engine needs: the REST source over `client`, and how the exchange lists each symbol now. */
@@ -93,9 +97,27 @@ export async function withDatabase<T>(ctx: CommandContext, fn: (handle: Database
   const target = { databaseUrl: ctx.config.databaseUrl, dataDir: ctx.config.dataDir, poolSize: ctx.config.concurrency + 2 };
   ctx.events.emit({ type: 'phase', phase: 'opening-database' });
   const handle = await openDatabase(target, { access: opts.access ?? 'write' });
+  let failed = true;
   try {
-    return await fn(handle);
+    const result = await fn(handle);
+    failed = false;
+    return result;
   } finally {
+    if (ctx.config.metricsFile !== undefined) await metricsAtEnd(ctx, ctx.config.metricsFile, handle, failed);
     await handle.close();
+  }
+}
+
+/**
+ * The metrics file, rewritten at the end of every command that opened the database (a failed run too: it is
+ * recorded by then), from what the database holds. A failure to write it is one warning, never the command's
+ * failure; after a command that failed (the database gone, most likely) it says nothing: the error says enough.
+ */
+async function metricsAtEnd(ctx: CommandContext, file: string, handle: DatabaseHandle, commandFailed: boolean): Promise<void> {
+  try {
+    const [{ collectMetrics }, { writeMetricsFile }] = await Promise.all([import('../metrics/collect-metrics.js'), import('../metrics/write-metrics-file.js')]);
+    await writeMetricsFile(file, await collectMetrics(handle.db, ctx.clock, unrecordedRunsDir(ctx.config.dataDir)));
+  } catch (err) {
+    if (!commandFailed) ctx.warn?.(`the metrics file ${file} was not written: ${err instanceof Error ? err.message : String(err)}`);
   }
 }

@@ -69,6 +69,8 @@ export interface RunsTable {
   series_results: ColumnType<unknown, string, string>;
   pid: number | null;
   host: string | null;
+  /** sql/000008: the run's requests by outcome (events/run-counters.ts REQUEST_OUTCOMES). */
+  request_outcomes: ColumnType<unknown, string | undefined, string>;
 }
 
 /** The user-facing view; the tool itself reads it only in tests and examples. */

@@ -43,3 +43,37 @@ export function countEvent(counters: RunCounters, event: RunEvent): void {
 export function countingListener(counters: RunCounters): (event: RunEvent) => void {
   return (event) => countEvent(counters, event);
 }
+
+/**
+ * A request's outcome, as the metrics file labels it: its HTTP status class, or `error` when it got no status (a
+ * reset, a timeout). A 429 is a `4xx` here; `rate_limited` counts it apart.
+ */
+export const REQUEST_OUTCOMES = ['2xx', '3xx', '4xx', '5xx', 'error'] as const;
+export type RequestOutcome = (typeof REQUEST_OUTCOMES)[number];
+export type RequestOutcomes = Record<RequestOutcome, number>;
+
+export function requestOutcome(status: number): RequestOutcome {
+  if (status >= 200 && status < 300) return '2xx';
+  if (status >= 300 && status < 400) return '3xx';
+  if (status >= 400 && status < 500) return '4xx';
+  if (status >= 500 && status < 600) return '5xx';
+  return 'error';
+}
+
+export function zeroOutcomes(): RequestOutcomes {
+  return Object.fromEntries(REQUEST_OUTCOMES.map((o) => [o, 0])) as RequestOutcomes;
+}
+
+/** The outcomes found in a record of any shape (the runs table's jsonb): missing ones are 0. */
+export function pickOutcomes(from: unknown): RequestOutcomes {
+  const record = typeof from === 'string' ? (JSON.parse(from) as unknown) : from;
+  const r = (record !== null && typeof record === 'object' ? record : {}) as Record<string, unknown>;
+  return Object.fromEntries(REQUEST_OUTCOMES.map((o) => [o, Number(r[o] ?? 0)])) as RequestOutcomes;
+}
+
+/** Requests by outcome kept current from an event stream: a subscriber beside the counters. */
+export function outcomeListener(outcomes: RequestOutcomes): (event: RunEvent) => void {
+  return (event) => {
+    if (event.type === 'request-answered') outcomes[requestOutcome(event.status)]++;
+  };
+}

@@ -2,7 +2,7 @@ import type { CommandName, RunStatus } from '../domain.js';
 
 /**
  * The facts of a run as they happen, in one typed stream. The engine, the candle sources and the database retries
- * emit them; progress, the run record's counters and (later) metrics and logs subscribe. Times are epoch ms.
+ * emit them; progress, the run record's counters, the JSON log (output/json-log.ts) subscribe. Times are epoch ms.
  */
 /** What a command is doing before its first page: shown so a terminal never looks frozen during start-up. */
 export type RunPhase = 'opening-database' | 'reading-exchange-info' | 'ranking-universe' | 'planning';
@@ -56,6 +56,15 @@ export type RunEvent =
       readonly ms: number;
     }
   | { readonly type: 'database-retry'; readonly what: string; readonly attempt: number; readonly reason: string }
+  | {
+      /** A stored candle broke a data-quality rule (planner/validate-page.ts): emitted once its page is committed. */
+      readonly type: 'quality-finding';
+      readonly symbol: string;
+      readonly interval: string;
+      readonly openTime: number;
+      readonly rule: string;
+      readonly detail: string;
+    }
   | {
       readonly type: 'series-finished';
       readonly symbol: string;

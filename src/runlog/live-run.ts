@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { RunCounters } from '../events/run-counters.js';
+import type { RequestOutcomes, RunCounters } from '../events/run-counters.js';
 import { updateRun, type SeriesResult } from './run-log.js';
 
 /** How stale a killed run's counters may be, at most (plus one statement). */
@@ -20,6 +20,7 @@ export class LiveRun {
     private readonly db: Kysely<Database>,
     private readonly id: number,
     private readonly counters: () => RunCounters,
+    private readonly outcomes?: () => RequestOutcomes,
   ) {
     this.timer = setInterval(() => this.flush(), LIVE_RUN_INTERVAL_MS);
     this.timer.unref();
@@ -42,7 +43,7 @@ export class LiveRun {
     if (!pick || this.writing) return;
     this.results = null;
     const results = pick();
-    this.writing = updateRun(this.db, this.id, this.counters(), results)
+    this.writing = updateRun(this.db, this.id, this.counters(), results, this.outcomes?.())
       .catch(() => undefined)
       .finally(() => (this.writing = null));
   }

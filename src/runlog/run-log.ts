@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../db/schema.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database, RunsTable } from '../db/schema.js';
 import type { CommandName, RunStatus } from '../domain.js';
-import { pickCounters, type RunCounters } from '../events/run-counters.js';
+import { pickCounters, pickOutcomes, type RequestOutcomes, type RunCounters } from '../events/run-counters.js';
 
 export interface SeriesResult {
   readonly symbol: string;
@@ -30,14 +30,20 @@ export async function startRun(db: Kysely<Database>, command: CommandName, args:
   return { id: row.id, startedAt: row.started_at };
 }
 
-/** The counters are the `runs` table's columns of the same names. */
-function countersOf(counters: Readonly<RunCounters>, results: readonly SeriesResult[]) {
-  return { ...pickCounters(counters), series_results: JSON.stringify(results) };
+/** The counters are the `runs` table's columns of the same names; the requests by outcome one jsonb column. */
+function countersOf(counters: Readonly<RunCounters>, results: readonly SeriesResult[], outcomes?: Readonly<RequestOutcomes>) {
+  return { ...pickCounters(counters), series_results: JSON.stringify(results), ...(outcomes ? { request_outcomes: JSON.stringify(outcomes) } : {}) };
 }
 
 /** Keeps a running run's counters current, so a run killed midway still shows what it stored. */
-export async function updateRun(db: Kysely<Database>, id: number, counters: Readonly<RunCounters>, results: readonly SeriesResult[]): Promise<void> {
-  await db.updateTable('runs').set(countersOf(counters, results)).where('id', '=', id).where('status', '=', 'running').execute();
+export async function updateRun(
+  db: Kysely<Database>,
+  id: number,
+  counters: Readonly<RunCounters>,
+  results: readonly SeriesResult[],
+  outcomes?: Readonly<RequestOutcomes>,
+): Promise<void> {
+  await db.updateTable('runs').set(countersOf(counters, results, outcomes)).where('id', '=', id).where('status', '=', 'running').execute();
 }
 
 /**
@@ -51,10 +57,11 @@ export async function finishRun(
   counters: Readonly<RunCounters>,
   results: readonly SeriesResult[],
   error: string | null,
+  outcomes?: Readonly<RequestOutcomes>,
 ): Promise<number> {
   const row = await db
     .updateTable('runs')
-    .set({ ...countersOf(counters, results), status, finished_at: sql<Date>`clock_timestamp()`, error })
+    .set({ ...countersOf(counters, results, outcomes), status, finished_at: sql<Date>`clock_timestamp()`, error })
     .where('id', '=', id)
     .returning(sql<unknown>`extract(epoch from finished_at - started_at)`.as('seconds'))
     .executeTakeFirst();
@@ -73,10 +80,10 @@ export type RunRecord = {
   readonly series: unknown;
 } & Readonly<RunCounters>;
 
-/** The newest runs first. */
-export async function listRuns(db: Kysely<Database>, limit: number): Promise<RunRecord[]> {
-  const rows = await db.selectFrom('runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
-  return rows.map((r) => ({
+type RunRow = Selectable<RunsTable>;
+
+function recordOf(r: RunRow): RunRecord {
+  return {
     id: r.id,
     command: r.command,
     args: r.args,
@@ -87,5 +94,32 @@ export async function listRuns(db: Kysely<Database>, limit: number): Promise<Run
     ...pickCounters(r),
     error: r.error,
     series: r.series_results,
-  }));
+  };
+}
+
+/** The newest runs first. */
+export async function listRuns(db: Kysely<Database>, limit: number): Promise<RunRecord[]> {
+  const rows = await db.selectFrom('runs').selectAll().orderBy('id', 'desc').limit(limit).execute();
+  return rows.map(recordOf);
+}
+
+/** A run with its requests by outcome (sql/000008: `{}` for runs recorded before it). */
+export type RunWithOutcomes = RunRecord & { readonly request_outcomes: RequestOutcomes };
+
+/**
+ * Each command's newest run, and each command's newest run that is no longer `running` (by id: the order runs
+ * started in), by command name. Reads only.
+ */
+export async function newestRunsByCommand(db: Kysely<Database>): Promise<{ newest: RunWithOutcomes[]; newestEnded: RunWithOutcomes[] }> {
+  const withOutcomes = (r: RunRow): RunWithOutcomes => ({ ...recordOf(r), request_outcomes: pickOutcomes(r.request_outcomes) });
+  const newest = await db.selectFrom('runs').selectAll().distinctOn('command').orderBy('command').orderBy('id', 'desc').execute();
+  const newestEnded = await db
+    .selectFrom('runs')
+    .selectAll()
+    .distinctOn('command')
+    .where('status', '<>', 'running')
+    .orderBy('command')
+    .orderBy('id', 'desc')
+    .execute();
+  return { newest: newest.map(withOutcomes), newestEnded: newestEnded.map(withOutcomes) };
 }

@@ -1,7 +1,8 @@
 // The examples are true for the CLI: every cryptocollect command line in the crontabs and the systemd unit runs,
 // as written, against a database with series (exit 0, nothing printed under --quiet); cron lines name the binary
 // by an absolute path, never npx; the system crontab has its user field. The freshness check, run under a fixed
-// clock (libfaketime), flags a series behind its own interval and not a daily series twenty hours "behind".
+// clock (libfaketime), flags a series behind its own interval and not a daily series twenty hours "behind", with
+// the exit codes of a Nagios/Icinga plugin.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -125,7 +126,7 @@ describe('examples', { concurrency: false }, () => {
     after(() => rm(bin, { recursive: true, force: true }));
 
     /** A program with the local clock at the fake exchange's 20:30 UTC (libfaketime), the CLI on PATH's place. */
-    const underClock = (file: string, args: string[]) =>
+    const underClock = (file: string, args: string[], env: Record<string, string> = {}) =>
       spawnSync(file, args, {
         encoding: 'utf8',
         env: {
@@ -137,33 +138,42 @@ describe('examples', { concurrency: false }, () => {
           CRYPTOCOLLECT: path.join(bin, 'cryptocollect'),
           DATABASE_URL: target.databaseUrl,
           CRYPTOCOLLECT_DATA_DIR: target.dataDir,
+          ...env,
         },
       });
-    const check = () => underClock('bash', [path.join(EXAMPLES, 'check-freshness.sh')]);
+    const check = (...args: string[]) => underClock('bash', [path.join(EXAMPLES, 'check-freshness.sh'), ...args]);
 
-    it('flags the series behind its interval, not the daily one twenty hours "behind"; silent once current', async () => {
+    it('flags the series behind its interval, not the daily one twenty hours "behind" (CRITICAL); OK once current; UNKNOWN without a database', async () => {
       const flagged = check();
-      assert.equal(flagged.status, 1, flagged.stderr);
-      assert.equal(flagged.stdout, '');
-      const lines = flagged.stderr.trimEnd().split('\n');
-      assert.equal(lines[0], 'cryptocollect needs attention:');
-      assert.equal(lines.length, 2, flagged.stderr);
-      const [, lag] = /^BTCUSDT 5m: (\d+) s behind \(allowed 4800 s\), 0 gaps$/.exec(lines[1] ?? '') ?? [];
-      assert.ok(Number(lag) >= 6 * 3600, lines[1]);
+      assert.equal(flagged.status, 2, flagged.stdout);
+      assert.equal(flagged.stderr, '');
+      const lines = flagged.stdout.trimEnd().split('\n');
+      assert.equal(lines[0], 'UNHEALTHY: 1 problem');
+      assert.equal(lines.length, 2, flagged.stdout);
+      // Collected up to 14:30 (its newest closed 5m candle then): allowed the next 5 minutes and the 1h15m grace.
+      assert.equal(lines[1], 'BTCUSDT 5m: 6h behind (allowed 1h 20m), collected until 2024-06-01T14:30:00.000Z');
 
       // The daily series is 20.5 hours behind the clock, as a current daily series is every evening: a fixed
-      // two-hour rule would flag it; its own interval (1 d + 1 h + 15 min) does not.
-      const status = underClock(path.join(bin, 'cryptocollect'), ['status', '--json']);
-      assert.equal(status.status, 0, status.stderr);
-      const daily = (JSON.parse(status.stdout) as { series: Array<{ symbol: string; interval: string; lag_seconds: number }> }).series.find(
+      // two-hour rule would flag it; its own interval (until the next daily close, plus the grace) does not.
+      const status = underClock(path.join(bin, 'cryptocollect'), ['status', '--check', '--json']);
+      assert.equal(status.status, 5, status.stderr);
+      const daily = (JSON.parse(status.stdout) as { series: Array<{ symbol: string; interval: string; lag_seconds: number; max_lag_seconds: number; healthy: boolean }> }).series.find(
         (s) => s.symbol === 'ETHUSDT' && s.interval === '1d',
       );
-      assert.ok((daily?.lag_seconds ?? 0) >= 20.5 * 3600 && (daily?.lag_seconds ?? Infinity) < 86_400 + 3600 + 900, JSON.stringify(daily));
+      assert.deepEqual({ ...daily, lag_seconds: 0 }, { symbol: 'ETHUSDT', interval: '1d', lag_seconds: 0, max_lag_seconds: 86_400 + 4500, gaps: 0, healthy: true });
+      // The faked clock starts at 20:30 and runs on.
+      assert.ok((daily?.lag_seconds ?? 0) >= 20.5 * 3600 && (daily?.lag_seconds ?? Infinity) < 20.5 * 3600 + 60, JSON.stringify(daily));
 
       const forward = await runTarget(target, ['forward', '--quiet']);
       assert.equal(forward.code, 0, forward.stderr);
-      const quiet = check();
+      const ok = check();
+      assert.deepEqual([ok.status, ok.stdout, ok.stderr], [0, 'OK: 3 series current, no gap, last runs succeeded\n', '']);
+      const quiet = check('--quiet');
       assert.deepEqual([quiet.status, quiet.stdout, quiet.stderr], [0, '', '']);
+
+      const unreachable = underClock('bash', [path.join(EXAMPLES, 'check-freshness.sh')], { DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+      assert.equal(unreachable.status, 3, unreachable.stdout);
+      assert.match(unreachable.stdout, /^UNKNOWN: cannot reach PostgreSQL at 127\.0\.0\.1:1/);
     });
   });
 });

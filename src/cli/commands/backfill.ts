@@ -3,7 +3,7 @@ import type { BackfillOptions } from '../../commands/backfill.js';
 import { UsageError } from '../../errors.js';
 import type { CommandDefinition } from '../command-definition.js';
 import { dryRunOption } from '../shared-options.js';
-import { fetchExitCode, fetchNotice, renderFetch, runDocument, secondsSince, type FetchDocument } from '../run-document.js';
+import { type FetchDocument, fetchExitCode, fetchNotice, isPlan, renderFetch, runDocument, secondsSince } from '../run-document.js';
 
 interface BackfillFlags {
   readonly since: string;
@@ -64,4 +64,6 @@ export const backfill: CommandDefinition<BackfillFlags, BackfillOptions & { dryR
   human: (doc) => renderFetch('backfill', doc, { detail: 'table' }),
   exitCode: fetchExitCode,
   notice: fetchNotice,
+  runDocument: (doc) => (isPlan(doc) ? null : doc),
+  failsRun: (input) => !input.dryRun,
 };

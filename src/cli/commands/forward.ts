@@ -3,7 +3,7 @@ import type { ForwardOptions } from '../../commands/forward.js';
 import type { SeriesFilter } from '../../db/series-repository.js';
 import { UsageError } from '../../errors.js';
 import type { CommandDefinition } from '../command-definition.js';
-import { fetchExitCode, fetchNotice, renderFetch, runDocument, secondsSince, type FetchDocument } from '../run-document.js';
+import { type FetchDocument, fetchExitCode, fetchNotice, isPlan, renderFetch, runDocument, secondsSince } from '../run-document.js';
 import { dryRunOption, type SelectionFlags } from '../shared-options.js';
 
 interface ForwardFlags extends SelectionFlags {
@@ -86,4 +86,6 @@ export const forward: CommandDefinition<ForwardFlags, ForwardInput, FetchDocumen
   },
   exitCode: fetchExitCode,
   notice: fetchNotice,
+  runDocument: (doc) => (isPlan(doc) ? null : doc),
+  failsRun: (input) => !input.dryRun,
 };

@@ -7,6 +7,7 @@ import type { CommandDefinition } from '../command-definition.js';
 import { runDocument, runExitCode, runNotice, secondsSince, type RunDocument } from '../run-document.js';
 import { dryRunOption, type SelectionFlags } from '../shared-options.js';
 import type { RunPlan } from '../../collect/run-plan.js';
+import type { HealthReport } from '../../health/check-health.js';
 
 interface GapsFlags extends SelectionFlags {
   readonly fill?: boolean;
@@ -15,6 +16,7 @@ interface GapsFlags extends SelectionFlags {
   readonly until?: string;
   readonly dryRun?: boolean;
   readonly all?: boolean;
+  readonly check?: boolean;
 }
 
 /**
@@ -38,6 +40,8 @@ interface GapsRun {
   readonly dryRun: boolean;
   readonly all: boolean;
   readonly elapsedSeconds: number;
+  /** --check: the verdict on the active series' gaps (exit 5 when any has one). */
+  readonly check: HealthReport | null;
 }
 
 /** The run document of the fill, then what remains (`run_id: null` and zero counters when there was no gap). */
@@ -47,7 +51,7 @@ function fillDocument(fill: GapsResult['fill'], elapsedSeconds: number): NonNull
   return { ...runDocument(outcome, elapsedSeconds), remaining };
 }
 
-export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options: GapsOptions; all: boolean }, GapsRun> = {
+export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options: GapsOptions; all: boolean; check: boolean }, GapsRun> = {
   name: 'gaps',
   description: 'list holes never collected (and, apart, ranges where the exchange has no candles); --fill fetches them',
   selection: 'narrow',
@@ -56,6 +60,7 @@ export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options:
     new Option('--recheck', 'first forget the remembered exchange-empty ranges (within --since/--until), so they are gaps again'),
     new Option('--since <date>', "with --recheck: from this open time (default: each series' start)"),
     new Option('--until <date>', 'with --recheck: up to this open time, exclusive (default: no end)'),
+    new Option('--check', 'exit 0 when no active series has a gap, else exit 5 with a line per series (the gaps part of status --check)'),
     new Option('--all', 'list every exchange-empty range (default: a line per series; --json always lists them)'),
     dryRunOption(),
   ],
@@ -64,6 +69,7 @@ export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options:
     'cryptocollect gaps --all --symbols BTCUSDT --intervals 1m',
     'cryptocollect gaps --fill --quiet    # fetch every gap, silent unless something failed',
     'cryptocollect gaps --json',
+    'cryptocollect gaps --check --quiet || cryptocollect gaps --fill --quiet   # fill only when there is a gap',
     '# look again at what is remembered as exchange-empty on 2024-03-24, and fetch it:',
     'cryptocollect gaps --symbols BTCUSDT --interval 1h --recheck --since 2024-03-24 --until 2024-03-25 --fill',
     'cryptocollect gaps --fill --dry-run   # what filling would fetch',
@@ -83,27 +89,46 @@ export const gaps: CommandDefinition<GapsFlags, { filter: SeriesFilter; options:
     if (flags.dryRun && !flags.fill) throw new UsageError('--dry-run goes with --fill (without it, gaps only reads anyway)');
     // What --recheck forgets decides what filling fetches: a plan of it would have to forget it first.
     if (flags.dryRun && flags.recheck) throw new UsageError('--dry-run does not go with --recheck: run `gaps --recheck` without --fill to see what it forgets');
-    return { filter, options: { fill: flags.fill === true, recheck, dryRun: flags.dryRun === true }, all: flags.all === true };
+    if (flags.check && (flags.fill || flags.recheck)) throw new UsageError('--check only reads: it does not go with --fill or --recheck');
+    return { filter, options: { fill: flags.fill === true, recheck, dryRun: flags.dryRun === true }, all: flags.all === true, check: flags.check === true };
   },
   progress: true,
-  async run(ctx, { filter, options, all }) {
+  async run(ctx, { filter, options, all, check }) {
     const [{ withDatabase }, { runGaps }] = await Promise.all([import('../../commands/context.js'), import('../../commands/gaps.js')]);
     // Listing only reads; filling and forgetting write.
     const access = (options.fill && !options.dryRun) || options.recheck ? 'write' : 'read';
-    const result = await withDatabase(ctx, (h) => runGaps(ctx, h, filter, options), { access });
-    return { result, fill: options.fill, dryRun: options.dryRun === true, all, elapsedSeconds: secondsSince(ctx.startedAt, ctx.clock.now()) };
+    const { result, verdict } = await withDatabase(
+      ctx,
+      async (h) => {
+        const found = await runGaps(ctx, h, filter, options);
+        if (!check) return { result: found, verdict: null };
+        const [{ checkGaps }, { listTracking, stateOf }, { retryTransient }] = await Promise.all([
+          import('../../health/check-health.js'),
+          import('../../db/tracking-repository.js'),
+          import('../../db/retry-transient.js'),
+        ]);
+        const tracked = await retryTransient('reading the series', () => listTracking(h.db, filter));
+        const active = new Set(tracked.filter((t) => stateOf(t) === 'active').map((t) => `${t.series.symbol} ${t.series.interval}`));
+        return { result: found, verdict: checkGaps(found.gaps, active, tracked.map((t) => t.series)) };
+      },
+      { access },
+    );
+    return { result, fill: options.fill, dryRun: options.dryRun === true, all, elapsedSeconds: secondsSince(ctx.startedAt, ctx.clock.now()), check: verdict };
   },
-  json: ({ result, fill, dryRun, elapsedSeconds }): GapsDocument => ({
+  json: ({ result, fill, dryRun, elapsedSeconds, check }): GapsDocument | HealthReport => check ?? {
     forgotten: result.forgotten ?? null,
     gaps: result.gaps,
     exchange_empty: result.exchange_empty,
     fill: fill && !dryRun ? fillDocument(result.fill, elapsedSeconds) : null,
     plan: result.plan ?? null,
-  }),
-  async human({ result, all, elapsedSeconds }) {
+  },
+  async human({ result, all, elapsedSeconds, check }) {
+    if (check !== null) return (await import('../../health/check-health.js')).renderHealth(check);
     const { renderGaps } = await import('../../output/render-gaps.js');
     return renderGaps(result, { all, elapsedSeconds });
   },
-  exitCode: ({ result }) => (result.fill === null ? EXIT.success : runExitCode(result.fill)),
+  exitCode: ({ result, check }) => (check !== null ? (check.healthy ? EXIT.success : EXIT.unhealthy) : result.fill === null ? EXIT.success : runExitCode(result.fill)),
   notice: ({ result }) => (result.fill === null ? undefined : runNotice(result.fill)),
+  runDocument: ({ result, fill, dryRun, elapsedSeconds }) => (fill && !dryRun && result.fill !== null ? fillDocument(result.fill, elapsedSeconds) : null),
+  failsRun: ({ options }) => options.fill && options.dryRun !== true,
 };

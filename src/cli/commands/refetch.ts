@@ -81,4 +81,7 @@ export const refetch: CommandDefinition<RefetchFlags, RefetchOptions, RefetchRun
   },
   exitCode: ({ result }) => (result.run === null ? EXIT.success : runExitCode(result.run)),
   notice: ({ result }) => (result.run === null ? undefined : runNotice(result.run)),
+  // --on-failure gets the run's document; a dry run has none and runs no hook.
+  runDocument: ({ result, elapsedSeconds }) => (result.run === null ? null : runDocument(result.run, elapsedSeconds)),
+  failsRun: (input) => !input.dryRun,
 };
