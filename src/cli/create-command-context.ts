@@ -22,5 +22,5 @@ export async function createCommandContext(io: Io, flags: ConfigFlags, options: 
   const progress = await createProgress({ quiet: options.quiet, mode: options.progress ?? 'auto', stream: io.stderr, env: io.env, now: () => systemClock.now(), startedAt });
   const { events, counters } = commandEvents();
   events.on(progress.listener);
-  return { config, clock: systemClock, http: createHttpGet(), progress, stop: io.stop, cancel: io.cancel, events, counters, startedAt };
+  return { config, clock: systemClock, http: createHttpGet(), progress, stop: io.stop, cancel: io.cancel, events, counters, startedAt, stdout: io.stdout, cwd: io.cwd };
 }
