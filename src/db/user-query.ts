@@ -64,8 +64,9 @@ export function postgresUserQuery(pool: pg.Pool, translate: Translate): UserQuer
       cursor = open;
       let announced = false;
       for (;;) {
+        // The result (its fields) comes with the reads until the portal is done; a read after that has rows only.
         const { rows, fields } = await new Promise<{ rows: TextValue[][]; fields: pg.FieldDef[] }>((resolve, reject) => {
-          open.read(USER_QUERY_BATCH, (err, rows, result) => (err ? reject(err) : resolve({ rows, fields: result.fields ?? [] })));
+          open.read(USER_QUERY_BATCH, (err, rows, result?: pg.QueryResult) => (err ? reject(err) : resolve({ rows, fields: result?.fields ?? [] })));
         });
         if (!announced) {
           announced = true;
