@@ -47,9 +47,6 @@ export function decimalOf(c: ExportedCandle, column: DecimalColumn): string {
   }
 }
 
-/** No --until: every candle (a date PostgreSQL and JavaScript both hold). */
-export const NO_END = Date.UTC(9999, 11, 31);
-
 export const EXPORT_FORMATS = ['csv', 'jsonl', 'parquet'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 

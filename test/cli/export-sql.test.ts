@@ -205,7 +205,7 @@ describeOnEachDb('export and sql', (kind) => {
     assert.equal(table.code, 0, table.stderr);
     const lines = table.stdout.split('\n');
     assert.match(lines[0] ?? '', /^symbol +open +missing +t$/);
-    assert.match(lines[2] ?? '', /^BTCUSDT  16541.77000000 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+\+00$/);
+    assert.match(lines[2] ?? '', /^BTCUSDT {2}16541\.77000000 +\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+\+00$/);
     assert.equal(lines[3], '(1 row)');
   });
 

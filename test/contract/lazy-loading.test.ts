@@ -10,7 +10,10 @@ import { after, before, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { BIN } from '../support/run-cli.ts';
 
-const HEAVY = ['kysely', 'kysely-pglite-dialect', '@electric-sql/pglite', 'pg', 'got', 'cli-progress', 'picocolors', 'cli-table3', 'dotenv', 'p-limit', 'p-retry'];
+const HEAVY = [
+  'kysely', 'kysely-pglite-dialect', '@electric-sql/pglite', 'pg', 'pg-cursor', 'got', 'cli-progress', 'picocolors', 'cli-table3', 'dotenv', 'p-limit', 'p-retry',
+  'hyparquet-writer', 'hyparquet', '@duckdb/node-api',
+];
 
 const HOOKS = `
 import { appendFileSync } from 'node:fs';
@@ -63,6 +66,9 @@ describe('start-up loads only the parser', () => {
     ['a missing required option, with --json', ['backfill', '--json'], 2],
     ['an unknown option', ['forward', '--bogus'], 2],
     ['a value the command rejects', ['status', '--runs', 'x', '--json'], 2],
+    ['export --help', ['export', '--help'], 0],
+    ['an export with a bad date', ['export', '--format', 'parquet', '--since', 'soon'], 2],
+    ['sql without its statement', ['sql', '--json'], 2],
   ];
   for (const [name, args, status] of cases) {
     it(name, async () => {
@@ -71,7 +77,7 @@ describe('start-up loads only the parser', () => {
       assert.ok(res.urls.some((u) => u.includes('/node_modules/commander/')), 'the hooks saw the parser load');
       const heavy = res.urls.filter((u) => HEAVY.some((name) => u.includes(`/node_modules/${name}/`)));
       assert.deepEqual(heavy, []);
-      assert.deepEqual(res.urls.filter((u) => /\/dist\/(db|exchange|commands|runlog|writer|output)\//.test(u)), []);
+      assert.deepEqual(res.urls.filter((u) => /\/dist\/(db|exchange|commands|runlog|writer|output|export)\//.test(u)), []);
     });
   }
 });

@@ -21,6 +21,9 @@ export interface ExportDocument {
   readonly bytes: number;
 }
 
+/** No --until: every candle (a date PostgreSQL and JavaScript both hold). */
+const NO_END = Date.UTC(9999, 11, 31);
+
 export const exportCommand: CommandDefinition<ExportFlags, ExportInput, ExportResult> = {
   name: 'export',
   description: 'write the stored candles (the candles relation) as CSV, JSON Lines or Parquet, to stdout or a file',
@@ -38,11 +41,10 @@ export const exportCommand: CommandDefinition<ExportFlags, ExportInput, ExportRe
     "cryptocollect export --format parquet --interval 1d --output 1d.parquet --json | jq .rows",
   ],
   async parse(flags) {
-    const [{ parseSelection }, { parseDate }, { UsageError }, { NO_END }] = await Promise.all([
+    const [{ parseSelection }, { parseDate }, { UsageError }] = await Promise.all([
       import('../parse-selection.js'),
       import('../../input/parse-date.js'),
       import('../../errors.js'),
-      import('../../export/export-columns.js'),
     ]);
     const from = flags.since === undefined ? 0 : parseDate('--since', flags.since);
     const to = flags.until === undefined ? NO_END : parseDate('--until', flags.until);
