@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { readCandlePage } from '../db/candle-export-repository.js';
+import { candlePageEnd, readCandlePage } from '../db/candle-export-repository.js';
 import { retryTransient } from '../db/retry-transient.js';
 import type { Db } from '../db/schema.js';
 import { listSeries, type SeriesFilter } from '../db/series-repository.js';
@@ -57,12 +57,13 @@ async function exportCandles(ctx: CommandContext, db: Db, series: readonly Serie
     let from = range.from;
     for (;;) {
       if (ctx.stop.aborted) throw ctx.stop.reason instanceof Error ? ctx.stop.reason : new InterruptedError();
-      const page = await retryTransient('reading candles', () => readCandlePage(db, s, { from, to: range.to }, EXPORT_PAGE));
+      const start = from;
+      const end = await retryTransient('reading candles', () => candlePageEnd(db, s.id, { from: start, to: range.to }, EXPORT_PAGE));
+      const page = await retryTransient('reading candles', () => readCandlePage(db, s, { from: start, to: end ?? range.to }, EXPORT_PAGE));
       if (page.length > 0) await writer.write(s, page);
       written.rows += page.length;
-      const last = page[page.length - 1];
-      if (page.length < EXPORT_PAGE || last === undefined) break;
-      from = last.openTime + 1;
+      if (end === null) break;
+      from = end;
     }
   }
   await writer.end();
