@@ -52,4 +52,4 @@ export interface Series extends SeriesKey {
 
 export type RunStatus = 'running' | 'success' | 'partial' | 'failed' | 'interrupted';
 
-export type CommandName = 'backfill' | 'forward' | 'gaps' | 'refetch' | 'status' | 'series' | 'untrack' | 'migrate';
+export type CommandName = 'backfill' | 'forward' | 'gaps' | 'refetch' | 'status' | 'series' | 'untrack' | 'export' | 'sql' | 'migrate';

@@ -37,7 +37,9 @@ export type DatabaseCode =
   | 'data-dir-read-only'
   | 'data-dir-permission-denied'
   | 'data-dir-not-a-directory';
-export type ErrorCode = UsageCode | ExchangeCode | DatabaseCode | 'interrupted' | 'internal';
+/** `export` could not write its output (a full disk, a value the format cannot hold exactly). */
+export type ExportCode = 'export-failed';
+export type ErrorCode = UsageCode | ExchangeCode | DatabaseCode | ExportCode | 'interrupted' | 'internal';
 
 /** Exchange failures after which no other series can succeed either: a run stops at the first. */
 export const RUN_ENDING_EXCHANGE_CODES: ReadonlySet<ExchangeCode> = new Set(['ip-banned', 'restricted-location', 'retry-after-too-long', 'rate-limited-too-long']);
@@ -84,6 +86,14 @@ export class DatabaseError extends CryptocollectError {
  * fixes the machine, not the command. Built from one table (db/data-dir-errors.ts).
  */
 export class DataDirError extends DatabaseError {}
+
+/** An export that could not be completed: with --output, nothing was left under the file's name. */
+export class ExportError extends CryptocollectError {
+  declare readonly code: ExportCode;
+  constructor(message: string, details: ErrorDetails = {}, options?: { cause?: unknown }) {
+    super('export-failed', message, EXIT.failure, details, options);
+  }
+}
 
 /** The run was stopped by a signal. */
 export class InterruptedError extends CryptocollectError {

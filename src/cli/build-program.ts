@@ -3,11 +3,13 @@ import type { ConfigFlags } from '../config.js';
 import { EXIT, EXIT_CODES_HELP, type ExitCode } from '../exit-codes.js';
 import type { CommandDefinition } from './command-definition.js';
 import { backfill } from './commands/backfill.js';
+import { exportCommand } from './commands/export.js';
 import { forward } from './commands/forward.js';
 import { gaps } from './commands/gaps.js';
 import { migrate } from './commands/migrate.js';
 import { refetch } from './commands/refetch.js';
 import { series } from './commands/series.js';
+import { sql } from './commands/sql.js';
 import { status } from './commands/status.js';
 import { untrack } from './commands/untrack.js';
 import type { Io } from './io.js';
@@ -26,16 +28,19 @@ export interface CliState {
 
 function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState, version: string, def: CommandDefinition<Flags, Input, Result>): void {
   const command = program.command(def.name).description(def.description);
+  if (def.argument) command.argument(def.argument.name, def.argument.description);
   for (const option of def.options()) command.addOption(option);
   addSelectionOptions(command, def.selection);
   if (def.progress) addProgressOption(command);
   if (def.examples.length > 0) command.addHelpText('after', `\nExamples:\n${def.examples.map((line) => `  ${line}`).join('\n')}\n`);
   command.exitOverride(withExample(def.examples));
-  command.action(async (_flags: unknown, cmd: Command) => {
+  // Commander passes the positional arguments first, then the options, then the command itself.
+  command.action(async (...actionArgs: unknown[]) => {
+    const cmd = actionArgs[actionArgs.length - 1] as Command;
     const flags = cmd.optsWithGlobals<Flags & ConfigFlags & OutputFlags & { verbose?: boolean }>();
     state.json = flags.json === true;
     state.verbose = state.verbose || flags.verbose === true;
-    const input = await def.parse(flags);
+    const input = await def.parse(flags, cmd.args);
     const { createCommandContext } = await import('./create-command-context.js');
     const ctx = await createCommandContext(io, flags, {
       quiet: flags.quiet === true || !def.progress,
@@ -63,6 +68,7 @@ function attach<Flags, Input, Result>(program: Command, io: Io, state: CliState,
       else io.stderr.write(`cryptocollect: ${notice}\n`);
     }
     state.exitCode = def.exitCode(result);
+    if (def.printed?.(result) === true) return;
     // --quiet: a success says nothing at all (cron mails nothing); anything else still says what happened.
     if (state.json) io.stdout.write(`${JSON.stringify(def.json(result), null, 2)}\n`);
     else if (!(flags.quiet === true && state.exitCode === EXIT.success)) io.stdout.write(await def.human(result, { verbose: flags.verbose === true }));
@@ -119,6 +125,8 @@ export function buildProgram(io: Io, state: CliState, version: string): Command 
   attach(program, io, state, version, status);
   attach(program, io, state, version, series);
   attach(program, io, state, version, untrack);
+  attach(program, io, state, version, exportCommand);
+  attach(program, io, state, version, sql);
   attach(program, io, state, version, migrate);
   return program;
 }

@@ -20,13 +20,15 @@ export interface CommandDefinition<Flags, Input, Result> {
   readonly selection: SelectionKind;
   /** The command's own options; the shared ones (shared-options.ts) are added to every command. */
   options(): Option[];
+  /** A positional argument (`sql "SELECT …"`), required; its value is parse's `args[0]`. */
+  readonly argument?: { readonly name: string; readonly description: string };
   /** Shell lines shown under "Examples:" in the command's help. */
   readonly examples: readonly string[];
   /**
    * Flags to input. Throws UsageError, before any configuration is read or any connection opened. Async so that
    * the parsers load only when a command runs: every module on the help path costs its start-up.
    */
-  parse(flags: Flags): Promise<Input>;
+  parse(flags: Flags, args: readonly string[]): Promise<Input>;
   /** Whether the command draws progress at all (status never does, whatever --quiet says). */
   readonly progress: boolean;
   run(ctx: CommandContext, input: Input): Promise<Result>;
@@ -44,4 +46,9 @@ export interface CommandDefinition<Flags, Input, Result> {
   runDocument?(result: Result): RunDocument | null;
   /** Whether an error that ends the command is a failed run for `--on-failure` (it then gets the error document). */
   failsRun?(input: Input): boolean;
+  /**
+   * The command wrote its result to stdout itself, as it went (export's data, sql's rows): neither `json` nor
+   * `human` is printed after it. Absent: never.
+   */
+  printed?(result: Result): boolean;
 }

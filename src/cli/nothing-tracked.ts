@@ -32,3 +32,19 @@ export async function refuseMissingStore(config: Pick<Config, 'databaseUrl' | 'd
   const database = databaseName(config);
   throw new UsageError(`there is no database yet in ${config.dataDir} (nothing was created): ${START_HINT}, or point --database-url/--data-dir at the database that has the series (${EMPTY_OK})`, { database });
 }
+
+/** A command that reads candles (export) on a database without the selected series: exit 2, naming the database. */
+export function noStoredSeries(config: Pick<Config, 'databaseUrl' | 'dataDir'>, filter: SeriesFilter): UsageError {
+  const database = databaseName(config);
+  if (filter.intervals !== undefined || filter.symbols !== undefined) {
+    return new UsageError(`no series in ${database} matches the selection; \`cryptocollect series\` lists them`, { database });
+  }
+  return new UsageError(`${database} holds no series: ${START_HINT}`, { database });
+}
+
+/** A reading command (export, sql) on an embedded data directory holding no database: refused, nothing created. */
+export async function refuseNoStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): Promise<void> {
+  if (config.databaseUrl || (await embeddedStoreExists(config.dataDir))) return;
+  const database = databaseName(config);
+  throw new UsageError(`there is no database yet in ${config.dataDir} (nothing was created): ${START_HINT}`, { database });
+}

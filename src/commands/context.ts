@@ -38,6 +38,10 @@ export interface CommandContext {
   readonly warn?: (line: string) => void;
   /** When the invocation began (epoch ms, local clock), start-up included: the whole run's duration counts from here. */
   readonly startedAt: number;
+  /** Where a command that prints data (export, sql) streams it, rather than returning it to be printed; default process.stdout. */
+  readonly stdout?: NodeJS.WritableStream;
+  /** What a relative path the user gave (export --output) is relative to; default process.cwd(). */
+  readonly cwd?: string;
 }
 
 /** What recordedRun needs from a command. */

@@ -12,6 +12,7 @@ import type { Database } from './schema.js';
 import { assertNotTooNew, readSchemaState, type SchemaState } from './schema-version.js';
 import { noSeriesLocker, postgresSeriesLocker, type SeriesLocker } from './series-locks.js';
 import { translatingDialect } from './translating-dialect.js';
+import { pgliteUserQuery, postgresUserQuery, type UserQuery } from './user-query.js';
 
 export interface DatabaseTarget {
   /** PostgreSQL connection URL; when absent the embedded PGlite database in `dataDir` is used. */
@@ -42,6 +43,8 @@ export interface DatabaseHandle {
   readonly location: string;
   /** Locks series against other processes for the duration of a run. */
   readonly lockSeries: SeriesLocker;
+  /** One statement a user wrote, read-only, its values as text (`cryptocollect sql`; db/user-query.ts). */
+  readonly userQuery: UserQuery;
   close(): Promise<void>;
 }
 
@@ -161,7 +164,15 @@ async function openPostgres(url: string, poolSize: number, access: DatabaseAcces
     if (readOnlyStartup && err instanceof DatabaseFailure && /unsupported startup parameter/i.test(err.reason)) return openPostgres(url, poolSize, access, false);
     throw connectFailure(err, place);
   }
-  return { db, kind: 'postgres', access, location: place.location, lockSeries: postgresSeriesLocker(pool, translate), close: () => db.destroy() };
+  return {
+    db,
+    kind: 'postgres',
+    access,
+    location: place.location,
+    lockSeries: postgresSeriesLocker(pool, translate),
+    userQuery: postgresUserQuery(pool, translate),
+    close: () => db.destroy(),
+  };
 }
 
 /** A failure to connect that the translation has no words for is still a failure to connect. */
@@ -184,7 +195,8 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
   }
   const { PGliteDialect } = await import('kysely-pglite-dialect');
   const place: DatabasePlace = { location: `the embedded database in ${dataDir}` };
-  const dialect = translatingDialect(new PGliteDialect(scriptCapable(opened.pg, opened.fs)), (err) => translateDbError(err, place));
+  const translate = (err: unknown): unknown => translateDbError(err, place);
+  const dialect = translatingDialect(new PGliteDialect(scriptCapable(opened.pg, opened.fs)), translate);
   const db = new Kysely<Database>({ dialect });
   return {
     db,
@@ -192,6 +204,7 @@ async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
     access: 'write',
     location,
     lockSeries: noSeriesLocker,
+    userQuery: pgliteUserQuery(opened.pg, translate),
     close: async () => {
       try {
         await db.destroy();

@@ -16,7 +16,7 @@ import { BIN as OWN_BIN } from '../support/run-cli.ts';
 
 /** BENCH_BIN=<other checkout>/bin/cryptocollect.js times another build against the same exchange and scenarios. */
 const BIN = process.env.BENCH_BIN ?? OWN_BIN;
-/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, budget, pglite, hangs, deephangs, deepsince, generator). */
+/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, budget, pglite, hangs, deephangs, deepsince, generator, export). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (name: string): boolean => ONLY === null || ONLY.has(name);
 
@@ -297,6 +297,43 @@ try {
     const wallMs = performance.now() - started;
     const run: Measured = { code: wallMs < 5_000 ? 0 : 1, wallMs, peakRssMb: process.memoryUsage().rss / 2 ** 20, stdout: JSON.stringify({ candles_written: n }), stderr: '' };
     rows.push(row('fake exchange: generate a year of 1m candles (goal < 5 s)', '-', run, null, { candles: n, bytesPerCandle: 0 }, weightUse([], MINUTE, 6000), 'in-process, no database'));
+  }
+  // 9: export of a deep series (two years of 1m, 1,052,000 candles) in each format: wall time and peak RSS, which
+  // must not grow with the export (keyset pages of 10,000; Parquet row groups of 50,000).
+  if (wanted('export')) {
+    const fake = await startFake([]);
+    const db = await createDatabase(clusterHandle, 'bench_export');
+    const fill = await cli(fake.url, ['backfill', '--since', '2022-11-01', '--until', '2024-11-01', '--symbols', 'BTCUSDT', '--interval', '1m'], db);
+    await fake.stop();
+    if (fill.code !== 0) throw new Error(`export bench: backfill failed: ${fill.stderr}`);
+    const outDir = await mkdtemp(path.join(tmpdir(), 'cc-bench-export-'));
+    try {
+      for (const format of ['csv', 'jsonl', 'parquet']) {
+        const file = path.join(outDir, `candles.${format}`);
+        const run = await cli(fake.url, ['export', '--format', format, '--output', file], db);
+        const doc = JSON.parse(run.stdout) as { rows: number; bytes: number };
+        const wallS = run.wallMs / 1000;
+        rows.push({
+          scenario: `export --format ${format}: 1 × 1m × two years`,
+          database: 'postgres',
+          exitCode: run.code,
+          wallS,
+          floorS: null,
+          ratio: null,
+          candles: doc.rows,
+          candlesPerS: doc.rows / wallS,
+          requests: 0,
+          weight: '-',
+          peakRssMb: run.peakRssMb,
+          bytesPerCandle: doc.bytes / doc.rows,
+          floorBytesPerCandle: null,
+          notes: `file ${(doc.bytes / 2 ** 20).toFixed(1)} MiB (B/candle: the file's)`,
+        });
+        await rm(file, { force: true });
+      }
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
   }
 } finally {
   await cluster?.stop();

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { runInProcess } from './run-in-process.ts';
 
-const COMMANDS = ['backfill', 'forward', 'gaps', 'status', 'migrate'];
+const COMMANDS = ['backfill', 'forward', 'gaps', 'status', 'export', 'sql', 'migrate'];
 
 describe('flags across commands', () => {
   let dataDir: string;

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { runInProcess } from './run-in-process.ts';
 
-const COMMANDS = ['backfill', 'forward', 'gaps', 'refetch', 'status'];
+const COMMANDS = ['backfill', 'forward', 'gaps', 'refetch', 'status', 'export'];
 const SHARED = ['--symbols <list>', '--interval, --intervals <list>', '--json', '--quiet', '--database-url <url>', '--data-dir <dir>', '--base-url <url>', '--concurrency <n>', '--timeout <seconds>', '--verbose'];
 
 describe('help and version', () => {

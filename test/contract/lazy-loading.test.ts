@@ -17,7 +17,10 @@ interface Metafile {
   outputs: Record<string, { inputs: Record<string, unknown> }>;
 }
 
-const HEAVY = ['kysely', 'kysely-pglite-dialect', '@electric-sql/pglite', 'pg', 'got', 'cli-progress', 'picocolors', 'cli-table3', 'dotenv', 'p-limit', 'p-retry'];
+const HEAVY = [
+  'kysely', 'kysely-pglite-dialect', '@electric-sql/pglite', 'pg', 'pg-cursor', 'got', 'cli-progress', 'picocolors', 'cli-table3', 'dotenv', 'p-limit', 'p-retry',
+  'hyparquet-writer', 'hyparquet', '@duckdb/node-api',
+];
 
 const HOOKS = `
 import { appendFileSync } from 'node:fs';
@@ -80,6 +83,9 @@ describe('start-up loads only the parser', () => {
     ['a missing required option, with --json', ['backfill', '--json'], 2],
     ['an unknown option', ['forward', '--bogus'], 2],
     ['a value the command rejects', ['status', '--runs', 'x', '--json'], 2],
+    ['export --help', ['export', '--help'], 0],
+    ['an export with a bad date', ['export', '--format', 'parquet', '--since', 'soon'], 2],
+    ['sql without its statement', ['sql', '--json'], 2],
   ];
   for (const [name, args, status] of cases) {
     it(name, async () => {
@@ -90,7 +96,7 @@ describe('start-up loads only the parser', () => {
       assert.ok(modules.includes('/dist/cli.js'), 'the bundled entry was loaded and mapped to its modules');
       const heavy = modules.filter((u) => HEAVY.some((name) => u.includes(`/node_modules/${name}/`)));
       assert.deepEqual(heavy, []);
-      assert.deepEqual(modules.filter((u) => /\/dist\/(db|exchange|commands|runlog|writer|output)\//.test(u)), []);
+      assert.deepEqual(modules.filter((u) => /\/dist\/(db|exchange|commands|runlog|writer|output|export)\//.test(u)), []);
     });
   }
 });
