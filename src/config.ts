@@ -9,6 +9,10 @@ export interface Config {
   readonly databaseUrl: string | undefined;
   readonly dataDir: string;
   readonly baseUrl: string;
+  /** Where candles come from: `auto` (the archive for what it should hold, REST for the rest), `rest`, `archive`. */
+  readonly source: CandleSourceChoice;
+  /** The bulk archive's host (data.binance.vision). */
+  readonly archiveUrl: string;
   readonly concurrency: number;
   readonly timeoutMs: number;
   readonly retries: number;
@@ -27,6 +31,8 @@ export interface Config {
   readonly onFailureTimeoutMs: number;
 }
 
+export const SOURCES = ['auto', 'rest', 'archive'] as const;
+export type CandleSourceChoice = (typeof SOURCES)[number];
 export const LOG_FORMATS = ['text', 'json'] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
@@ -36,6 +42,8 @@ export interface ConfigFlags {
   readonly databaseUrl?: string | undefined;
   readonly dataDir?: string | undefined;
   readonly baseUrl?: string | undefined;
+  readonly source?: string | undefined;
+  readonly archiveUrl?: string | undefined;
   readonly concurrency?: string | undefined;
   readonly timeout?: string | undefined;
   readonly metricsFile?: string | undefined;
@@ -45,6 +53,7 @@ export interface ConfigFlags {
 }
 
 export const DEFAULT_BASE_URL = 'https://api.binance.com';
+export const DEFAULT_ARCHIVE_URL = 'https://data.binance.vision';
 
 interface Setting {
   readonly flag?: keyof ConfigFlags;
@@ -56,6 +65,8 @@ const SETTINGS = {
   databaseUrl: { flag: 'databaseUrl', flagName: '--database-url', env: 'DATABASE_URL' },
   dataDir: { flag: 'dataDir', flagName: '--data-dir', env: 'CRYPTOCOLLECT_DATA_DIR' },
   baseUrl: { flag: 'baseUrl', flagName: '--base-url', env: 'BINANCE_BASE_URL' },
+  source: { flag: 'source', flagName: '--source', env: 'CRYPTOCOLLECT_SOURCE' },
+  archiveUrl: { flag: 'archiveUrl', flagName: '--archive-url', env: 'BINANCE_ARCHIVE_URL' },
   concurrency: { flag: 'concurrency', flagName: '--concurrency', env: 'CRYPTOCOLLECT_CONCURRENCY' },
   timeout: { flag: 'timeout', flagName: '--timeout', env: 'CRYPTOCOLLECT_TIMEOUT' },
   retries: { env: 'CRYPTOCOLLECT_RETRIES' },
@@ -127,17 +138,20 @@ export function resolveConfig(
     }
   }
 
-  const base = pick(SETTINGS.baseUrl);
-  let baseUrl = DEFAULT_BASE_URL;
-  if (base.value !== undefined) {
+  const httpUrl = (s: Setting, fallback: string): string => {
+    const { value, source } = pick(s);
+    if (value === undefined) return fallback;
     try {
-      const u = new URL(base.value.trim());
+      const u = new URL(value.trim());
       if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('protocol');
-      baseUrl = u.origin + u.pathname.replace(/\/+$/, '');
+      return u.origin + u.pathname.replace(/\/+$/, '');
     } catch {
-      problems.push(`${base.source}="${withoutCredentials(base.value)}" is not an http(s) URL (e.g. https://api.binance.com)`);
+      problems.push(`${source}="${withoutCredentials(value)}" is not an http(s) URL (e.g. ${fallback})`);
+      return fallback;
     }
-  }
+  };
+  const baseUrl = httpUrl(SETTINGS.baseUrl, DEFAULT_BASE_URL);
+  const archiveUrl = httpUrl(SETTINGS.archiveUrl, DEFAULT_ARCHIVE_URL);
 
   const dir = pick(SETTINGS.dataDir);
   const dataDir = dir.value !== undefined ? path.resolve(dir.value) : defaultDataDir(env);
@@ -159,6 +173,8 @@ export function resolveConfig(
     return fallback;
   };
   const logFormat = choice(SETTINGS.logFormat, LOG_FORMATS, 'text');
+  // REST until the archive path writes in bulk: through the page writer it saves weight but not time (README).
+  const source = choice(SETTINGS.source, SOURCES, 'rest');
   const logLevel = choice(SETTINGS.logLevel, LOG_LEVELS, undefined);
   const metrics = pick(SETTINGS.metricsFile).value?.trim();
   const onFailure = pick(SETTINGS.onFailure).value?.trim();
@@ -171,6 +187,8 @@ export function resolveConfig(
     databaseUrl: db.value?.trim(),
     dataDir,
     baseUrl,
+    source,
+    archiveUrl,
     concurrency,
     timeoutMs: timeoutS * 1000,
     retries,

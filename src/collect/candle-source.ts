@@ -31,6 +31,8 @@ export interface CandleSource {
   readonly emptyAnswers: EmptyAnswerMeaning;
   /** The exchange weight one page costs (what a dry run counts against the budget); 0 for a source outside it. */
   readonly pageWeight: number;
+  /** Pages of this source on the wire at once, when it is not the run's --concurrency (the archive: its own). */
+  readonly concurrency?: number;
   /** The pages for `missing` (normalized, in order), made lazily. */
   planPages(interval: string, missing: readonly Range[]): PagePlan;
   /** How many pages `planPages` makes for `missing` at most (answers that skip ahead make fewer). */

@@ -15,19 +15,40 @@ export type Listing = 'trading' | 'listed' | 'unlisted';
 
 export interface LockedCollectOptions {
   readonly handle: Pick<DatabaseHandle, 'db' | 'lockSeries'>;
+  /** The source that has the last word: it proves the watermark (REST, unless the run asked for the archive only). */
   readonly source: CandleSource;
+  /**
+   * Sources asked first, in turn, each over what is missing when its turn comes (the archive before REST): a series
+   * is planned again after each, so the next asks only for what the one before left missing.
+   */
+  readonly before?: readonly CandleSource[];
   readonly concurrency: number;
   readonly stop: AbortSignal;
   readonly emit: EmitRunEvent;
   readonly listing: (symbol: string) => Listing;
 }
 
+/** One series' results of several passes as one: what each wrote and asked adds up; the last pass says how it ended. */
+function mergeResults(earlier: readonly SeriesResult[], last: readonly SeriesResult[]): SeriesResult[] {
+  const key = (r: SeriesResult): string => `${r.symbol} ${r.interval}`;
+  const before = new Map<string, SeriesResult[]>();
+  for (const r of earlier) before.set(key(r), [...(before.get(key(r)) ?? []), r]);
+  return last.map((r) =>
+    (before.get(key(r)) ?? []).reduce(
+      (m, e) => ({ ...m, candles_written: m.candles_written + e.candles_written, requests: m.requests + e.requests, quality_findings: m.quality_findings + e.quality_findings }),
+      r,
+    ),
+  );
+}
+
 /**
  * The collecting part every fetching command shares. Locks the series against other processes and plans each one
  * only once it holds its lock, from the series as it is then (so two runs never plan the same pages, and a run
  * that does not get a series never changes it). A series busy elsewhere is skipped, not waited for. A series whose
- * symbol the exchange no longer lists fails without being planned. Once collected, each series' watermark is set to
- * what this run proved.
+ * symbol the exchange no longer lists fails without being planned. Each source of `before` collects first what it
+ * has pages for (a series it has none for is left out of its pass); then `source` collects what is still missing,
+ * and each series' watermark is set to what that last pass proved (the earlier ones' candles are stored, so it plans
+ * around them; a stretch they could not vouch for is its to prove).
  */
 export async function collectLocked(
   opts: LockedCollectOptions,
@@ -39,19 +60,33 @@ export async function collectLocked(
   const locks = await opts.handle.lockSeries(series.map((s) => s.id));
   try {
     const held = series.filter((s) => !locks.busy.has(s.id)).map((s) => s.id);
-    const current = await retryTransient('reading the series', () => reloadSeries(db, held), { ...DEFAULT_DB_RETRY, signal: opts.stop });
-    const jobs: CollectJob[] = [];
-    for (const s of series) {
-      const now = current.get(s.id);
-      const listing = opts.listing(s.symbol);
-      if (!now) jobs.push({ series: s, missing: [], skip: BUSY_ELSEWHERE });
-      else if (listing === 'unlisted') jobs.push({ series: now, missing: [], error: unlistedError(s.symbol) });
-      else jobs.push({ ...(await plan(now)), trading: listing === 'trading' });
+    const planAll = async (): Promise<CollectJob[]> => {
+      const current = await retryTransient('reading the series', () => reloadSeries(db, held), { ...DEFAULT_DB_RETRY, signal: opts.stop });
+      const jobs: CollectJob[] = [];
+      for (const s of series) {
+        const now = current.get(s.id);
+        const listing = opts.listing(s.symbol);
+        if (!now) jobs.push({ series: s, missing: [], skip: BUSY_ELSEWHERE });
+        else if (listing === 'unlisted') jobs.push({ series: now, missing: [], error: unlistedError(s.symbol) });
+        else jobs.push({ ...(await plan(now)), trading: listing === 'trading' });
+      }
+      return jobs;
+    };
+    const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit };
+    let earlier: SeriesResult[] = [];
+    for (const first of opts.before ?? []) {
+      if (opts.stop.aborted) break;
+      const jobs = (await planAll()).filter((j) => j.error === undefined && j.skip === undefined && first.countPages(j.series.interval, j.missing) > 0);
+      if (jobs.length === 0) continue;
+      const done = earlier;
+      const progress = onProgress ? { onProgress: (results: () => SeriesResult[]) => onProgress(() => [...done, ...results()]) } : {};
+      const outcomes = await collectSeries({ ...common, source: first, ...progress }, jobs);
+      earlier = [...earlier, ...outcomes.map((o) => o.result)];
     }
-    const outcomes = await collectSeries(
-      { db, source: opts.source, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit, ...(onProgress ? { onProgress } : {}) },
-      jobs,
-    );
+    const jobs = await planAll();
+    const done = earlier;
+    const progress = onProgress ? { onProgress: (results: () => SeriesResult[]) => onProgress(() => mergeResults(done, results())) } : {};
+    const outcomes = await collectSeries({ ...common, source: opts.source, ...progress }, jobs);
     for (const [i, outcome] of outcomes.entries()) {
       const job = jobs[i];
       if (job && outcome.provenTo !== null) {
@@ -59,7 +94,7 @@ export async function collectLocked(
         await retryTransient('recording progress', () => setWatermark(db, job.series, proven));
       }
     }
-    return outcomes.map((o) => o.result);
+    return mergeResults(earlier, outcomes.map((o) => o.result));
   } finally {
     await locks.release();
   }

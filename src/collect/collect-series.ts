@@ -61,9 +61,10 @@ function resultOf(j: SeriesJob): SeriesResult {
  */
 export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<JobOutcome[]> {
   const { db, source, stop, emit } = opts;
+  const concurrency = source.concurrency ?? opts.concurrency;
   // A series may have as many pages waiting as it has on the wire, and the run twice that: at most about three
   // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range.
-  const buffer = { waiting: 0, perSeries: opts.concurrency, total: opts.concurrency * 2 };
+  const buffer = { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
   const states = jobs.map((job) => new SeriesJob(job, source.planPages(job.series.interval, job.missing), buffer, source.emptyAnswers));
   for (const j of states) {
     if (j.error !== null) continue;
@@ -89,7 +90,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
 
   const store = async (job: SeriesJob, task: Task, prepared: PreparedPage, sorted: SortedAnswer): Promise<void> => {
     const { symbol, interval } = job.series;
-    const write = { candles: prepared.candles, empties: sorted.remember, findings: prepared.findings };
+    const write = { candles: prepared.candles, empties: sorted.remember, findings: prepared.findings, ...(prepared.provenance ? { provenance: prepared.provenance } : {}) };
     const begun = performance.now();
     const what = `storing ${symbol} ${interval} candles`;
     const n = await retryTransient(what, () => writePage(db, job.series, write), {
@@ -150,7 +151,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       for (const j of live) if (j.finished) announce(j);
       live = live.filter((j) => !j.finished);
     }
-    while (!fatal && !stop.aborted && onWire < opts.concurrency) {
+    while (!fatal && !stop.aborted && onWire < concurrency) {
       let task: Task | null = null;
       let owner: SeriesJob | undefined;
       // A series' pages after its first go before its answer only when no other series can use the slot.

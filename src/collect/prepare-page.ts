@@ -9,6 +9,16 @@ export type PageFacts = Omit<PageResult, 'candles'> & {
   readonly firstCandle: number | null;
 };
 
+/** Which archive file a page's candles come from, recorded with them (sql/000010). */
+export interface ArchiveProvenance {
+  readonly file: string;
+  readonly sha256: string;
+  /** Rows the file holds (all of them, not only those stored). */
+  readonly rows: number;
+  /** The stretches the page's candles cover without a hole. */
+  readonly ranges: readonly Range[];
+}
+
 /** A page's answer as it waits for its write: encoded columns, not a thousand parsed rows. */
 export interface PreparedPage {
   readonly page: PageFacts;
@@ -16,6 +26,8 @@ export interface PreparedPage {
   readonly findings: readonly QualityFinding[];
   /** The newest open time anywhere in the answer, in the range or past it. */
   readonly newestOpen: number | null;
+  /** Set by the archive source: the file the candles were read from. Absent: from the REST klines endpoint. */
+  readonly provenance?: ArchiveProvenance;
 }
 
 /**

@@ -17,6 +17,8 @@ import type { ResolvedSymbols } from '../exchange/resolve-symbols.js';
 import type { Progress } from '../output/progress.js';
 import { unrecordedRunsDir } from '../runlog/unrecorded-runs.js';
 import { restCandleSource } from '../sources/rest-candle-source.js';
+import { archiveCandleSource } from '../sources/archive-candle-source.js';
+import type { CandleSource } from '../collect/candle-source.js';
 
 /** Everything a command needs from the outside world, passed in so commands run the same from the CLI and tests. */
 export interface CommandContext {
@@ -49,13 +51,38 @@ export function runSetup(ctx: CommandContext, db: Db, command: CommandName, args
   return { db, command, args, events: ctx.events, counters: ctx.counters, ...(ctx.outcomes ? { outcomes: ctx.outcomes } : {}), serverTime, stop: ctx.stop, unrecordedDir: unrecordedRunsDir(ctx.config.dataDir) };
 }
 
-/** What the collect engine needs: the REST source over `client`, and how the exchange lists each symbol now. */
-export function collectOptions(ctx: CommandContext, handle: DatabaseHandle, client: BinanceClient, resolved: Pick<ResolvedSymbols, 'known'>): LockedCollectOptions {
+/**
+ * What the collect engine needs: the sources `--source` names (`auto`: the archive first, then REST over what it
+ * left; `rest`; `archive`), and how the exchange lists each symbol now. `restOnly`: the command asks the exchange
+ * itself whatever `--source` says (refetch: its point is the exchange's answer now).
+ */
+export function collectOptions(
+  ctx: CommandContext,
+  handle: DatabaseHandle,
+  client: BinanceClient,
+  resolved: Pick<ResolvedSymbols, 'known' | 'serverTime'>,
+  restOnly = false,
+): LockedCollectOptions {
   const listing = (symbol: string): Listing => {
     const s = resolved.known.get(symbol);
     return s === undefined ? 'unlisted' : s.status === 'TRADING' ? 'trading' : 'listed';
   };
-  return { handle, source: restCandleSource(client), concurrency: ctx.config.concurrency, stop: ctx.stop, emit: ctx.events.emit, listing };
+  const rest = restCandleSource(client);
+  const choice = restOnly ? 'rest' : ctx.config.source;
+  const archive = (): CandleSource =>
+    archiveCandleSource({
+      baseUrl: ctx.config.archiveUrl,
+      http: ctx.http,
+      clock: ctx.clock,
+      timeoutMs: ctx.config.timeoutMs,
+      retries: ctx.config.retries,
+      retryBaseMs: ctx.config.retryBaseMs,
+      stop: ctx.stop,
+      now: resolved.serverTime,
+      emit: ctx.events.emit,
+    });
+  const sources = choice === 'rest' ? { source: rest } : choice === 'archive' ? { source: archive() } : { source: rest, before: [archive()] };
+  return { handle, ...sources, concurrency: ctx.config.concurrency, stop: ctx.stop, emit: ctx.events.emit, listing };
 }
 
 /**

@@ -107,7 +107,7 @@ export async function runRefetch(ctx: CommandContext, handle: DatabaseHandle, op
 
   if (opts.dryRun) {
     ctx.events.emit({ type: 'phase', phase: 'planning' });
-    const options = collectOptions(ctx, handle, client, resolved);
+    const options = collectOptions(ctx, handle, client, resolved, true);
     const plan = await dryRunPlan(
       ctx,
       'refetch',
@@ -136,7 +136,7 @@ export async function runRefetch(ctx: CommandContext, handle: DatabaseHandle, op
   const run = await recordedRun(runSetup(ctx, db, 'refetch', args, serverTime), (live) => {
     ctx.events.emit({ type: 'phase', phase: 'planning' });
     return collectLocked(
-      collectOptions(ctx, handle, client, resolved),
+      collectOptions(ctx, handle, client, resolved, true),
       series,
       async (s) => {
         // `s` is the series as it is now, read under its lock.

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import { loadQuality } from '../db/quality-repository.js';
+import { loadCandleSources } from '../db/provenance-repository.js';
 import { retryTransient } from '../db/retry-transient.js';
 import type { Db } from '../db/schema.js';
 import { listSeries, type SeriesFilter } from '../db/series-repository.js';
@@ -20,6 +21,10 @@ export interface SeriesStatus extends TrackingInfo {
   readonly first_open_time: string | null;
   readonly last_open_time: string | null;
   readonly candles: number;
+  /** The stored candles by where they came from: archive files (sql/000010), or the REST klines endpoint. */
+  readonly candles_by_source: { readonly archive: number; readonly rest: number };
+  /** The archive files the archive's candles came from. */
+  readonly archive_files: number;
   /** Candles stored plus candles missing in gaps: what the collected span should hold. */
   readonly candles_expected: number;
   /** candles / candles_expected (1 when nothing is expected yet). */
@@ -74,6 +79,7 @@ export async function runStatus(db: Db, clock: Clock, filter: SeriesFilter, runL
     const gapCandles = gapSizes.reduce((n, c) => n + c, 0);
     const expected = cov.candleCount + gapCandles;
     const quality = await read(() => loadQuality(db, s.id));
+    const sources = await read(() => loadCandleSources(db, s.id));
     const iso = (t: number | null): string | null => (t === null ? null : new Date(t).toISOString());
     series.push({
       symbol: s.symbol,
@@ -82,6 +88,8 @@ export async function runStatus(db: Db, clock: Clock, filter: SeriesFilter, runL
       first_open_time: iso(cov.firstOpen),
       last_open_time: iso(cov.lastOpen),
       candles: cov.candleCount,
+      candles_by_source: { archive: sources.archive, rest: cov.candleCount - sources.archive },
+      archive_files: sources.archiveFiles,
       candles_expected: expected,
       completeness: expected === 0 ? 1 : Math.floor((cov.candleCount / expected) * 1e6) / 1e6,
       gaps: gapSizes.length,

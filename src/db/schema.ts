@@ -127,7 +127,19 @@ export interface QualityFindingsTable {
   found_at: Generated<Date>;
 }
 
+/** A stretch of candles stored from one archive file (sql/000010); the others came from REST. */
+export interface ArchiveProvenanceTable {
+  series_id: number;
+  from_time: Date;
+  to_time: Date;
+  file_name: string;
+  sha256: string;
+  file_rows: number;
+  stored_at: Generated<Date>;
+}
+
 export interface Database {
+  archive_provenance: ArchiveProvenanceTable;
   series: SeriesTable;
   candle_data: CandleDataTable;
   irregular_candles: IrregularCandlesTable;

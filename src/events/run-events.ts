@@ -75,7 +75,30 @@ export type RunEvent =
       /** How long the series took, from its first request being sent to its end (ms); 0 when it needed none. */
       readonly ms: number;
     }
+  | {
+      /**
+       * An archive file was read (sources/archive-candle-source.ts): what came of it, its rows, the candles taken
+       * from it and how many its missing parts should hold. Whatever it lacked is left to REST.
+       */
+      readonly type: 'archive-file';
+      readonly symbol: string;
+      readonly interval: string;
+      readonly file: string;
+      readonly outcome: ArchiveFileOutcome;
+      readonly rows: number;
+      readonly candles: number;
+      readonly expected: number;
+      readonly reason: string | null;
+    }
   | { readonly type: 'run-finished'; readonly runId: number; readonly status: Exclude<RunStatus, 'running'> };
+
+/**
+ * - `stored`: verified and complete for what was missing; `short`: verified, but fewer candles than the grid holds;
+ * - `not-published`: 404 (not yet, or never); `checksum-mismatch`: the zip's SHA-256 is not its CHECKSUM's;
+ * - `rejected`: the file does not parse, or its rows are out of order or outside its period; `failed`: the download
+ *   failed after its retries.
+ */
+export type ArchiveFileOutcome = 'stored' | 'short' | 'not-published' | 'checksum-mismatch' | 'rejected' | 'failed';
 
 export type RunListener = (event: RunEvent) => void;
 

@@ -68,6 +68,12 @@ function entryOf(e: RunEvent, counters: Readonly<RunCounters> | undefined): Entr
         msg: `${e.symbol} ${e.interval} ${e.status}${e.error === null ? '' : `: ${e.error}`}`,
         fields: { ...series(e), status: e.status, candles: e.candles, ms: Math.round(e.ms), error: e.error },
       };
+    case 'archive-file':
+      return {
+        level: e.outcome === 'stored' || e.outcome === 'not-published' ? 'debug' : 'warn',
+        msg: `${e.symbol} ${e.interval} ${e.file}: ${e.outcome}${e.reason === null ? '' : ` (${e.reason})`}`,
+        fields: { ...series(e), file: e.file, outcome: e.outcome, rows: e.rows, candles: e.candles, expected: e.expected, reason: e.reason },
+      };
     case 'run-finished':
       return {
         level: e.status === 'success' ? 'info' : e.status === 'failed' ? 'error' : 'warn',
@@ -111,7 +117,9 @@ export function urlSecrets(url: string | undefined): string[] {
 }
 
 export async function createJsonLog(options: JsonLogOptions): Promise<JsonLog> {
-  const { pino } = await import('pino');
+  // Bundled by esbuild, pino (CommonJS) has only its default export: the named one is undefined there.
+  const loaded = await import('pino');
+  const pino = loaded.pino ?? loaded.default;
   // A synchronous write to fd 2 for the process's own stderr (complete lines before process.exit); any other
   // stream (a test's) is written as it is.
   const destination = options.stream === process.stderr ? pino.destination({ dest: 2, sync: true }) : options.stream;

@@ -1,7 +1,7 @@
 import type { SeriesStatus, StatusResult } from '../commands/status.js';
 import type { RunRecord } from '../runlog/run-log.js';
 import type { RunStats, RunStatsReport } from '../runlog/run-stats.js';
-import { compactDate, compactDuration, compactTime, percent, plural } from './format.js';
+import { compactDate, compactDuration, compactTime, count, percent, plural } from './format.js';
 import { renderTable, TERMINAL_WIDTH, type Column } from './table.js';
 
 const SERIES_COLUMNS: readonly Column[] = [
@@ -40,9 +40,15 @@ function seriesTable(series: readonly SeriesStatus[]): string {
     compactDuration(series.reduce((n, s) => Math.max(n, s.lag_seconds), 0), { tenths: false }),
   ];
   const table = renderTable(SERIES_COLUMNS, rows, { totals });
+  const archived = series.reduce((n, s) => n + s.candles_by_source.archive, 0);
+  // Only once an archive stored something: before that every candle is from REST, and the line would say nothing.
+  const sources =
+    archived === 0
+      ? ''
+      : `\nSources: ${count(archived)} candles from ${plural(series.reduce((n, s) => n + s.archive_files, 0), 'archive file')}, ${count(stored - archived)} from REST`;
   const flagged = series.filter((s) => s.quality_findings > 0);
   const notes = flagged.map((s) => `${s.symbol} ${s.interval}: ${plural(s.quality_findings, 'finding')}; ${percent(s.quality)} of its candles pass every check`);
-  return notes.length === 0 ? table : `${table}\n\nData quality:\n${notes.join('\n')}`;
+  return notes.length === 0 ? `${table}${sources}` : `${table}${sources}\n\nData quality:\n${notes.join('\n')}`;
 }
 
 const RUN_COLUMNS: readonly Column[] = [

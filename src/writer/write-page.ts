@@ -1,6 +1,7 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Range, Series } from '../domain.js';
 import type { Database } from '../db/schema.js';
+import type { ArchiveProvenance } from '../collect/prepare-page.js';
 import type { QualityFinding } from '../planner/validate-page.js';
 import type { CandleColumns } from './candle-columns.js';
 
@@ -12,6 +13,8 @@ export interface PageWrite {
   /** Parts of the answered range where the exchange has no candle. */
   readonly empties: readonly Range[];
   readonly findings: readonly QualityFinding[];
+  /** The archive file the candles come from, recorded in the same statement (absent: from REST). */
+  readonly provenance?: ArchiveProvenance;
 }
 
 /**
@@ -38,6 +41,7 @@ async function writeOnce(db: Kysely<Database>, series: Pick<Series, 'id' | 'inte
     ...(page.candles.count > 0 ? candleParts(series, page.candles, skipStored) : []),
     ...(page.empties.length > 0 ? [emptiesPart(series.id, page.empties)] : []),
     ...(page.findings.length > 0 ? [findingsPart(series.id, page.findings)] : []),
+    ...(page.provenance && page.provenance.ranges.length > 0 ? [provenancePart(series.id, page.provenance)] : []),
   ];
   if (parts.length === 0) return 0;
   const written = page.candles.count > 0 ? sql`(select count(*) from stored)` : sql`0`;
@@ -141,5 +145,22 @@ function findingsPart(seriesId: number, findings: readonly QualityFinding[]): Ra
     select ${seriesId}::int4, 'epoch'::timestamptz + f.o * interval '1 millisecond', f.rule, f.detail
       from json_to_recordset(${rows}::json) as f(o int8, rule text, detail text)
     on conflict (series_id, open_time, rule) do update set detail = excluded.detail, found_at = now()
+  )`;
+}
+
+/**
+ * The stretches the page stored from an archive file (sql/000010), in the statement that stores the candles: a
+ * page committed is a page whose provenance is known. Keyed by where a stretch starts, so storing it again (a
+ * retried write, a file read again after a delete) says which file stored it last.
+ */
+function provenancePart(seriesId: number, p: ArchiveProvenance): RawBuilder<unknown> {
+  const rows = JSON.stringify(p.ranges.map((r) => ({ f: r.from, t: r.to })));
+  return sql`provenance as (
+    insert into archive_provenance (series_id, from_time, to_time, file_name, sha256, file_rows)
+    select ${seriesId}::int4, 'epoch'::timestamptz + r.f * interval '1 millisecond', 'epoch'::timestamptz + r.t * interval '1 millisecond',
+           ${p.file}::text, ${p.sha256}::text, ${p.rows}::int4
+      from json_to_recordset(${rows}::json) as r(f int8, t int8)
+    on conflict (series_id, from_time) do update
+      set to_time = excluded.to_time, file_name = excluded.file_name, sha256 = excluded.sha256, file_rows = excluded.file_rows, stored_at = now()
   )`;
 }

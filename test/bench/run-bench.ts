@@ -16,7 +16,7 @@ import { BIN as OWN_BIN } from '../support/run-cli.ts';
 
 /** BENCH_BIN=<other checkout>/bin/cryptocollect.js times another build against the same exchange and scenarios. */
 const BIN = process.env.BENCH_BIN ?? OWN_BIN;
-/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, budget, pglite, hangs, deephangs, deepsince, generator, export). */
+/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, archive, budget, pglite, hangs, deephangs, deepsince, generator, export). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (name: string): boolean => ONLY === null || ONLY.has(name);
 
@@ -183,8 +183,15 @@ async function floor(fakeArgs: string[], jobs: object[], dbName: string): Promis
   }
 }
 
-function cli(fakeUrl: string, args: string[], databaseUrl: string | undefined): Promise<Measured> {
-  const env: NodeJS.ProcessEnv = { BINANCE_BASE_URL: fakeUrl, CRYPTOCOLLECT_DATA_DIR: dataDir, CRYPTOCOLLECT_CONCURRENCY: String(CONCURRENCY) };
+/** The scenarios time REST (`source`: rest) unless they say otherwise; the archive is the fake's too, never the real one. */
+function cli(fakeUrl: string, args: string[], databaseUrl: string | undefined, source: 'rest' | 'auto' = 'rest'): Promise<Measured> {
+  const env: NodeJS.ProcessEnv = {
+    BINANCE_BASE_URL: fakeUrl,
+    BINANCE_ARCHIVE_URL: fakeUrl,
+    CRYPTOCOLLECT_SOURCE: source,
+    CRYPTOCOLLECT_DATA_DIR: dataDir,
+    CRYPTOCOLLECT_CONCURRENCY: String(CONCURRENCY),
+  };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete process.env.DATABASE_URL;
   return measure([BIN, ...args, '--json', '--quiet'], env);
@@ -229,6 +236,17 @@ try {
     const run = await cli(fake.url, ['backfill', '--since', '2023-11-01', '--symbols', 'BTCUSDT', '--interval', '1m'], db);
     const stored = await storedBytesPerCandle(db);
     rows.push(row('deep: 1 × 1m × one year', 'postgres', run, f, stored, weightUse(await fake.stop(), 60_000, 6000), ''));
+  }
+  // The same deep job from the fake archive (`--source auto`: 11 monthly files, the last days' daily ones, REST for
+  // the rest), next to the REST run above and its floor.
+  if (wanted('archive')) {
+    const fake = await startFake([]);
+    const db = await createDatabase(clusterHandle, 'bench_archive');
+    const run = await cli(fake.url, ['backfill', '--since', '2023-11-01', '--symbols', 'BTCUSDT', '--interval', '1m'], db, 'auto');
+    const stored = await storedBytesPerCandle(db);
+    const requests = await fake.stop();
+    const files = requests.filter((r) => r.path.startsWith('/data/') && r.path.endsWith('.zip') && r.status === 200).length;
+    rows.push(row('archive: 1 × 1m × one year (auto)', 'postgres', run, null, stored, weightUse(requests, 60_000, 6000), `${files} archive files, ${(stored.candles / (run.wallMs / 1000)).toFixed(0)} candles/s end to end`));
   }
   // 3: the headline job under a tight budget advertised by the exchange (300 weight per 5 s).
   if (wanted('budget')) {

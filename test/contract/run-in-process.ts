@@ -29,6 +29,8 @@ export function targetEnv(target: CliTarget): Record<string, string | undefined>
     BINANCE_BASE_URL: target.baseUrl,
     CRYPTOCOLLECT_DATA_DIR: target.dataDir,
     CRYPTOCOLLECT_RETRY_BASE_MS: '20',
+    CRYPTOCOLLECT_SOURCE: 'rest',
+    BINANCE_ARCHIVE_URL: target.baseUrl,
     ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
     ...target.env,
   };

@@ -60,6 +60,8 @@ const series = (symbol: string, interval: string, candles: number, missing: numb
   first_open_time: '2024-01-01T00:00:00.000Z',
   last_open_time: '2024-11-12T00:00:00.000Z',
   candles,
+  candles_by_source: { archive: 0, rest: candles },
+  archive_files: 0,
   candles_expected: candles + missing,
   completeness: Math.floor((candles / (candles + missing)) * 1e6) / 1e6,
   gaps: missing > 0 ? 1 : 0,

@@ -31,6 +31,10 @@ function childEnv(target: CliTarget): NodeJS.ProcessEnv {
     CRYPTOCOLLECT_DATA_DIR: target.dataDir,
     // Tests inject faults on purpose: keep backoff short so they stay fast.
     CRYPTOCOLLECT_RETRY_BASE_MS: '20',
+    // The suite's scenarios were written for the REST source; the archive's tests ask for `auto` or `archive`. Never
+    // the real archive: the fake serves it too.
+    CRYPTOCOLLECT_SOURCE: 'rest',
+    BINANCE_ARCHIVE_URL: target.baseUrl,
     ...target.env,
   };
   if (target.databaseUrl) env.DATABASE_URL = target.databaseUrl;

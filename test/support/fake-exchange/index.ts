@@ -8,3 +8,4 @@ export type { Fault, FaultKind } from './faults.ts';
 export type {
   FakeExchange, FakeExchangeOptions, FakeSymbol, RateLimitSpec, RateLimitStats, RealKline, RequestRecord, SymbolStatus, TimeWindow,
 } from './types.ts';
+export { MICROSECONDS_FROM, archiveInterval, type ArchiveDefect, type ArchiveOptions } from './archive.ts';

@@ -2,6 +2,7 @@
 // Request pipeline: record → IP-ban check (418) → injected fault → weight limit (429) → route.
 // The server clock (now) is frozen unless a test moves it, so candle data is deterministic; weight
 // windows and bans use a separate wall clock (realClock) that tests can also inject.
+import { FakeArchive } from './archive.ts';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { defaultSymbols } from './default-symbols.ts';
@@ -34,6 +35,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
   let latencyMs = opts.latencyMs ?? 0;
   const clock = opts.realClock ?? Date.now;
   const market = new Market(opts.symbols ?? defaultSymbols(), opts.outages ?? []);
+  const archive = new FakeArchive(market, opts.archive);
   const weights = new WeightWindow(opts.rateLimit ?? { interval: 'MINUTE', intervalNum: 1, limit: 6000 }, clock);
   const ban = new IpBan(clock);
   const faults = new FaultQueue(clock);
@@ -154,6 +156,16 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
     const url = new URL(req.url ?? '/', 'http://localhost');
     const path = url.pathname;
     const q: Query = Object.fromEntries(url.searchParams);
+    // The archive is another host in reality (data.binance.vision): no weight, no ban, no injected REST fault.
+    const file = archive.answer(path, serverNow);
+    if (file) {
+      requests.push({ method: req.method ?? 'GET', path, query: q, status: file.status, weight: 0, at: clock() });
+      return later(() => {
+        if (res.destroyed) return;
+        res.writeHead(file.status, { 'Content-Type': file.contentType, 'Content-Length': String(file.body.length), ...dateHeader(serverNow) });
+        res.end(file.body);
+      });
+    }
     const route = routes[path];
     let weight = 1;
     try {
@@ -224,7 +236,12 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
       requests.length = 0;
     },
     rateLimitStats: () => ({ ...stats }),
-    addSymbol: (s) => market.add(s),
+    addSymbol: (s) => {
+      market.add(s);
+      archive.forget(s.symbol);
+    },
+    archive,
+    archiveRequests: () => requests.filter((r) => r.path.startsWith('/data/')),
     setLatency: (ms) => {
       latencyMs = ms;
     },

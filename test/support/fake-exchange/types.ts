@@ -1,5 +1,6 @@
 // Public types of the fake exchange. Kept apart from the server so tests and helpers can import
 // them without pulling in node:http.
+import type { ArchiveDefect, ArchiveOptions } from './archive.ts';
 import type { Fault } from './faults.ts';
 
 /** The 12-field wire row of GET /api/v3/klines, exactly as Binance sends it. */
@@ -72,6 +73,8 @@ export interface FakeExchangeOptions {
   rateLimit?: RateLimitSpec;
   /** Wall clock for weight windows and bans (default Date.now); NOT the server time. */
   realClock?: () => number;
+  /** The bulk archive served under /data/spot/ (publication lags). */
+  archive?: ArchiveOptions;
   /** TCP port to listen on (default 0 = any free port). Host is always 127.0.0.1. */
   port?: number;
 }
@@ -116,6 +119,15 @@ export interface FakeExchange {
    * [fromOpen, toOpenExclusive), oldest first, with their final values.
    */
   expectedKlines(symbol: string, interval: string, fromOpen: number, toOpenExclusive: number): RealKline[];
+  /** The bulk archive (/data/spot/…): defects, publication lags, real files replayed. */
+  archive: {
+    inject(defect: ArchiveDefect): void;
+    clearDefects(): void;
+    setOptions(options: ArchiveOptions): void;
+    serveRealFiles(names: readonly string[]): void;
+  };
+  /** The archive requests (zips and CHECKSUMs), in arrival order. */
+  archiveRequests(): RequestRecord[];
   /** Closes the server and destroys open sockets (including hung ones). */
   close(): Promise<void>;
 }

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import pLimit from 'p-limit';
+import { downloadArchiveFile, type ArchiveHttp } from '../archive/download-archive-file.js';
+import { ArchivePagePlan, archivePath, planArchivePages, type ArchivePage } from '../archive/archive-pages.js';
+import { BadRowError, parseArchiveRow } from '../archive/parse-archive-row.js';
+import { BadZipError, zipEntryLines } from '../archive/zip-entry-lines.js';
+import type { CandleSource } from '../collect/candle-source.js';
+import type { ArchiveProvenance, PreparedPage } from '../collect/prepare-page.js';
+import type { Candle, Range, SeriesKey } from '../domain.js';
+import { InternalError } from '../errors.js';
+import type { ArchiveFileOutcome, EmitRunEvent } from '../events/run-events.js';
+import { addSlots, alignUp, countSlots } from '../planner/intervals.js';
+import { subtractRanges } from '../planner/ranges.js';
+import { validatePage } from '../planner/validate-page.js';
+import { candleColumns } from '../writer/candle-columns.js';
+
+/** Files downloaded (and parsed) at once: the archive is a CDN with no weight, the limit is our CPU and memory. */
+export const ARCHIVE_CONCURRENCY = 4;
+
+export interface ArchiveSourceOptions extends ArchiveHttp {
+  /** The exchange's clock when the run began: which files the archive should hold by now. */
+  readonly now: number;
+  readonly emit: EmitRunEvent;
+  readonly concurrency?: number;
+}
+
+const CHECKSUM_LINE = /^([0-9a-f]{64})\s+(\S+)\s*$/i;
+
+/**
+ * data.binance.vision as a candle source: one page per monthly or daily file, for the ranges the archive should
+ * hold by now (complete periods past their publication lag). Every file is checked against its CHECKSUM, parsed
+ * without floats, and checked for order and count against the interval's grid; a file that is not published, does
+ * not match, or does not parse yields nothing, and what a file lacks is left missing. The archive does not speak
+ * for the exchange (`not-known`): a missing candle here is never remembered as exchange-empty, REST decides that.
+ */
+export function archiveCandleSource(o: ArchiveSourceOptions): CandleSource {
+  const concurrency = o.concurrency ?? ARCHIVE_CONCURRENCY;
+  const limit = pLimit(concurrency);
+  const plan = (interval: string, missing: readonly Range[]): ArchivePage[] => planArchivePages(interval, missing, o.now);
+  return {
+    name: 'archive',
+    emptyAnswers: 'not-known',
+    pageWeight: 0,
+    concurrency,
+    planPages: (interval, missing) => new ArchivePagePlan(plan(interval, missing), (r) => plan(interval, [r])),
+    countPages: (interval, missing) => plan(interval, missing).length,
+    fetchPage: (series, range) => limit(() => fetchArchivePage(o, series, range)),
+  };
+}
+
+function isArchivePage(range: Range): range is ArchivePage {
+  const p = range as Partial<ArchivePage>;
+  return p.kind !== undefined && p.period !== undefined && p.parts !== undefined;
+}
+
+/** What is left for another source: the whole page, as if the file held nothing. */
+function nothing(range: ArchivePage): PreparedPage {
+  const page = { empties: [...range.parts], answeredTo: range.to, rest: null, notYet: null, nextOpen: null, firstCandle: null };
+  return { page, candles: candleColumns([]), findings: [], newestOpen: null };
+}
+
+async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, range: Range): Promise<PreparedPage> {
+  if (!isArchivePage(range)) throw new InternalError(`archive page without its file: ${JSON.stringify(range)}`);
+  const { symbol, interval } = series;
+  const path = archivePath(symbol, interval, range.kind, range.period);
+  const file = path.slice(path.lastIndexOf('/') + 1);
+  const expected = range.parts.reduce((n, p) => n + countSlots(interval, alignUp(interval, p.from), p.to), 0);
+  const said = (outcome: ArchiveFileOutcome, rows: number, candles: number, reason: string | null): void =>
+    o.emit({ type: 'archive-file', symbol, interval, file, outcome, rows, candles, expected, reason });
+
+  const sum = await downloadArchiveFile(o, `${path}.CHECKSUM`);
+  if (!sum.ok) {
+    said(sum.notPublished ? 'not-published' : 'failed', 0, 0, sum.notPublished ? null : sum.reason);
+    return nothing(range);
+  }
+  const line = CHECKSUM_LINE.exec(sum.body.toString('utf8').trim());
+  if (!line || line[2] !== file) {
+    said('rejected', 0, 0, `its CHECKSUM file does not name ${file} with a SHA-256`);
+    return nothing(range);
+  }
+  const zip = await downloadArchiveFile(o, path);
+  if (!zip.ok) {
+    said(zip.notPublished ? 'not-published' : 'failed', 0, 0, zip.notPublished ? null : zip.reason);
+    return nothing(range);
+  }
+  const sha256 = createHash('sha256').update(zip.body).digest('hex');
+  if (sha256 !== line[1]!.toLowerCase()) {
+    said('checksum-mismatch', 0, 0, `SHA-256 ${sha256}, CHECKSUM says ${line[1]}`);
+    return nothing(range);
+  }
+
+  let read: { rows: number; candles: Candle[] };
+  try {
+    read = await readRows(zip.body, interval, range);
+  } catch (err) {
+    if (!(err instanceof BadRowError || err instanceof BadZipError)) throw err;
+    said('rejected', 0, 0, err.message);
+    return nothing(range);
+  }
+  const checked = validatePage(range, read.candles);
+  const candles = checked.candles;
+  const covered = candles.map((c) => ({ from: c.openTime, to: Math.max(addSlots(interval, c.openTime, 1), c.closeTime + 1) }));
+  const provenance: ArchiveProvenance = { file, sha256, rows: read.rows, ranges: runsOf(interval, candles) };
+  said(candles.length < expected ? 'short' : 'stored', read.rows, candles.length, candles.length < expected ? `${expected - candles.length} of ${expected} candles missing: left to REST` : null);
+  const last = candles[candles.length - 1];
+  return {
+    page: { empties: subtractRanges(range.parts, covered), answeredTo: range.to, rest: null, notYet: null, nextOpen: null, firstCandle: candles[0]?.openTime ?? null },
+    candles: candleColumns(candles),
+    findings: checked.findings,
+    newestOpen: last?.openTime ?? null,
+    provenance,
+  };
+}
+
+/**
+ * The file's rows that fall in the page's missing parts. Rows must be in strictly increasing open time and inside
+ * the file's period: a file that breaks either is rejected whole (its order cannot be trusted for the rest).
+ */
+async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promise<{ rows: number; candles: Candle[] }> {
+  const candles: Candle[] = [];
+  let rows = 0;
+  let prev = Number.NEGATIVE_INFINITY;
+  let part = 0;
+  for await (const line of zipEntryLines(zip)) {
+    const c = parseArchiveRow(line);
+    rows++;
+    if (c.openTime <= prev) throw new BadRowError(`row ${rows} opens at ${new Date(c.openTime).toISOString()}, not after the row before it`);
+    if (c.openTime < page.period.from || c.openTime >= page.period.to) throw new BadRowError(`row ${rows} opens at ${new Date(c.openTime).toISOString()}, outside the file's ${interval} period`);
+    prev = c.openTime;
+    while (page.parts[part] !== undefined && page.parts[part]!.to <= c.openTime) part++;
+    const p = page.parts[part];
+    if (p !== undefined && c.openTime >= p.from) candles.push(c);
+  }
+  return { rows, candles };
+}
+
+/** The stretches the stored candles cover without a hole: what provenance records as from the file. */
+function runsOf(interval: string, candles: readonly Candle[]): Range[] {
+  const runs: Range[] = [];
+  let run: { from: number; to: number } | null = null;
+  for (const c of candles) {
+    const end = addSlots(interval, c.openTime, 1);
+    if (run && c.openTime === run.to) run.to = end;
+    else {
+      if (run) runs.push(run);
+      run = { from: c.openTime, to: end };
+    }
+  }
+  if (run) runs.push(run);
+  return runs;
+}
