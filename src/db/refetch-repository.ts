@@ -61,6 +61,20 @@ export async function deleteSeriesRange(db: Kysely<Database>, series: Pick<Serie
         .values(keep.map((k) => ({ series_id: series.id, from_time: new Date(k.from), to_time: new Date(k.to) })))
         .execute();
     }
+    // The archive stretches the range cuts keep their parts outside it: what is fetched again comes from REST.
+    const stretches = await sql<{ from_ms: unknown; to_ms: unknown; file_name: string; sha256: string; file_rows: number }>`
+      delete from archive_provenance where series_id = ${series.id} and from_time < ${to} and to_time > ${from}
+      returning (extract(epoch from from_time) * 1000)::int8 as from_ms, (extract(epoch from to_time) * 1000)::int8 as to_ms,
+                file_name, sha256, file_rows`.execute(trx);
+    const kept = stretches.rows.flatMap((r) => {
+      const file = { series_id: series.id, file_name: r.file_name, sha256: r.sha256, file_rows: r.file_rows };
+      const e = { from: Number(r.from_ms), to: Number(r.to_ms) };
+      return [
+        ...(e.from < range.from ? [{ ...file, from_time: new Date(e.from), to_time: from }] : []),
+        ...(e.to > range.to ? [{ ...file, from_time: to, to_time: new Date(e.to) }] : []),
+      ];
+    });
+    if (kept.length > 0) await trx.insertInto('archive_provenance').values(kept).execute();
     const irregular = await trx
       .deleteFrom('irregular_candles')
       .where('series_id', '=', series.id)

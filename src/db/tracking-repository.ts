@@ -90,6 +90,7 @@ export async function purgeSeriesData(db: Kysely<Database>, ids: readonly number
   return db.transaction().execute(async (trx) => {
     const findings = await trx.deleteFrom('quality_findings').where('series_id', 'in', list).executeTakeFirst();
     const empties = await trx.deleteFrom('exchange_empty').where('series_id', 'in', list).executeTakeFirst();
+    await trx.deleteFrom('archive_provenance').where('series_id', 'in', list).execute();
     // Both candle tables, each by series id: irregular_candles has no cascade from candle_data (sql/000008).
     await trx.deleteFrom('irregular_candles').where('series_id', 'in', list).execute();
     const candles = await trx.deleteFrom('candle_data').where('series_id', 'in', list).executeTakeFirst();

@@ -61,6 +61,20 @@ describe('archive source on postgres', () => {
     const human = await scene.run(['status']);
     assert.match(human.stdout, /^Sources: 7,200 candles from 4 archive files, 1,620 from REST$/m);
     for (const line of human.stdout.split('\n')) assert.ok(line.length <= 80, line);
+
+    // A refetch asks REST again: the stretch it cuts keeps its parts outside, and its candles count as REST's.
+    const refetch = await scene.run(['refetch', '--symbols', 'BTCUSDT', '--interval', '1m', '--since', '2025-01-02T06:00:00Z', '--until', '2025-01-02T18:00:00Z', '--json']);
+    assert.equal(refetch.code, 0, refetch.stderr);
+    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), expected);
+    const cut = await query<{ from_time: Date; to_time: Date }>(scene.target, `select from_time, to_time from archive_provenance where file_name = 'BTCUSDT-1m-2025-01-02.zip' order by from_time`);
+    assert.deepEqual(
+      cut.map((p) => [p.from_time.getTime(), p.to_time.getTime()]),
+      [
+        [SINCE + 3 * DAY, SINCE + 3 * DAY + DAY / 4],
+        [SINCE + 3 * DAY + (3 * DAY) / 4, SINCE + 4 * DAY],
+      ],
+    );
+    assert.deepEqual((await sources((a) => scene.run(a))).candles_by_source, { archive: 5 * 1440 - 720, rest: 1440 + 180 + 720 });
   });
 
   it('a missing day, a truncated day and a checksum mismatch: REST fills exactly what the files lack, and nothing becomes exchange-empty', async () => {
