@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
+import { isIP } from 'node:net';
 import dotenv from 'dotenv';
 import { UsageError } from './errors.js';
+import { localAddresses, type IsLocalAddress } from './system/local-addresses.js';
 
 /** Settings shared by every command, resolved once: flag > environment > `.env` > default; then frozen. */
 export interface Config {
@@ -15,6 +17,8 @@ export interface Config {
   readonly archiveUrl: string;
   readonly concurrency: number;
   readonly timeoutMs: number;
+  /** The source address of exchange requests (one of this host's): each address has its own weight budget. */
+  readonly localAddress: string | undefined;
   readonly retries: number;
   readonly retryBaseMs: number;
   /** The longest the exchange may keep a run waiting (a Retry-After, or 429 after 429) before the run ends. */
@@ -46,6 +50,7 @@ export interface ConfigFlags {
   readonly archiveUrl?: string | undefined;
   readonly concurrency?: string | undefined;
   readonly timeout?: string | undefined;
+  readonly localAddress?: string | undefined;
   readonly metricsFile?: string | undefined;
   readonly logFormat?: string | undefined;
   readonly logLevel?: string | undefined;
@@ -69,6 +74,7 @@ const SETTINGS = {
   archiveUrl: { flag: 'archiveUrl', flagName: '--archive-url', env: 'BINANCE_ARCHIVE_URL' },
   concurrency: { flag: 'concurrency', flagName: '--concurrency', env: 'CRYPTOCOLLECT_CONCURRENCY' },
   timeout: { flag: 'timeout', flagName: '--timeout', env: 'CRYPTOCOLLECT_TIMEOUT' },
+  localAddress: { flag: 'localAddress', flagName: '--local-address', env: 'CRYPTOCOLLECT_LOCAL_ADDRESS' },
   retries: { env: 'CRYPTOCOLLECT_RETRIES' },
   retryBaseMs: { env: 'CRYPTOCOLLECT_RETRY_BASE_MS' },
   maxRetryAfter: { env: 'CRYPTOCOLLECT_MAX_RETRY_AFTER' },
@@ -101,11 +107,15 @@ export function defaultDataDir(env: Readonly<Record<string, string | undefined>>
   return path.join(base, 'cryptocollect');
 }
 
-/** Resolves and validates every setting, reporting all problems at once. */
+/**
+ * Resolves and validates every setting, reporting all problems at once. `isLocal` says which addresses this host
+ * may send from (default: its network interfaces', system/local-addresses.ts); asked only for --local-address.
+ */
 export function resolveConfig(
   flags: ConfigFlags,
   env: Readonly<Record<string, string | undefined>>,
   dotenvVars: Readonly<Record<string, string>>,
+  isLocal: () => IsLocalAddress = localAddresses,
 ): Config {
   const problems: string[] = [];
   const pick = (s: Setting): { value: string | undefined; source: string } => {
@@ -156,6 +166,15 @@ export function resolveConfig(
   const dir = pick(SETTINGS.dataDir);
   const dataDir = dir.value !== undefined ? path.resolve(dir.value) : defaultDataDir(env);
 
+  // Checked now, not at the first request: an address the host does not have would fail every request (EADDRNOTAVAIL)
+  // after the database was opened and the run recorded, and a worker meant for its own budget must not start on another.
+  const local = pick(SETTINGS.localAddress);
+  const localAddress = local.value?.trim();
+  if (local.value !== undefined && localAddress !== undefined) {
+    if (isIP(localAddress.replace(/%.*$/, '')) === 0) problems.push(`${local.source}="${local.value}" is not an IP address (e.g. 192.0.2.10 or 2001:db8::10)`);
+    else if (!isLocal()(localAddress)) problems.push(`${local.source}=${localAddress} is not an address of this host (none of its network interfaces has it)`);
+  }
+
   const concurrency = integer(SETTINGS.concurrency, 8, 1, 64);
   const timeoutS = integer(SETTINGS.timeout, 30, 1, 600, ' seconds');
   const retries = integer(SETTINGS.retries, 3, 0, 20);
@@ -191,6 +210,7 @@ export function resolveConfig(
     archiveUrl,
     concurrency,
     timeoutMs: timeoutS * 1000,
+    localAddress: localAddress || undefined,
     retries,
     retryBaseMs,
     maxRetryAfterMs: maxRetryAfterS * 1000,

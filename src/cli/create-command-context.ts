@@ -45,5 +45,5 @@ export async function createCommandContext(io: Io, flags: ConfigFlags, options: 
     if (jsonLog !== null) jsonLog.line('warn', 'warning', line);
     else io.stderr.write(`cryptocollect: warning: ${line}\n`);
   };
-  return { config, clock: systemClock, http: createHttpGet(), progress, stop: io.stop, cancel: io.cancel, events, counters, outcomes, warn, startedAt, log, stdout: io.stdout, cwd: io.cwd };
+  return { config, clock: systemClock, http: createHttpGet({ localAddress: config.localAddress }), progress, stop: io.stop, cancel: io.cancel, events, counters, outcomes, warn, startedAt, log, stdout: io.stdout, cwd: io.cwd };
 }

@@ -17,6 +17,7 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(new Option('--archive-url <url>', 'bulk archive base URL (env BINANCE_ARCHIVE_URL, default https://data.binance.vision)'))
     .addOption(new Option('--concurrency <n>', 'requests in flight at once (env CRYPTOCOLLECT_CONCURRENCY, default 8)'))
     .addOption(new Option('--timeout <seconds>', 'abandon a request after this long (env CRYPTOCOLLECT_TIMEOUT, default 30)'))
+    .addOption(new Option('--local-address <ip>', 'send exchange requests from this address of this host, for its own weight budget (env CRYPTOCOLLECT_LOCAL_ADDRESS)'))
     .addOption(new Option('--metrics-file <path>', 'write Prometheus metrics (node_exporter textfile format) here after each command (env CRYPTOCOLLECT_METRICS_FILE)'))
     .addOption(new Option('--log-format <format>', 'text, or json: one JSON object per run event on stderr (env CRYPTOCOLLECT_LOG_FORMAT, default text)'))
     .addOption(new Option('--log-level <level>', 'with --log-format json: debug, info, warn or error (env CRYPTOCOLLECT_LOG_LEVEL, default info)'))

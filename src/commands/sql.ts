@@ -47,9 +47,9 @@ export async function runSql(ctx: CommandContext, handle: DatabaseHandle, input:
   try {
     await handle.userQuery(input.query, writer);
     await writer.end();
-    return { rows: writer.rowCount, reader_closed: false };
+    return { rows: writer.rowsWritten, reader_closed: false };
   } catch (err) {
-    if (err instanceof ReaderGone) return { rows: writer.rowCount, reader_closed: true };
+    if (err instanceof ReaderGone) return { rows: writer.rowsWritten, reader_closed: true };
     throw statementError(err);
   }
 }

@@ -36,7 +36,12 @@ export class NetworkError extends Error {
 
 const USER_AGENT = 'cryptocollect (+https://www.npmjs.com/package/cryptocollect)';
 
-export function createHttpGet(): HttpGet {
+export interface HttpGetSetup {
+  /** The source address of every request (Config.localAddress); default: the system's choice. */
+  readonly localAddress?: string | undefined;
+}
+
+export function createHttpGet(setup: HttpGetSetup = {}): HttpGet {
   // Keep-alive: one TLS handshake per connection instead of per page (they cost more than the page itself).
   const agent = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
   return async (url, query, { timeoutMs, maxBodyBytes, signal }) => {
@@ -51,6 +56,8 @@ export function createHttpGet(): HttpGet {
         retry: { limit: 0 },
         timeout: { request: timeoutMs },
         headers: { 'user-agent': USER_AGENT, accept: 'application/json' },
+        // The exchange counts weight per source IP: this address's budget is the one spent.
+        ...(setup.localAddress !== undefined ? { localAddress: setup.localAddress } : {}),
         responseType: 'buffer',
         ...(signal ? { signal } : {}),
       });

@@ -7,7 +7,7 @@ export type SqlFormat = (typeof SQL_FORMATS)[number];
 
 /** A UserQuerySink that counts, and that closes the document once the statement is done. */
 export interface SqlResultWriter extends UserQuerySink {
-  readonly rowCount: number;
+  readonly rowsWritten: number;
   end(): Promise<void>;
 }
 
@@ -27,11 +27,11 @@ function csvField(value: TextValue): string {
  */
 export function sqlResultWriter(format: SqlFormat, sink: ByteSink): SqlResultWriter {
   let fields: readonly UserQueryField[] = [];
-  let rowCount = 0;
+  let rowsWritten = 0;
   const held: Array<readonly TextValue[]> = [];
   return {
-    get rowCount() {
-      return rowCount;
+    get rowsWritten() {
+      return rowsWritten;
     },
     async columns(f) {
       fields = f;
@@ -41,15 +41,15 @@ export function sqlResultWriter(format: SqlFormat, sink: ByteSink): SqlResultWri
     async rows(batch) {
       if (format === 'table') held.push(...batch);
       else if (format === 'csv') await sink.write(batch.map((r) => `${r.map(csvField).join(',')}\n`).join(''));
-      else await sink.write(batch.map((r, i) => `${rowCount + i === 0 ? '' : ','}\n${JSON.stringify(r)}`).join(''));
-      rowCount += batch.length;
+      else await sink.write(batch.map((r, i) => `${rowsWritten + i === 0 ? '' : ','}\n${JSON.stringify(r)}`).join(''));
+      rowsWritten += batch.length;
     },
     async end() {
-      if (format === 'json') await sink.write(`${rowCount === 0 ? '' : '\n'}]}\n`);
+      if (format === 'json') await sink.write(`${rowsWritten === 0 ? '' : '\n'}]}\n`);
       if (format !== 'table') return;
       const columns: Column[] = fields.map((f) => ({ header: f.name, align: NUMERIC_TYPES.has(f.typeId) ? 'right' : 'left' }));
       const table = fields.length === 0 ? '' : `${renderTable(columns, held.map((r) => r.map((v) => v ?? '')))}\n`;
-      await sink.write(`${table}(${rowCount} ${rowCount === 1 ? 'row' : 'rows'})\n`);
+      await sink.write(`${table}(${rowsWritten} ${rowsWritten === 1 ? 'row' : 'rows'})\n`);
     },
   };
 }

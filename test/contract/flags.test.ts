@@ -52,6 +52,15 @@ describe('flags across commands', () => {
     );
   });
 
+  it('--local-address not of this host: one line, the configuration error (exit 2, --json too), before anything is opened', async () => {
+    const res = await runInProcess(['backfill', '--since', '2024-01-01', '--symbols', 'BTCUSDT', '--local-address', '203.0.113.254'], { env });
+    assert.equal(res.code, 2);
+    assert.equal(res.stderr, 'cryptocollect: invalid configuration: --local-address=203.0.113.254 is not an address of this host (none of its network interfaces has it)\n');
+    const json = await runInProcess(['status', '--json'], { env: { ...env, CRYPTOCOLLECT_LOCAL_ADDRESS: '203.0.113.254' } });
+    assert.equal(json.code, 2);
+    assert.equal(JSON.parse(json.stdout).error.message, 'invalid configuration: CRYPTOCOLLECT_LOCAL_ADDRESS=203.0.113.254 is not an address of this host (none of its network interfaces has it)');
+  });
+
   it('status --window: a duration', async () => {
     const res = await runInProcess(['status', '--window', '1x'], { env });
     assert.equal(res.code, 2);

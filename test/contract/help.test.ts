@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { runInProcess } from './run-in-process.ts';
 
 const COMMANDS = ['backfill', 'forward', 'gaps', 'refetch', 'status', 'export'];
-const SHARED = ['--symbols <list>', '--interval, --intervals <list>', '--json', '--quiet', '--database-url <url>', '--data-dir <dir>', '--base-url <url>', '--concurrency <n>', '--timeout <seconds>', '--verbose'];
+const SHARED = ['--symbols <list>', '--interval, --intervals <list>', '--json', '--quiet', '--database-url <url>', '--data-dir <dir>', '--base-url <url>', '--concurrency <n>', '--timeout <seconds>', '--local-address <ip>', '--verbose'];
 
 describe('help and version', () => {
   for (const command of COMMANDS) {

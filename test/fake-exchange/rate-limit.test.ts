@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import http from 'node:http';
 import { test } from 'node:test';
 import { createFakeExchange, type FakeExchange } from '../support/fake-exchange/index.ts';
 import { errorOf, get, klines } from './helpers.ts';
@@ -85,4 +86,40 @@ test('setRateLimit changes the limit, header suffix and exchangeInfo rateLimits'
     const third = await get(ex, '/api/v3/exchangeInfo');
     assert.equal(third.status, 429);
     assert.match(third.text, /current limit is 50 request weight per 10 SECOND/);
+  }));
+
+/** A ping sent from `localAddress` (a loopback address of this host): its status and used-weight header. */
+function pingFrom(ex: FakeExchange, localAddress: string): Promise<{ status: number; used: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get(`${ex.url}/api/v3/ping`, { localAddress, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, used: res.headers['x-mbx-used-weight-1m'] as string | undefined }));
+      })
+      .on('error', reject);
+  });
+}
+
+test('the budget is per client address, as Binance keeps it per IP: weight, 429 and the 418 ban of one leave the others alone', () =>
+  withClock(3, async (ex, clock) => {
+    const a = (): Promise<{ status: number; used: string | undefined }> => pingFrom(ex, '127.0.0.2');
+    const b = (): Promise<{ status: number; used: string | undefined }> => pingFrom(ex, '127.0.0.3');
+    assert.deepEqual([await a(), await a(), await a()].map((r) => r.used), ['1', '2', '3']);
+    assert.deepEqual(await b(), { status: 200, used: '1' });
+    assert.equal((await a()).status, 429);
+    clock.t += 600; // past the grace for requests in flight: the next ones ignore the 429
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push((await a()).status);
+    assert.deepEqual(statuses, [429, 429, 429, 418]);
+    assert.equal((await a()).status, 418);
+    // 127.0.0.3 was neither throttled nor banned: it spends its own window to the end.
+    assert.deepEqual([await b(), await b(), await b()], [{ status: 200, used: '2' }, { status: 200, used: '3' }, { status: 429, used: '3' }]);
+    assert.deepEqual(ex.rateLimitStats('127.0.0.2'), { throttled: 4, banned: 2 });
+    assert.deepEqual(ex.rateLimitStats('127.0.0.3'), { throttled: 1, banned: 0 });
+    assert.deepEqual(ex.rateLimitStats(), { throttled: 5, banned: 2 });
+    assert.deepEqual(ex.rateLimitStats('127.0.0.4'), { throttled: 0, banned: 0 });
+    assert.deepEqual(
+      ex.requests.map((r) => `${r.address} ${r.status}`),
+      ['2 200', '2 200', '2 200', '3 200', '2 429', '2 429', '2 429', '2 429', '2 418', '2 418', '3 200', '3 200', '3 429'].map((r) => `127.0.0.${r}`),
+    );
   }));

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { resolveConfig } from '../../src/config.js';
 import { UsageError } from '../../src/errors.js';
+import { localAddresses, type InterfaceAddress } from '../../src/system/local-addresses.js';
 import { parseDate } from '../../src/input/parse-date.js';
 import { parseIntervals } from '../../src/input/parse-intervals.js';
 import { parseSymbols } from '../../src/input/parse-symbols.js';
@@ -71,5 +72,47 @@ describe('resolveConfig', () => {
       assert.doesNotMatch(err.message, /hunter2/);
       assert.equal(err.exitCode, 2);
     }
+  });
+
+  // What os.networkInterfaces() gives on a Linux host with one network card: `lo` lists 127.0.0.1/8 only.
+  const host: Record<string, InterfaceAddress[]> = {
+    lo: [
+      { address: '127.0.0.1', family: 'IPv4', internal: true, cidr: '127.0.0.1/8' },
+      { address: '::1', family: 'IPv6', internal: true, cidr: '::1/128' },
+    ],
+    eth0: [
+      { address: '192.0.2.2', family: 'IPv4', internal: false, cidr: '192.0.2.2/24' },
+      { address: 'fe80::fc:ff:fe00:1', family: 'IPv6', internal: false, cidr: 'fe80::fc:ff:fe00:1/64' },
+    ],
+  };
+
+  it('--local-address: an address of this host, the whole of 127.0.0.0/8 on Linux only, compared by value', () => {
+    const linux = localAddresses(host, 'linux');
+    const local = ['127.0.0.1', '127.0.0.2', '127.1.2.3', '::1', '0:0:0:0:0:0:0:1', '192.0.2.2', 'fe80::fc:ff:fe00:1%eth0'];
+    const foreign = ['128.0.0.1', '192.0.2.3', '::2', '10.0.0.1', 'localhost'];
+    assert.deepEqual(local.filter(linux), local);
+    assert.deepEqual(foreign.filter(linux), []);
+    // Elsewhere (macOS, the BSDs) another loopback address binds only once configured, and then it is listed.
+    assert.deepEqual(['127.0.0.1', '127.0.0.2'].filter(localAddresses(host, 'darwin')), ['127.0.0.1']);
+  });
+
+  it('--local-address over CRYPTOCOLLECT_LOCAL_ADDRESS over .env; one not of this host is a configuration error', () => {
+    const isLocal = () => localAddresses(host, 'linux');
+    assert.equal(resolveConfig({ localAddress: '127.0.0.3' }, { CRYPTOCOLLECT_LOCAL_ADDRESS: '127.0.0.2' }, {}, isLocal).localAddress, '127.0.0.3');
+    assert.equal(resolveConfig({}, { CRYPTOCOLLECT_LOCAL_ADDRESS: ' 127.0.0.2 ' }, { CRYPTOCOLLECT_LOCAL_ADDRESS: '127.0.0.4' }, isLocal).localAddress, '127.0.0.2');
+    assert.equal(resolveConfig({}, {}, { CRYPTOCOLLECT_LOCAL_ADDRESS: '127.0.0.4' }, isLocal).localAddress, '127.0.0.4');
+    assert.equal(resolveConfig({}, {}, {}, isLocal).localAddress, undefined);
+    const refused = (flag: string): string => {
+      try {
+        resolveConfig({ localAddress: flag }, {}, {}, isLocal);
+      } catch (err) {
+        assert.ok(err instanceof UsageError);
+        assert.equal(err.exitCode, 2);
+        return err.message;
+      }
+      return assert.fail(`${flag} was accepted`);
+    };
+    assert.equal(refused('10.0.0.1'), 'invalid configuration: --local-address=10.0.0.1 is not an address of this host (none of its network interfaces has it)');
+    assert.equal(refused('host.example'), 'invalid configuration: --local-address="host.example" is not an IP address (e.g. 192.0.2.10 or 2001:db8::10)');
   });
 });

@@ -74,7 +74,7 @@ process.stdout.write(`${exchange.url}\n`);
 const stop = (): void => {
   const statsFile = values['stats-file'];
   if (statsFile) {
-    const lines = exchange.requests.map((r) => JSON.stringify({ path: r.path, status: r.status, weight: r.weight, at: r.at }));
+    const lines = exchange.requests.map((r) => JSON.stringify({ path: r.path, status: r.status, weight: r.weight, at: r.at, address: r.address }));
     writeFileSync(statsFile, lines.join('\n') + '\n');
   }
   void exchange.close().then(() => process.exit(0));

@@ -1,5 +1,7 @@
 // createFakeExchange: a Binance-compatible HTTP server on plain node:http for tests and benchmarks.
 // Request pipeline: record → IP-ban check (418) → injected fault → weight limit (429) → route.
+// The weight budget, its headers, 429s and bans are per client address (the socket's remote address), as Binance
+// keeps them per IP: clients bound to 127.0.0.2 and 127.0.0.3 each have their own.
 // The server clock (now) is frozen unless a test moves it, so candle data is deterministic; weight
 // windows and bans use a separate wall clock (realClock) that tests can also inject.
 import { FakeArchive } from './archive.ts';
@@ -16,7 +18,7 @@ import { KLINES_WEIGHT, klinesEndpoint } from './klines-endpoint.ts';
 import { Market } from './market.ts';
 import type { Query } from './params.ts';
 import { tickerEndpoint, tickerWeight } from './ticker-endpoint.ts';
-import type { FakeExchange, FakeExchangeOptions, RateLimitSpec, RealKline, RequestRecord } from './types.ts';
+import type { FakeExchange, FakeExchangeOptions, RateLimitSpec, RateLimitStats, RealKline, RequestRecord } from './types.ts';
 import { WeightWindow } from './weight-window.ts';
 
 export const DEFAULT_NOW = Date.UTC(2024, 5, 1, 0, 30);
@@ -24,6 +26,12 @@ const JSON_TYPE = 'application/json;charset=UTF-8';
 const NOT_FOUND = '<html><body><h2>404 Not found</h2></body></html>';
 /** Any non-JSON payload; mimics a proxy error page slipping through with status 200. */
 const BAD_JSON = '<html><head><title>Bad Gateway</title></head><body>upstream sent garbage</body></html>';
+
+interface ClientBudget {
+  readonly weights: WeightWindow;
+  readonly ban: IpBan;
+  readonly stats: RateLimitStats;
+}
 
 interface Route {
   weight(q: Query): number;
@@ -36,10 +44,18 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
   const clock = opts.realClock ?? Date.now;
   const market = new Market(opts.symbols ?? defaultSymbols(), opts.outages ?? []);
   const archive = new FakeArchive(market, opts.archive);
-  const weights = new WeightWindow(opts.rateLimit ?? { interval: 'MINUTE', intervalNum: 1, limit: 6000 }, clock);
-  const ban = new IpBan(clock);
+  let spec: RateLimitSpec = opts.rateLimit ?? { interval: 'MINUTE', intervalNum: 1, limit: 6000 };
+  /** Each client address's weight window, ban state and rate-limit counters, made at its first request. */
+  const clients = new Map<string, ClientBudget>();
+  const budgetOf = (address: string): ClientBudget => {
+    let b = clients.get(address);
+    if (b === undefined) {
+      b = { weights: new WeightWindow(spec, clock), ban: new IpBan(clock), stats: { throttled: 0, banned: 0 } };
+      clients.set(address, b);
+    }
+    return b;
+  };
   const faults = new FaultQueue(clock);
-  const stats = { throttled: 0, banned: 0 };
   const requests: RequestRecord[] = [];
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
@@ -49,7 +65,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
     '/api/v3/time': { weight: () => 1, handle: () => ({ serverTime: serverNow }) },
     '/api/v3/exchangeInfo': {
       weight: () => EXCHANGE_INFO_WEIGHT,
-      handle: (q) => exchangeInfoEndpoint(market, q, serverNow, weights.spec),
+      handle: (q) => exchangeInfoEndpoint(market, q, serverNow, spec),
     },
     '/api/v3/ticker/24hr': { weight: tickerWeight, handle: (q) => tickerEndpoint(market, q, serverNow) },
     '/api/v3/klines': { weight: () => KLINES_WEIGHT, handle: (q) => klinesEndpoint(market, q, serverNow) },
@@ -70,7 +86,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
   function send(res: ServerResponse, record: RequestRecord, r: CannedResponse, at = serverNow): void {
     record.status = r.status;
     // Weight headers reflect the window at decision time, like Binance reports it.
-    const headers = { 'Content-Type': r.contentType ?? JSON_TYPE, ...dateHeader(at), ...weights.headers(), ...r.headers };
+    const headers = { 'Content-Type': r.contentType ?? JSON_TYPE, ...dateHeader(at), ...budgetOf(record.address).weights.headers(), ...r.headers };
     later(() => {
       if (res.destroyed) return;
       res.writeHead(r.status, headers);
@@ -113,7 +129,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
         record.status = 200;
         return later(() => {
           if (res.destroyed) return;
-          res.writeHead(200, { 'Content-Type': JSON_TYPE, ...dateHeader(serverNow), ...weights.headers() });
+          res.writeHead(200, { 'Content-Type': JSON_TYPE, ...dateHeader(serverNow), ...budgetOf(record.address).weights.headers() });
           res.write('[');
           const chunk = ' '.repeat(64 * 1024);
           const t = setInterval(() => {
@@ -139,7 +155,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
         const full = answer(path, q);
         const body = Buffer.from(full.body);
         record.status = full.status;
-        const headers = { 'Content-Type': JSON_TYPE, ...dateHeader(serverNow), ...weights.headers(), 'Content-Length': String(body.length) };
+        const headers = { 'Content-Type': JSON_TYPE, ...dateHeader(serverNow), ...budgetOf(record.address).weights.headers(), 'Content-Length': String(body.length) };
         return later(() => {
           if (res.destroyed) return;
           res.writeHead(full.status, headers);
@@ -159,7 +175,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
     // The archive is another host in reality (data.binance.vision): no weight, no ban, no injected REST fault.
     const file = archive.answer(path, serverNow);
     if (file) {
-      requests.push({ method: req.method ?? 'GET', path, query: q, status: file.status, weight: 0, at: clock() });
+      requests.push({ method: req.method ?? 'GET', path, query: q, status: file.status, weight: 0, at: clock(), address: req.socket.remoteAddress ?? '' });
       return later(() => {
         if (res.destroyed) return;
         res.writeHead(file.status, { 'Content-Type': file.contentType, 'Content-Length': String(file.body.length), ...dateHeader(serverNow) });
@@ -173,8 +189,10 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
     } catch {
       weight = 1;
     }
-    const record: RequestRecord = { method: req.method ?? 'GET', path, query: q, status: 0, weight, at: clock() };
+    const address = req.socket.remoteAddress ?? '';
+    const record: RequestRecord = { method: req.method ?? 'GET', path, query: q, status: 0, weight, at: clock(), address };
     requests.push(record);
+    const { weights, ban, stats } = budgetOf(address);
 
     const verdict = ban.check();
     if (verdict.banned) {
@@ -185,7 +203,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
 
     const fault = faults.take(path, q.symbol);
     if (fault) {
-      const canned = cannedFaultResponse(fault, clock(), weights.spec);
+      const canned = cannedFaultResponse(fault, clock(), spec);
       return canned ? send(res, record, canned) : applyTransportFault(fault, req, res, record, path, q);
     }
 
@@ -235,7 +253,10 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
     resetRequests: () => {
       requests.length = 0;
     },
-    rateLimitStats: () => ({ ...stats }),
+    rateLimitStats: (address) => {
+      const of = address === undefined ? [...clients.values()] : [clients.get(address)].filter((b) => b !== undefined);
+      return { throttled: of.reduce((n, b) => n + b.stats.throttled, 0), banned: of.reduce((n, b) => n + b.stats.banned, 0) };
+    },
     addSymbol: (s) => {
       market.add(s);
       archive.forget(s.symbol);
@@ -245,7 +266,10 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
     setLatency: (ms) => {
       latencyMs = ms;
     },
-    setRateLimit: (r: RateLimitSpec) => weights.setSpec(r),
+    setRateLimit: (r: RateLimitSpec) => {
+      spec = r;
+      for (const b of clients.values()) b.weights.setSpec(r);
+    },
     injectFault: (f) => faults.add(f),
     clearFaults: () => faults.clear(),
     expectedKlines: (symbol, interval, fromOpen, toOpenExclusive): RealKline[] => {

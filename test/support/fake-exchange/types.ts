@@ -69,7 +69,7 @@ export interface FakeExchangeOptions {
   symbols?: FakeSymbol[];
   /** Exchange-wide windows with no candles for any symbol. */
   outages?: TimeWindow[];
-  /** REQUEST_WEIGHT limit. Default MINUTE/1/6000. */
+  /** REQUEST_WEIGHT limit, per client address. Default MINUTE/1/6000. */
   rateLimit?: RateLimitSpec;
   /** Wall clock for weight windows and bans (default Date.now); NOT the server time. */
   realClock?: () => number;
@@ -88,6 +88,8 @@ export interface RequestRecord {
   weight: number;
   /** Wall-clock ms (realClock) at arrival. */
   at: number;
+  /** The client's address (the socket's remote address): weight, 429s and bans are counted per address. */
+  address: string;
 }
 
 /** Cumulative rate-limit counters; not cleared by resetRequests() so "never banned" can be asserted. */
@@ -108,7 +110,8 @@ export interface FakeExchange {
   requests: RequestRecord[];
   klineRequests(symbol?: string, interval?: string): RequestRecord[];
   resetRequests(): void;
-  rateLimitStats(): RateLimitStats;
+  /** Every address's counters summed, or one address's (zeros for an address never seen). */
+  rateLimitStats(address?: string): RateLimitStats;
   addSymbol(s: FakeSymbol): void;
   setLatency(ms: number): void;
   setRateLimit(r: RateLimitSpec): void;
