@@ -31,10 +31,12 @@ export async function unpackTemplate(store: string, template = EMBEDDED_TEMPLATE
   const { x } = await import('tar');
   const isMark = (p: string): boolean => p.replace(/^\.\//, '') === MARK;
   await mkdir(store, { recursive: true });
-  await x({ file: template, cwd: store, strict: true, filter: (p) => !isMark(p) });
+  // Made first: a store folder that cannot be written says so here, in Node's words (tar reports a refused
+  // mkdir as the ENOENT of the lstat it tries next).
   const aside = path.join(store, `${MARK}.unpacking`);
   await rm(aside, { recursive: true, force: true });
   await mkdir(aside);
+  await x({ file: template, cwd: store, strict: true, filter: (p) => !isMark(p) });
   await x({ file: template, cwd: aside, strict: true, filter: isMark });
   await rename(path.join(aside, MARK), path.join(store, MARK));
   await rm(aside, { recursive: true, force: true });

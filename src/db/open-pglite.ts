@@ -1,5 +1,6 @@
 import { lstat, rm } from 'node:fs/promises';
 import type { PGlite } from '@electric-sql/pglite';
+import { DatabaseError } from '../errors.js';
 import { dataDirError } from './data-dir-errors.js';
 import { storeComplete, unpackTemplate } from './embedded-template.js';
 import { abandonBackend } from './pglite-abort-guard.js';
@@ -74,7 +75,9 @@ export async function openPglite(dataDir: string, location: string, opts: OpenPg
     } catch (err) {
       await removeCreated();
       // The store folder is what cannot be written, whichever of its files met the refusal first.
-      throw dataDirError(Object.assign(err as object, { path: location }), dataDir) ?? err;
+      const refusal = dataDirError(Object.assign(err as object, { path: location }), dataDir);
+      if (refusal) throw refusal;
+      throw new DatabaseError('embedded-open-failed', `cannot create the embedded database in ${location}: ${(err as Error).message}`, {}, { cause: err });
     }
   }
   // Loaded only for the embedded database: PostgreSQL users never pay for the WASM build's start-up.
