@@ -1,11 +1,10 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
-import pg from 'pg';
 import { DatabaseError } from '../errors.js';
 import { DatabaseFailure, translateDbError, type DatabasePlace } from './database-failure.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { embeddedStoreLocation } from './embedded-store.js';
 import { migrateToLatest } from './migrate.js';
-import { openPglite, type OpenedPglite } from './open-pglite.js';
+import { openPglite, type OpenedPglite, type OpenPgliteOptions } from './open-pglite.js';
 import { scriptCapable } from './pglite-script-client.js';
 import { redactUrl } from './redact-url.js';
 import type { Database } from './schema.js';
@@ -33,6 +32,8 @@ export interface OpenOptions {
   readonly access?: DatabaseAccess;
   /** Leave the schema as it is (`cryptocollect migrate` does it itself); a schema too new is still refused. */
   readonly migrate?: boolean;
+  /** A new embedded store is unpacked from the package's template (default); false: made by initdb and migrated. */
+  readonly fromTemplate?: boolean;
 }
 
 export interface DatabaseHandle {
@@ -56,7 +57,8 @@ export async function openDatabase(target: DatabaseTarget, opts: OpenOptions = {
   const access = opts.access ?? 'write';
   const migrate = opts.migrate ?? true;
   if (!target.databaseUrl) {
-    const handle = await openEmbedded(target.dataDir);
+    // A read looks and closes: the optimising compiler would only cost it time and memory (db/open-pglite.ts).
+    const handle = await openEmbedded(target.dataDir, { fromTemplate: opts.fromTemplate ?? true, tiering: access === 'read' ? 'baseline' : 'tiered' });
     return prepare(handle, access, migrate, (h) => readOnlySession(h));
   }
   const url = target.databaseUrl;
@@ -143,6 +145,8 @@ function placeOf(url: string): DatabasePlace {
 async function openPostgres(url: string, poolSize: number, access: DatabaseAccess, readOnlyStartup = access === 'read'): Promise<DatabaseHandle> {
   const place = placeOf(url);
   const translate = (err: unknown) => translateDbError(err, place);
+  // Loaded only for PostgreSQL: the embedded store's commands never pay for the driver's start-up.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -183,12 +187,12 @@ function connectFailure(err: unknown, place: DatabasePlace): unknown {
   return err;
 }
 
-async function openEmbedded(dataDir: string): Promise<DatabaseHandle> {
+async function openEmbedded(dataDir: string, opts: OpenPgliteOptions): Promise<DatabaseHandle> {
   const lock = await acquireEmbeddedLock(dataDir);
   const location = embeddedStoreLocation(dataDir);
   let opened: OpenedPglite;
   try {
-    opened = await openPglite(dataDir, location);
+    opened = await openPglite(dataDir, location, opts);
   } catch (err) {
     await lock.release();
     throw err;

@@ -1,6 +1,5 @@
 import http from 'node:http';
 import https from 'node:https';
-import got, { RequestError } from 'got';
 
 export interface HttpResponse {
   readonly status: number;
@@ -44,8 +43,11 @@ export interface HttpGetSetup {
 export function createHttpGet(setup: HttpGetSetup = {}): HttpGet {
   // Keep-alive: one TLS handshake per connection instead of per page (they cost more than the page itself).
   const agent = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  // got is loaded by the first request: the commands that only read the database (status, gaps) never pay for it.
+  let loaded: Promise<typeof import('got')> | undefined;
   return async (url, query, { timeoutMs, maxBodyBytes, signal }) => {
     let tooLarge = false;
+    const { default: got, RequestError } = await (loaded ??= import('got'));
     try {
       const request = got(url, {
         agent,

@@ -1,7 +1,9 @@
 // Reads what the CLI stored, straight from the database (pg for PostgreSQL, PGlite for the embedded one),
 // as text, so values are compared with the exchange's decimal strings exactly.
 import path from 'node:path';
+import v8 from 'node:v8';
 import { PGlite } from '@electric-sql/pglite';
+import { PGLITE_SETTINGS } from '../../src/db/open-pglite.ts';
 import pg from 'pg';
 import type { RealKline } from './fake-exchange/index.ts';
 
@@ -33,7 +35,12 @@ const openStores = new Map<string, Promise<PGlite>>();
 function embeddedStore(dataDir: string): Promise<PGlite> {
   let store = openStores.get(dataDir);
   if (!store) {
-    store = PGlite.create(path.join(dataDir, 'pgdata'));
+    // As the CLI's read commands open it (src/db/open-pglite.ts): a test's reads are short, and a third of the CPU
+    // and most of the memory of a start with PostgreSQL's and V8's defaults would go to buffers and optimised code
+    // that a few statements never use.
+    v8.setFlagsFromString('--liftoff-only');
+    const settings = Object.entries(PGLITE_SETTINGS).flatMap(([name, value]) => ['-c', `${name}=${value}`]);
+    store = PGlite.create(path.join(dataDir, 'pgdata'), { startParams: [...PGlite.defaultStartParams, ...settings] });
     openStores.set(dataDir, store);
     store.catch(() => openStores.delete(dataDir));
   }
