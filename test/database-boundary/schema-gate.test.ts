@@ -34,7 +34,9 @@ describe('the schema gate and cryptocollect migrate', () => {
         assert.equal(first.code, 0, first.stderr);
         assert.equal(first.stderr, '');
         const doc = jsonOf<{ database: string; schema_before: number; schema_after: number; applied: string[] }>(first);
-        assert.deepEqual({ ...doc, database: typeof doc.database }, { database: 'string', schema_before: 0, schema_after: latest, applied: known });
+        // A new embedded store is unpacked from the template the build migrated: it is born at the latest schema.
+        const born = kind === 'embedded' ? { schema_before: latest, applied: [] } : { schema_before: 0, applied: known };
+        assert.deepEqual({ ...doc, database: typeof doc.database }, { database: 'string', schema_after: latest, ...born });
         const again = await runCli(t, ['migrate']);
         assert.equal(again.code, 0, again.stderr);
         assert.match(again.stdout, new RegExp(`^The schema of .* is up to date \\(schema ${latest}\\)\\.\n$`));
