@@ -1,3 +1,4 @@
+import { subtractRanges } from '../planner/ranges.js';
 import { sql, type Kysely } from 'kysely';
 import type { Range, Series } from '../domain.js';
 import type { Database } from './schema.js';
@@ -38,6 +39,9 @@ export async function countSeriesRange(db: Kysely<Database>, series: Pick<Series
  * With nothing after it, the watermark is left where it was: `gaps` reports the range up to there, and `forward`
  * trusts a watermark only up to the newest stored candle (collect/vouched-watermark.ts), so it fetches it too.
  */
+/** What of `r` lies outside `cut`: the parts a range reaching past the deleted span keeps. */
+const partsOutside = (r: Range, cut: Range): Range[] => subtractRanges([r], [cut]);
+
 export async function deleteSeriesRange(db: Kysely<Database>, series: Pick<Series, 'id'>, range: Range): Promise<RangeCounts> {
   const from = new Date(range.from);
   const to = new Date(range.to);
@@ -51,10 +55,7 @@ export async function deleteSeriesRange(db: Kysely<Database>, series: Pick<Serie
     const gone = await sql<{ from_ms: unknown; to_ms: unknown }>`
       delete from exchange_empty where series_id = ${series.id} and from_time < ${to} and to_time > ${from}
       returning (extract(epoch from from_time) * 1000)::int8 as from_ms, (extract(epoch from to_time) * 1000)::int8 as to_ms`.execute(trx);
-    const keep = gone.rows.flatMap((r) => {
-      const e = { from: Number(r.from_ms), to: Number(r.to_ms) };
-      return [...(e.from < range.from ? [{ from: e.from, to: range.from }] : []), ...(e.to > range.to ? [{ from: range.to, to: e.to }] : [])];
-    });
+    const keep = gone.rows.flatMap((r) => partsOutside({ from: Number(r.from_ms), to: Number(r.to_ms) }, range));
     if (keep.length > 0) {
       await trx
         .insertInto('exchange_empty')
@@ -66,14 +67,16 @@ export async function deleteSeriesRange(db: Kysely<Database>, series: Pick<Serie
       delete from archive_provenance where series_id = ${series.id} and from_time < ${to} and to_time > ${from}
       returning (extract(epoch from from_time) * 1000)::int8 as from_ms, (extract(epoch from to_time) * 1000)::int8 as to_ms,
                 file_name, sha256, file_rows`.execute(trx);
-    const kept = stretches.rows.flatMap((r) => {
-      const file = { series_id: series.id, file_name: r.file_name, sha256: r.sha256, file_rows: r.file_rows };
-      const e = { from: Number(r.from_ms), to: Number(r.to_ms) };
-      return [
-        ...(e.from < range.from ? [{ ...file, from_time: new Date(e.from), to_time: from }] : []),
-        ...(e.to > range.to ? [{ ...file, from_time: to, to_time: new Date(e.to) }] : []),
-      ];
-    });
+    const kept = stretches.rows.flatMap((r) =>
+      partsOutside({ from: Number(r.from_ms), to: Number(r.to_ms) }, range).map((k) => ({
+        series_id: series.id,
+        file_name: r.file_name,
+        sha256: r.sha256,
+        file_rows: r.file_rows,
+        from_time: new Date(k.from),
+        to_time: new Date(k.to),
+      })),
+    );
     if (kept.length > 0) await trx.insertInto('archive_provenance').values(kept).execute();
     const irregular = await trx
       .deleteFrom('irregular_candles')
