@@ -39,23 +39,25 @@ function locateEntry(zip: Buffer): { name: string; method: number; data: Buffer 
 }
 
 /**
- * The lines of the zip's one entry, inflated as they are read: a day of `1s` is 9 MB of text, never held whole.
- * Empty lines are skipped.
+ * The lines of the zip's one entry, inflated as they are read, a chunk's worth at a time (one await per chunk, not
+ * per line): a day of `1s` is 9 MB of text, never held whole. Empty lines are skipped.
  */
-export async function* zipEntryLines(zip: Buffer): AsyncGenerator<string> {
+export async function* zipEntryLines(zip: Buffer): AsyncGenerator<string[]> {
   const entry = locateEntry(zip);
   const source = Readable.from([entry.data]);
-  const stream = entry.method === 8 ? source.pipe(createInflateRaw()) : source;
+  const stream = entry.method === 8 ? source.pipe(createInflateRaw({ chunkSize: 256 * 1024 })) : source;
   let carry = '';
+  const clean = (line: string): string => (line.endsWith('\r') ? line.slice(0, -1) : line);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = carry + chunk.toString('latin1');
-      const lines = text.split('\n');
+      const lines = (carry + chunk.toString('latin1')).split('\n');
       carry = lines.pop() ?? '';
-      for (const line of lines) if (line.length > 1 || (line.length === 1 && line !== '\r')) yield line.endsWith('\r') ? line.slice(0, -1) : line;
+      const out: string[] = [];
+      for (const line of lines) if (line.length > 1 || (line.length === 1 && line !== '\r')) out.push(clean(line));
+      yield out;
     }
   } catch (err) {
     throw new BadZipError(`the zip does not inflate: ${(err as Error).message}`);
   }
-  if (carry.trim() !== '') yield carry.endsWith('\r') ? carry.slice(0, -1) : carry;
+  if (carry.trim() !== '') yield [clean(carry)];
 }

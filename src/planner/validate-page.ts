@@ -66,16 +66,25 @@ export function validatePage(range: Range, page: readonly Candle[]): ValidatedPa
       continue;
     }
     lastOpen = Math.max(lastOpen, c.openTime);
-    const lo = compareDecimal(c.open, c.close) <= 0 ? c.open : c.close;
-    const hi = lo === c.open ? c.close : c.open;
-    if (compareDecimal(c.low, lo) > 0 || compareDecimal(hi, c.high) > 0 || compareDecimal(c.low, c.high) > 0) {
-      flag(c, 'price-range', `low ${c.low} open ${c.open} close ${c.close} high ${c.high}`);
-    }
-    const negative = negativeVolumes(c);
-    if (negative !== '') flag(c, 'negative-volume', negative);
-    if (c.trades < 0) flag(c, 'negative-trades', `trades ${c.trades}`);
-    if (c.closeTime <= c.openTime) flag(c, 'close-before-open', `close time ${new Date(c.closeTime).toISOString()}`);
+    checkCandleValues(c, findings);
     candles.push(c);
   }
   return { candles, findings };
+}
+
+/**
+ * The value rules of one candle (price range, volumes, trades, close time), its findings added to `findings`: for
+ * a source that checks order and range itself as it reads (the archive) and keeps no page of candles.
+ */
+export function checkCandleValues(c: Candle, findings: QualityFinding[]): void {
+  const flag = (rule: QualityRule, detail: string): void => void findings.push({ openTime: c.openTime, rule, detail });
+  const lo = compareDecimal(c.open, c.close) <= 0 ? c.open : c.close;
+  const hi = lo === c.open ? c.close : c.open;
+  if (compareDecimal(c.low, lo) > 0 || compareDecimal(hi, c.high) > 0 || compareDecimal(c.low, c.high) > 0) {
+    flag('price-range', `low ${c.low} open ${c.open} close ${c.close} high ${c.high}`);
+  }
+  const negative = negativeVolumes(c);
+  if (negative !== '') flag('negative-volume', negative);
+  if (c.trades < 0) flag('negative-trades', `trades ${c.trades}`);
+  if (c.closeTime <= c.openTime) flag('close-before-open', `close time ${new Date(c.closeTime).toISOString()}`);
 }

@@ -6,16 +6,16 @@ import { BadRowError, parseArchiveRow } from '../archive/parse-archive-row.js';
 import { BadZipError, zipEntryLines } from '../archive/zip-entry-lines.js';
 import type { CandleSource } from '../collect/candle-source.js';
 import type { ArchiveProvenance, PreparedPage } from '../collect/prepare-page.js';
-import type { Candle, Range, SeriesKey } from '../domain.js';
+import type { Range, SeriesKey } from '../domain.js';
 import { InternalError } from '../errors.js';
 import type { ArchiveFileOutcome, EmitRunEvent } from '../events/run-events.js';
 import { addSlots, alignUp, countSlots } from '../planner/intervals.js';
 import { subtractRanges } from '../planner/ranges.js';
-import { validatePage } from '../planner/validate-page.js';
-import { candleColumns } from '../writer/candle-columns.js';
+import { checkCandleValues, type QualityFinding } from '../planner/validate-page.js';
+import { candleColumns, CandleColumnsBuilder, type CandleColumns } from '../writer/candle-columns.js';
 
 /** Files downloaded (and parsed) at once: the archive is a CDN with no weight, the limit is our CPU and memory. */
-export const ARCHIVE_CONCURRENCY = 4;
+export const ARCHIVE_CONCURRENCY = 3;
 
 export interface ArchiveSourceOptions extends ArchiveHttp {
   /** The exchange's clock when the run began: which files the archive should hold by now. */
@@ -68,7 +68,8 @@ async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, rang
   const said = (outcome: ArchiveFileOutcome, rows: number, candles: number, reason: string | null): void =>
     o.emit({ type: 'archive-file', symbol, interval, file, outcome, rows, candles, expected, reason });
 
-  const sum = await downloadArchiveFile(o, `${path}.CHECKSUM`);
+  // Both at once: a file costs one round trip, not two (a day's file is small, so latency is most of its time).
+  const [sum, zip] = await Promise.all([downloadArchiveFile(o, `${path}.CHECKSUM`), downloadArchiveFile(o, path)]);
   if (!sum.ok) {
     said(sum.notPublished ? 'not-published' : 'failed', 0, 0, sum.notPublished ? null : sum.reason);
     return nothing(range);
@@ -78,7 +79,6 @@ async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, rang
     said('rejected', 0, 0, `its CHECKSUM file does not name ${file} with a SHA-256`);
     return nothing(range);
   }
-  const zip = await downloadArchiveFile(o, path);
   if (!zip.ok) {
     said(zip.notPublished ? 'not-published' : 'failed', 0, 0, zip.notPublished ? null : zip.reason);
     return nothing(range);
@@ -89,7 +89,7 @@ async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, rang
     return nothing(range);
   }
 
-  let read: { rows: number; candles: Candle[] };
+  let read: FileRows;
   try {
     read = await readRows(zip.body, interval, range);
   } catch (err) {
@@ -97,31 +97,48 @@ async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, rang
     said('rejected', 0, 0, err.message);
     return nothing(range);
   }
-  const checked = validatePage(range, read.candles);
-  const candles = checked.candles;
-  const covered = candles.map((c) => ({ from: c.openTime, to: Math.max(addSlots(interval, c.openTime, 1), c.closeTime + 1) }));
-  const provenance: ArchiveProvenance = { file, sha256, rows: read.rows, ranges: runsOf(interval, candles) };
-  said(candles.length < expected ? 'short' : 'stored', read.rows, candles.length, candles.length < expected ? `${expected - candles.length} of ${expected} candles missing: left to REST` : null);
-  const last = candles[candles.length - 1];
+  const stored = read.candles.count;
+  const provenance: ArchiveProvenance = { file, sha256, rows: read.rows, ranges: read.runs };
+  said(stored < expected ? 'short' : 'stored', read.rows, stored, stored < expected ? `${expected - stored} of ${expected} candles missing: left to REST` : null);
   return {
-    page: { empties: subtractRanges(range.parts, covered), answeredTo: range.to, rest: null, notYet: null, nextOpen: null, firstCandle: candles[0]?.openTime ?? null },
-    candles: candleColumns(candles),
-    findings: checked.findings,
-    newestOpen: last?.openTime ?? null,
+    page: { empties: subtractRanges(range.parts, read.covered), answeredTo: range.to, rest: null, notYet: null, nextOpen: null, firstCandle: read.first },
+    candles: read.candles,
+    findings: read.findings,
+    newestOpen: read.last,
     provenance,
   };
 }
 
+/** A file read for a page: its rows counted, the candles to store already in columns, what they cover. */
+interface FileRows {
+  readonly rows: number;
+  readonly candles: CandleColumns;
+  readonly findings: QualityFinding[];
+  /** The stretches the stored candles cover without a hole (by the grid): what provenance records. */
+  readonly runs: Range[];
+  /** What the stored candles cover, a candle closing late included: the page's parts less this are left to REST. */
+  readonly covered: Range[];
+  readonly first: number | null;
+  readonly last: number | null;
+}
+
 /**
- * The file's rows that fall in the page's missing parts. Rows must be in strictly increasing open time and inside
- * the file's period: a file that breaks either is rejected whole (its order cannot be trusted for the rest).
+ * The file's rows that fall in the page's missing parts, checked (checkCandleValues) and put into columns as they
+ * are read: a month of candles never exists as objects at once. Rows must be in strictly increasing open time and
+ * inside the file's period: a file that breaks either is rejected whole (its order cannot be trusted for the rest),
+ * so the page's order and range checks (validatePage) hold by construction.
  */
-async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promise<{ rows: number; candles: Candle[] }> {
-  const candles: Candle[] = [];
+async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promise<FileRows> {
+  const columns = new CandleColumnsBuilder();
+  const findings: QualityFinding[] = [];
+  const runs: Array<{ from: number; to: number }> = [];
+  const covered: Array<{ from: number; to: number }> = [];
+  let first: number | null = null;
+  let last: number | null = null;
   let rows = 0;
   let prev = Number.NEGATIVE_INFINITY;
   let part = 0;
-  for await (const line of zipEntryLines(zip)) {
+  for await (const lines of zipEntryLines(zip)) for (const line of lines) {
     const c = parseArchiveRow(line);
     rows++;
     if (c.openTime <= prev) throw new BadRowError(`row ${rows} opens at ${new Date(c.openTime).toISOString()}, not after the row before it`);
@@ -129,23 +146,19 @@ async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promi
     prev = c.openTime;
     while (page.parts[part] !== undefined && page.parts[part]!.to <= c.openTime) part++;
     const p = page.parts[part];
-    if (p !== undefined && c.openTime >= p.from) candles.push(c);
-  }
-  return { rows, candles };
-}
-
-/** The stretches the stored candles cover without a hole: what provenance records as from the file. */
-function runsOf(interval: string, candles: readonly Candle[]): Range[] {
-  const runs: Range[] = [];
-  let run: { from: number; to: number } | null = null;
-  for (const c of candles) {
+    if (p === undefined || c.openTime < p.from) continue;
+    checkCandleValues(c, findings);
+    columns.push(c);
+    first ??= c.openTime;
+    last = c.openTime;
     const end = addSlots(interval, c.openTime, 1);
+    const run = runs[runs.length - 1];
     if (run && c.openTime === run.to) run.to = end;
-    else {
-      if (run) runs.push(run);
-      run = { from: c.openTime, to: end };
-    }
+    else runs.push({ from: c.openTime, to: end });
+    const to = Math.max(end, c.closeTime + 1);
+    const cover = covered[covered.length - 1];
+    if (cover && c.openTime <= cover.to) cover.to = Math.max(cover.to, to);
+    else covered.push({ from: c.openTime, to });
   }
-  if (run) runs.push(run);
-  return runs;
+  return { rows, candles: columns.take(), findings, runs, covered, first, last };
 }
