@@ -1,24 +1,12 @@
 import { sql } from 'kysely';
-import type { Range, SeriesKey } from '../domain.js';
+import type { Candle, Range, SeriesKey } from '../domain.js';
 import type { Db } from './schema.js';
 
 /**
  * One row of the `candles` relation as export writes it: times in epoch ms, every decimal as PostgreSQL prints the
  * stored `numeric` (the exchange's string, scale included), the trade count as its digits.
  */
-export interface ExportedCandle {
-  readonly openTime: number;
-  readonly closeTime: number;
-  readonly open: string;
-  readonly high: string;
-  readonly low: string;
-  readonly close: string;
-  readonly volume: string;
-  readonly quoteVolume: string;
-  readonly trades: string;
-  readonly takerBuyBaseVolume: string;
-  readonly takerBuyQuoteVolume: string;
-}
+export type ExportedCandle = Omit<Candle, 'trades'> & { readonly trades: string };
 
 interface Row {
   open_ms: string;

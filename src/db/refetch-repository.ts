@@ -42,16 +42,22 @@ export async function countSeriesRange(db: Kysely<Database>, series: Pick<Series
 /** What of `r` lies outside `cut`: the parts a range reaching past the deleted span keeps. */
 const partsOutside = (r: Range, cut: Range): Range[] => subtractRanges([r], [cut]);
 
+/** Deletes a series' rows of `table` opening in `range`, set-based; the count of rows deleted. */
+async function deleteOpenTimes(trx: Kysely<Database>, table: 'quality_findings' | 'irregular_candles' | 'candle_data', seriesId: number, range: Range): Promise<number> {
+  const gone = await trx
+    .deleteFrom(table)
+    .where('series_id', '=', seriesId)
+    .where('open_time', '>=', new Date(range.from))
+    .where('open_time', '<', new Date(range.to))
+    .executeTakeFirst();
+  return Number(gone.numDeletedRows);
+}
+
 export async function deleteSeriesRange(db: Kysely<Database>, series: Pick<Series, 'id'>, range: Range): Promise<RangeCounts> {
   const from = new Date(range.from);
   const to = new Date(range.to);
   return db.transaction().execute(async (trx) => {
-    const findings = await trx
-      .deleteFrom('quality_findings')
-      .where('series_id', '=', series.id)
-      .where('open_time', '>=', from)
-      .where('open_time', '<', to)
-      .executeTakeFirst();
+    const findings = await deleteOpenTimes(trx, 'quality_findings', series.id, range);
     const gone = await sql<{ from_ms: unknown; to_ms: unknown }>`
       delete from exchange_empty where series_id = ${series.id} and from_time < ${to} and to_time > ${from}
       returning (extract(epoch from from_time) * 1000)::int8 as from_ms, (extract(epoch from to_time) * 1000)::int8 as to_ms`.execute(trx);
@@ -78,28 +84,18 @@ export async function deleteSeriesRange(db: Kysely<Database>, series: Pick<Serie
       })),
     );
     if (kept.length > 0) await trx.insertInto('archive_provenance').values(kept).execute();
-    const irregular = await trx
-      .deleteFrom('irregular_candles')
-      .where('series_id', '=', series.id)
-      .where('open_time', '>=', from)
-      .where('open_time', '<', to)
-      .executeTakeFirst();
-    const candles = await trx
-      .deleteFrom('candle_data')
-      .where('series_id', '=', series.id)
-      .where('open_time', '>=', from)
-      .where('open_time', '<', to)
-      .executeTakeFirst();
+    const irregular = await deleteOpenTimes(trx, 'irregular_candles', series.id, range);
+    const candles = await deleteOpenTimes(trx, 'candle_data', series.id, range);
     await sql`
       update series set collected_until = ${from}
        where id = ${series.id}
          and coalesce(collected_until, start_time) > ${from}
          and exists (select 1 from candle_data where series_id = ${series.id} and open_time >= ${to})`.execute(trx);
     return {
-      candles: Number(candles.numDeletedRows),
-      irregular: Number(irregular.numDeletedRows),
+      candles,
+      irregular,
       exchange_empty: gone.rows.length,
-      quality_findings: Number(findings.numDeletedRows),
+      quality_findings: findings,
     };
   });
 }

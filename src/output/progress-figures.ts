@@ -1,5 +1,6 @@
 import type { RunEvent, RunPhase } from '../events/run-events.js';
 import { countSlots } from '../planner/intervals.js';
+import { countEvent, zeroCounters, type RunCounters } from '../events/run-counters.js';
 
 /** Throughput is measured over about one Binance weight window: long enough to average a budget wait in. */
 export const RATE_WINDOW_MS = 60_000;
@@ -54,10 +55,8 @@ export class ProgressFigures {
   private pagesPlanned = 0;
   private pagesDone = 0;
   private expected = 0;
-  private written = 0;
-  private requests = 0;
-  private retries = 0;
-  private rateLimited = 0;
+  /** Requests, retries, 429s and candles written: the run's own counters, counted the one way they are counted. */
+  private readonly counters: RunCounters = zeroCounters();
   private budget: { limit: number; windowMs: number } | null = null;
   /** The exchange's own count of the window's weight, and when it was read. */
   private reported: { used: number; at: number } | null = null;
@@ -76,12 +75,13 @@ export class ProgressFigures {
 
   observe(event: RunEvent): void {
     const now = this.now();
+    countEvent(this.counters, event);
     switch (event.type) {
       case 'phase':
         if (this.phase !== 'collecting') this.phase = event.phase;
         break;
       case 'series-planned': {
-        if (this.samples.length === 0) this.samples.push({ at: now, written: this.written, settled: this.settledTotal });
+        if (this.samples.length === 0) this.samples.push({ at: now, written: this.counters.candles_written, settled: this.settledTotal });
         this.phase = 'collecting';
         this.tally(event.symbol, event.interval).expected += event.candles;
         this.pagesPlanned += event.pages;
@@ -90,7 +90,6 @@ export class ProgressFigures {
       }
       case 'page-written': {
         if (event.planned) this.pagesDone++;
-        this.written += event.candles;
         // Only planned pages settle slots: a second look covers what was counted already. (The rest of a cut
         // answer is counted when its series ends.)
         const t = this.tally(event.symbol, event.interval);
@@ -111,16 +110,12 @@ export class ProgressFigures {
         break;
       }
       case 'request-answered':
-        this.requests++;
         this.own.push({ at: now, weight: event.weight });
         if (event.usedWeight !== null) this.reported = { used: event.usedWeight, at: now };
         break;
       case 'weight-budget':
         this.budget = { limit: event.limit, windowMs: event.windowMs };
         if (event.usedWeight !== null) this.reported = { used: event.usedWeight, at: now };
-        break;
-      case 'retry':
-        this.retries++;
         break;
       case 'budget-wait':
         if (event.until > this.waitUntil) {
@@ -129,7 +124,6 @@ export class ProgressFigures {
         }
         break;
       case 'rate-limited':
-        this.rateLimited++;
         if (event.until >= this.waitUntil) {
           this.waitUntil = event.until;
           this.waitReason = 'rate-limited';
@@ -158,14 +152,14 @@ export class ProgressFigures {
       elapsedMs: Math.max(0, now - this.startedAt),
       series: { total: this.series.size, done: this.done, failed: this.failed, skipped: this.skipped },
       pages: { done: this.pagesDone, planned: Math.max(this.pagesPlanned, this.pagesDone) },
-      candles: { written: this.written, expected: this.expected },
+      candles: { written: this.counters.candles_written, expected: this.expected },
       fraction,
       candlesPerSecond: rate === null ? null : rate.candles,
       etaMs,
       weight: { used: this.weightUsed(now), limit: this.budget?.limit ?? null, windowMs: this.budget?.windowMs ?? null },
-      requests: this.requests,
-      retries: this.retries,
-      rateLimited: this.rateLimited,
+      requests: this.counters.requests,
+      retries: this.counters.retries,
+      rateLimited: this.counters.rate_limited,
       waiting,
       status: this.status,
     };
@@ -189,7 +183,7 @@ export class ProgressFigures {
   }
 
   private sample(now: number): void {
-    this.samples.push({ at: now, written: this.written, settled: this.settledTotal });
+    this.samples.push({ at: now, written: this.counters.candles_written, settled: this.settledTotal });
     this.prune(now);
   }
 
@@ -205,7 +199,7 @@ export class ProgressFigures {
     if (!from) return null;
     const span = now - from.at;
     if (span < MIN_RATE_SPAN_MS) return null;
-    return { candles: ((this.written - from.written) / span) * 1000, slots: ((this.settledTotal - from.settled) / span) * 1000 };
+    return { candles: ((this.counters.candles_written - from.written) / span) * 1000, slots: ((this.settledTotal - from.settled) / span) * 1000 };
   }
 
   /**
