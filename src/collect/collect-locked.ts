@@ -1,3 +1,4 @@
+import { postgresClaimStore } from '../db/claim-store.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
 import { reloadSeries, setWatermark } from '../db/series-repository.js';
@@ -14,7 +15,7 @@ export const BUSY_ELSEWHERE = 'skipped: another cryptocollect process is collect
 export type Listing = 'trading' | 'listed' | 'unlisted';
 
 export interface LockedCollectOptions {
-  readonly handle: Pick<DatabaseHandle, 'db' | 'lockSeries'>;
+  readonly handle: Pick<DatabaseHandle, 'db' | 'lockSeries' | 'kind'>;
   /** The source that has the last word: it proves the watermark (REST, unless the run asked for the archive only). */
   readonly source: CandleSource;
   /**
@@ -26,6 +27,11 @@ export interface LockedCollectOptions {
   readonly stop: AbortSignal;
   readonly emit: EmitRunEvent;
   readonly listing: (symbol: string) => Listing;
+  /**
+   * The run takes its series alone (refetch: it deletes before it fetches): other runs skip them meanwhile. Default:
+   * on PostgreSQL the series are shared with the other runs collecting them, by claims of page ranges.
+   */
+  readonly alone?: boolean;
 }
 
 /** One series' results of several passes as one: what each wrote and asked adds up; the last pass says how it ended. */
@@ -43,21 +49,27 @@ function mergeResults(earlier: readonly SeriesResult[], last: readonly SeriesRes
 
 /**
  * The collecting part every fetching command shares. Locks the series against other processes and plans each one
- * only once it holds its lock, from the series as it is then (so two runs never plan the same pages, and a run
- * that does not get a series never changes it). A series busy elsewhere is skipped, not waited for. A series whose
- * symbol the exchange no longer lists fails without being planned. Each source of `before` collects first what it
- * has pages for (a series it has none for is left out of its pass); then `source` collects what is still missing,
- * and each series' watermark is set to what that last pass proved (the earlier ones' candles are stored, so it plans
- * around them; a stretch they could not vouch for is its to prove).
+ * only once it holds its lock, from the series as it is then (a run that does not get a series never changes it).
+ * On PostgreSQL the lock is shared by the runs collecting a series, which split its pages by claims
+ * (collect/claimed-work.ts: two runs never fetch the same range, and one that finds the rest claimed waits for it
+ * to be done, or taken over from a run that died); a series another run holds alone (refetch, untrack --purge,
+ * gaps --recheck) is skipped, not waited for. A series whose symbol the exchange no longer lists fails without
+ * being planned. Each source of `before` collects first what it has pages for (a series it has none for is left
+ * out of its pass); then `source` collects what is still missing, and each series' watermark is set to what that
+ * last pass proved — by its answers, or found stored by others under its claims (the earlier passes' candles are
+ * stored, so it plans around them; a stretch they could not vouch for is its to prove).
  */
 export async function collectLocked(
   opts: LockedCollectOptions,
   series: readonly Series[],
   plan: (s: Series) => Promise<CollectJob>,
   onProgress?: (results: () => SeriesResult[]) => void,
+  run?: { readonly id: number },
 ): Promise<SeriesResult[]> {
   const { db } = opts.handle;
-  const locks = await opts.handle.lockSeries(series.map((s) => s.id));
+  const ids = series.map((s) => s.id);
+  const sharing = opts.handle.kind === 'postgres' && opts.alone !== true && run !== undefined ? run : null;
+  const locks = await opts.handle.lockSeries(ids, sharing ? { shared: new Set(ids), runId: sharing.id } : {});
   try {
     const held = series.filter((s) => !locks.busy.has(s.id)).map((s) => s.id);
     const planAll = async (): Promise<CollectJob[]> => {
@@ -72,7 +84,8 @@ export async function collectLocked(
       }
       return jobs;
     };
-    const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit };
+    const share = sharing ? { share: { store: postgresClaimStore(db, sharing.id), emit: opts.emit } } : {};
+    const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit, ...share };
     let earlier: SeriesResult[] = [];
     for (const first of opts.before ?? []) {
       if (opts.stop.aborted) break;
