@@ -121,7 +121,7 @@ export class ClaimedWork {
     private readonly failed: (err: unknown) => void,
   ) {
     this.pollMs = opts.pollMs ?? 100;
-    this.maxPollMs = opts.maxPollMs ?? 1600;
+    this.maxPollMs = opts.maxPollMs ?? 400;
     this.renewer = setInterval(() => void this.renew(), opts.renewMs ?? CLAIM_LEASE_MS / 3);
     this.renewer.unref();
   }
@@ -134,6 +134,9 @@ export class ClaimedWork {
   /** Registers a series' job (made with `planFor()`'s plan, open). */
   add(job: SeriesJob, plan: ChainedPlan): void {
     const s = new SharedSeries(job, plan, this.pollMs);
+    // What follows a missing range but the last is stored already, by this run or another: not asked again.
+    const missing = job.job.missing;
+    for (const r of missing.slice(0, -1)) job.fence(r.to);
     this.shared.set(job, s);
     this.order.push(s);
   }
@@ -158,10 +161,14 @@ export class ClaimedWork {
     return this.looking > 0 || this.order.some((s) => s.state === 'waiting' && s.job.error === null);
   }
 
-  /** Pages claimed and not handed out yet, over every shared series: when few are left, the engine asks for more. */
-  pagesLeft(): number {
+  /**
+   * Pages claimed and ready to be handed out, over every shared series: when fewer are left than the request slots,
+   * the engine asks for more — not when slots idle for another reason (the write buffer full, the budget), or a run
+   * would claim far more than it fetches.
+   */
+  readyPages(): number {
     let n = 0;
-    for (const s of this.order) if (s.state !== 'exhausted') n += s.job.pagesLeft();
+    for (const s of this.order) n += s.job.readyPages();
     return n;
   }
 

@@ -180,7 +180,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       // A series' pages after its first go before its answer only when no other series can use the slot — nor a
       // claim on its way (shared series).
       for (const speculate of [false, true]) {
-        if (speculate && shared?.want()) break;
+        if (speculate && shared && shared.readyPages() < concurrency && shared.want()) break;
         for (const job of live) {
           task = job.take(speculate);
           if (task) {
@@ -197,7 +197,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       void run(owner, task);
     }
     // Claimed pages running low: the next claim is looked for before the request slots idle.
-    if (shared && !fatal && !stop.aborted && shared.pagesLeft() < concurrency) shared.want();
+    if (shared && !fatal && !stop.aborted && shared.readyPages() < concurrency) shared.want();
     if (alive === 0 && (fatal !== null || stop.aborted || !(shared?.pending() ?? false))) {
       over = true;
       settle();

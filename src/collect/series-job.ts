@@ -159,9 +159,14 @@ export class SeriesJob {
     return this.extras.some((e) => meets(e.range)) || this.unconfirmed.some(meets) || this.notYet.some((n) => meets(n.range));
   }
 
-  /** Pages the plan still holds (an estimate where the source's plan cannot tell). */
-  pagesLeft(): number {
-    return this.cursor.pagesLeft?.() ?? (this.cursor.current() === null ? 0 : 1);
+  /**
+   * Pages it could hand out now without sending them ahead of a head page's answer (an estimate where the source's
+   * plan cannot count): when few are left over a run's shared series, the next range is claimed.
+   */
+  readyPages(): number {
+    if (this.error !== null || this.done || this.headOut) return 0;
+    const left = this.cursor.pagesLeft?.() ?? (this.cursor.current() === null ? 0 : 1);
+    return this.head ? Math.min(1, left) : left;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Range, Series } from '../domain.js';
 import { missingWithin } from '../planner/detect-gaps.js';
-import { subtractRanges } from '../planner/ranges.js';
+import { clipRanges, subtractRanges } from '../planner/ranges.js';
 import { loadCoverage } from './coverage-repository.js';
 import type { Database } from './schema.js';
 import { RUN_LOCK_NAMESPACE } from './series-locks.js';
@@ -10,8 +10,8 @@ import { RUN_LOCK_NAMESPACE } from './series-locks.js';
 const CLAIM_LOCK_NAMESPACE = 0x6364;
 /** How long a claim lives without being renewed; its run renews it every third of that. */
 export const CLAIM_LEASE_MS = 60_000;
-/** Free ground looked at under one claim lock before giving the lock up (each piece costs a coverage read). */
-const PIECES_PER_LOOK = 8;
+/** Free ranges looked at under one claim lock before giving the lock up (each costs a coverage read). */
+const RANGES_PER_LOOK = 8;
 
 export interface Claim {
   readonly seriesId: number;
@@ -43,8 +43,9 @@ export interface ClaimAttempt {
 export interface ClaimStore {
   /**
    * Claims a piece of `wanted` (ground this run means to fetch: never its own live claims) that no live claim of
-   * another run overlaps: `cut` chooses it from the free ground, and a piece found already collected is skipped
-   * for the next. Claims of dead runs are deleted first, so their ground is free.
+   * another run overlaps and that is not collected yet: `cut` chooses it from where the free ground still misses
+   * candles (the missing ground first, then the rest of the free ground, not read yet). Claims of dead runs are
+   * deleted first, so their ground is free.
    */
   claim(series: Series, wanted: readonly Range[], cut: (free: readonly Range[]) => Range): Promise<ClaimAttempt>;
   /** Gives up the end of a claim from `to` on (false: the claim was lost, another run took it over). */
@@ -94,29 +95,28 @@ export function postgresClaimStore(db: Kysely<Database>, runId: number, leaseMs 
         await sql`delete from series_claims where series_id = ${series.id}::int4 and from_time = any(${dead.map((d) => new Date(d.from))}::timestamptz[])`.execute(trx);
       }
       const foreign = rows.filter((r) => r.runId !== runId && !dead.includes(r));
-      let free = subtractRanges(wanted, foreign);
+      const free = subtractRanges(wanted, foreign);
       const covered: Range[] = [];
       let found: { range: Range; missing: Range[] } | null = null;
-      for (let i = 0; i < PIECES_PER_LOOK && free.length > 0 && found === null; i++) {
-        const piece = cut(free);
-        free = subtractRanges(free, [piece]);
-        const missing = missingWithin(await loadCoverage(trx, series, piece.from, piece.to), piece);
-        const first = missing[0];
-        const last = missing[missing.length - 1];
-        if (first === undefined || last === undefined) {
-          covered.push(piece);
-          continue;
-        }
+      // Each free range is read whole: what another run stored there since this one planned is skipped at once.
+      for (let i = 0; i < RANGES_PER_LOOK && i < free.length && found === null; i++) {
+        const r = free[i] as Range;
+        const missing = missingWithin(await loadCoverage(trx, series, r.from, r.to), r);
+        covered.push(...subtractRanges([r], missing));
+        if (missing.length === 0) continue;
+        const mine = clipRanges(missing, cut([...missing, ...free.slice(i + 1)]));
+        const first = mine[0];
+        const last = mine[mine.length - 1];
+        if (first === undefined || last === undefined) continue;
         const range = { from: first.from, to: last.to };
-        covered.push(...subtractRanges([piece], [range]));
         await sql`insert into series_claims (series_id, from_time, to_time, run_id, lease_until)
                   values (${series.id}::int4, ${new Date(range.from)}, ${new Date(range.to)}, ${runId}::int4, ${new Date(now + leaseMs)})`.execute(trx);
-        found = { range, missing };
+        found = { range, missing: mine };
       }
       return {
         claim: found,
         covered,
-        foreign: foreign.map((f) => ({ from: f.from, to: f.to })),
+        foreign: subtractRanges(wanted, free),
         tookOver: dead.filter((d) => d.runId !== runId).map((d) => ({ seriesId: series.id, from: d.from, to: d.to, runId: d.runId })),
       };
     });
