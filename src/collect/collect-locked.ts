@@ -9,7 +9,12 @@ import { collectSeries, type CollectJob } from './collect-series.js';
 import { unlistedError } from './planned-jobs.js';
 import type { EmitRunEvent } from '../events/run-events.js';
 
-export const BUSY_ELSEWHERE = 'skipped: another cryptocollect process is collecting this series right now';
+/**
+ * Why a series is skipped: another run holds it alone (refetch, untrack --purge, gaps --recheck), or — for a run that
+ * needs it alone — others are collecting it (runs that collect a series share it).
+ */
+export const BUSY_ELSEWHERE = 'skipped: another cryptocollect process has this series to itself right now (refetch, untrack --purge or gaps --recheck)';
+export const SHARED_ELSEWHERE = 'skipped: another cryptocollect process is collecting this series right now';
 
 /** How the exchange lists a symbol now: trading, listed but not trading (halted, delisting), or not at all. */
 export type Listing = 'trading' | 'listed' | 'unlisted';
@@ -78,7 +83,7 @@ export async function collectLocked(
       for (const s of series) {
         const now = current.get(s.id);
         const listing = opts.listing(s.symbol);
-        if (!now) jobs.push({ series: s, missing: [], skip: BUSY_ELSEWHERE });
+        if (!now) jobs.push({ series: s, missing: [], skip: opts.alone === true ? SHARED_ELSEWHERE : BUSY_ELSEWHERE });
         else if (listing === 'unlisted') jobs.push({ series: now, missing: [], error: unlistedError(s.symbol) });
         else jobs.push({ ...(await plan(now)), trading: listing === 'trading' });
       }

@@ -93,6 +93,9 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   }
   let onWire = 0;
   let alive = 0;
+  // Ready pages below which a shared series' next range is claimed: enough to cover a claim's round trip, few
+  // enough that a run holds little more than it is fetching (what it holds at the end, the others wait for).
+  const lowWater = Math.max(1, Math.ceil(concurrency / 2));
 
   const fail = (job: SeriesJob, err: unknown): void => {
     // Stopping abandons what waits for budget or backoff: not a failure, the next run fetches it.
@@ -180,7 +183,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       // A series' pages after its first go before its answer only when no other series can use the slot — nor a
       // claim on its way (shared series).
       for (const speculate of [false, true]) {
-        if (speculate && shared && shared.readyPages() < concurrency && shared.want()) break;
+        if (speculate && shared && shared.pagesLeft() < concurrency && shared.want()) break;
         for (const job of live) {
           task = job.take(speculate);
           if (task) {
@@ -197,7 +200,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       void run(owner, task);
     }
     // Claimed pages running low: the next claim is looked for before the request slots idle.
-    if (shared && !fatal && !stop.aborted && shared.readyPages() < concurrency) shared.want();
+    if (shared && !fatal && !stop.aborted && shared.pagesLeft() < lowWater) shared.want();
     if (alive === 0 && (fatal !== null || stop.aborted || !(shared?.pending() ?? false))) {
       over = true;
       settle();
@@ -209,5 +212,6 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   await shared?.finish();
   for (const j of states) announce(j);
   if (fatal) throw (fatal as { error: unknown }).error;
-  return states.map((j) => ({ result: resultOf(j), provenTo: stop.aborted ? null : j.provenTo() }));
+  // A series another run finished part of, claimed whole, is that run's to prove.
+  return states.map((j) => ({ result: resultOf(j), provenTo: stop.aborted || (shared !== null && !shared.proves(j)) ? null : j.provenTo() }));
 }

@@ -160,13 +160,12 @@ export class SeriesJob {
   }
 
   /**
-   * Pages it could hand out now without sending them ahead of a head page's answer (an estimate where the source's
-   * plan cannot count): when few are left over a run's shared series, the next range is claimed.
+   * Pages its plan still holds, to be handed out (an estimate where the source's plan cannot count): when few are
+   * left over a run's shared series, the next range is claimed.
    */
-  readyPages(): number {
-    if (this.error !== null || this.done || this.headOut) return 0;
-    const left = this.cursor.pagesLeft?.() ?? (this.cursor.current() === null ? 0 : 1);
-    return this.head ? Math.min(1, left) : left;
+  pagesLeft(): number {
+    if (this.error !== null || this.done) return 0;
+    return this.cursor.pagesLeft?.() ?? (this.cursor.current() === null ? 0 : 1);
   }
 
   /**

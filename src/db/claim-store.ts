@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Range, Series } from '../domain.js';
 import { missingWithin } from '../planner/detect-gaps.js';
 import { clipRanges, subtractRanges } from '../planner/ranges.js';
-import { loadCoverage } from './coverage-repository.js';
+import { loadCoverage, storedWhole } from './coverage-repository.js';
 import type { Database } from './schema.js';
 import { RUN_LOCK_NAMESPACE } from './series-locks.js';
 
@@ -56,6 +56,11 @@ export interface ClaimStore {
   renew(): Promise<Claim[]>;
   /** This run's live claims. */
   held(): readonly Claim[];
+  /**
+   * Other runs' claims on these series, read without a lock (what a run waiting on them polls): each series' live
+   * ones, and whether any is dead (to be taken over by a claim).
+   */
+  peek(seriesIds: readonly number[]): Promise<Map<number, { readonly live: readonly Range[]; readonly dead: boolean }>>;
 }
 
 const ms = (v: unknown): number => Number(v);
@@ -101,6 +106,10 @@ export function postgresClaimStore(db: Kysely<Database>, runId: number, leaseMs 
       // Each free range is read whole: what another run stored there since this one planned is skipped at once.
       for (let i = 0; i < RANGES_PER_LOOK && i < free.length && found === null; i++) {
         const r = free[i] as Range;
+        if (await storedWhole(trx, series, r)) {
+          covered.push(r);
+          continue;
+        }
         const missing = missingWithin(await loadCoverage(trx, series, r.from, r.to), r);
         covered.push(...subtractRanges([r], missing));
         if (missing.length === 0) continue;
@@ -165,5 +174,31 @@ export function postgresClaimStore(db: Kysely<Database>, runId: number, leaseMs 
       return lost;
     },
     held: () => [...live.values()],
+    peek: async (seriesIds) => {
+      const out = new Map<number, { live: Range[]; dead: boolean }>(seriesIds.map((id) => [id, { live: [], dead: false }]));
+      if (seriesIds.length === 0) return out;
+      const now = await dbNow();
+      const rows = (
+        await sql<{ series_id: number; from_ms: unknown; to_ms: unknown; run_id: number; lease_ms: unknown }>`
+          select series_id, (extract(epoch from from_time) * 1000)::int8 as from_ms, (extract(epoch from to_time) * 1000)::int8 as to_ms, run_id,
+                 (extract(epoch from lease_until) * 1000)::int8 as lease_ms
+            from series_claims where series_id = any(${[...seriesIds]}::int4[]) and run_id <> ${runId}::int4`.execute(db)
+      ).rows;
+      const runs = [...new Set(rows.map((r) => r.run_id))];
+      const gone = new Set<number>();
+      if (runs.length > 0) {
+        // Outside a transaction, a transaction-level lock is let go at once: only whether it could be taken counts.
+        const res = await sql<{ id: number; gone: boolean }>`
+          select id, pg_try_advisory_xact_lock_shared(${RUN_LOCK_NAMESPACE}::int4, id) as gone from unnest(${runs}::int4[]) as id`.execute(db);
+        for (const r of res.rows) if (r.gone) gone.add(r.id);
+      }
+      for (const r of rows) {
+        const entry = out.get(r.series_id);
+        if (!entry) continue;
+        if (ms(r.lease_ms) <= now || gone.has(r.run_id)) entry.dead = true;
+        else entry.live.push({ from: ms(r.from_ms), to: ms(r.to_ms) });
+      }
+      return out;
+    },
   };
 }

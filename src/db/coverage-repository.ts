@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Database } from './schema.js';
 import type { Range, Series } from '../domain.js';
 import type { SeriesCoverage } from '../planner/series-coverage.js';
+import { addSlots, alignDown, countSlots } from '../planner/intervals.js';
 
 const toMs = (v: unknown): number => Number(v);
 
@@ -71,4 +72,26 @@ export async function loadEmpties(db: Kysely<Database>, seriesId: number, from: 
     select (extract(epoch from from_time) * 1000)::int8 as from_ms, (extract(epoch from to_time) * 1000)::int8 as to_ms
       from exchange_empty where series_id = ${seriesId} and to_time > ${new Date(from)}${before} order by from_time`.execute(db);
   return rows.rows.map((r) => ({ from: toMs(r.from_ms), to: toMs(r.to_ms) }));
+}
+
+/**
+ * Whether every slot of `range` (on the interval's grid) holds a stored candle of its interval's length: then the
+ * range is collected without reading its holes (one index count instead of a pass over every row). False when it
+ * cannot tell so cheaply (calendar months, a range off the grid, a candle cut short or off the grid): read the
+ * coverage then.
+ */
+export async function storedWhole(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, range: Range): Promise<boolean> {
+  const { interval } = series;
+  if (interval === '1M' || alignDown(interval, range.from) !== range.from || alignDown(interval, range.to) !== range.to) return false;
+  const slotMs = addSlots(interval, 0, 1);
+  const r = await sql<{ n: unknown; on_grid: unknown; odd: boolean }>`
+    select count(*) as n,
+           count(*) filter (where mod((extract(epoch from open_time) * 1000)::int8 - ${range.from}::int8, ${slotMs}::int8) = 0) as on_grid,
+           exists (select 1 from irregular_candles x
+                    where x.series_id = ${series.id} and x.open_time >= ${new Date(range.from)} and x.open_time < ${new Date(range.to)}
+                      and x.close_time is not null) as odd
+      from candle_data where series_id = ${series.id} and open_time >= ${new Date(range.from)} and open_time < ${new Date(range.to)}`.execute(db);
+  const row = r.rows[0];
+  const slots = countSlots(interval, range.from, range.to);
+  return row !== undefined && !row.odd && toMs(row.n) === slots && toMs(row.on_grid) === slots;
 }

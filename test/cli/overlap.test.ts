@@ -33,7 +33,7 @@ describe('overlapping runs', { concurrency: false }, () => {
       const skipped = out.series.filter((s) => s.status === 'skipped');
       // Exit 3 exactly when the run had to leave a series to the other process, and it names each one it left.
       assert.deepEqual([res.code, out.status], skipped.length > 0 ? [3, 'partial'] : [0, 'success'], res.stderr);
-      const named = [...res.stderr.matchAll(/(\w+) 5m: skipped: another cryptocollect process is collecting this series/g)].map((m) => m[1]);
+      const named = [...res.stderr.matchAll(/(\w+) 5m: skipped: another cryptocollect process has this series to itself/g)].map((m) => m[1]);
       assert.deepEqual(named.sort(), skipped.map((s) => s.symbol).sort());
     }
     const results = [a, b].flatMap((r) => jsonOf<RunJson>(r).series);

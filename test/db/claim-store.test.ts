@@ -90,8 +90,11 @@ describe('claims of page ranges', () => {
       [35_000, 45_000, 1],
     ]);
 
+    // What a run waiting on others reads: their live claims, whether one is dead.
+    assert.deepEqual(await two.store.peek([series.id]), new Map([[series.id, { live: [span(0, 10_000), span(35_000, 45_000)], dead: false }]]));
     // Run 1's process dies: its session ends, and with it its lock. Its claims are taken over at the next look.
     await one.session.end();
+    assert.deepEqual(await two.store.peek([series.id]), new Map([[series.id, { live: [], dead: true }]]));
     const d = await two.store.claim(series, [span(0, 10_000)], tenThousand);
     assert.deepEqual(d, {
       claim: { range: span(0, 10_000), missing: [span(0, 10_000)] },
