@@ -7,7 +7,7 @@ import { addSlots, countSlots } from '../planner/intervals.js';
 import { normalizeRanges, subtractRanges } from '../planner/ranges.js';
 import type { CandleSource, PagePlan } from './candle-source.js';
 import { ChainedPlan } from './chained-plan.js';
-import type { SeriesJob, Task } from './series-job.js';
+import type { CollectJob, SeriesJob, Task } from './series-job.js';
 
 /** A series of at most this many pages is claimed whole: one run fetches it, as a short job. */
 export const SHORT_SERIES_PAGES = 16;
@@ -26,6 +26,11 @@ export interface ShareOptions {
   readonly pollMs?: number;
   /** How often the run's claims are renewed (default: a third of their lease). */
   readonly renewMs?: number;
+  /**
+   * Sets a series' watermark as soon as it is done (the pass whose answers prove it): before its last claims are
+   * given up, so a run that finds a series another claimed whole and gave up knows its watermark is set.
+   */
+  readonly prove?: (job: CollectJob, to: number) => Promise<void>;
 }
 
 interface HeldClaim {
@@ -206,16 +211,35 @@ export class ClaimedWork {
     });
   }
 
-  /** A task is past its write: the claims nothing is in play of any more are given up. */
+  /**
+   * A task is past its write: the claims nothing is in play of any more are given up — those of a series claimed
+   * whole only once it is done (finished()).
+   */
   released(job: SeriesJob): void {
     const s = this.shared.get(job);
     if (!s) return;
-    for (const held of [...s.claims]) {
+    for (const held of s.whole ? [] : [...s.claims]) {
       if (held.plan.current() !== null || job.inPlay(held.claim)) continue;
       s.claims.splice(s.claims.indexOf(held), 1);
       this.write(() => this.opts.store.release(held.claim));
     }
     if (job.error !== null && s.state !== 'exhausted') s.exhaust();
+  }
+
+  /** The series is done for this run: its watermark is set (to `provenTo`, when it may move), then its claims go. */
+  finished(job: SeriesJob, provenTo: number | null): void {
+    const s = this.shared.get(job);
+    if (!s) return;
+    const held = s.claims.splice(0);
+    const prove = this.opts.prove;
+    if (provenTo === null || !prove) {
+      for (const h of held) this.write(() => this.opts.store.release(h.claim));
+      return;
+    }
+    this.write(async () => {
+      await prove(job.job, provenTo);
+      for (const h of held) await this.opts.store.release(h.claim);
+    });
   }
 
   /** Gives up every claim left and waits for the writes: the end of the pass. */

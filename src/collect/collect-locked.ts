@@ -6,6 +6,7 @@ import type { Series } from '../domain.js';
 import type { SeriesResult } from '../runlog/run-log.js';
 import type { CandleSource } from './candle-source.js';
 import { collectSeries, type CollectJob } from './collect-series.js';
+import type { ShareOptions } from './claimed-work.js';
 import { unlistedError } from './planned-jobs.js';
 import type { EmitRunEvent } from '../events/run-events.js';
 
@@ -89,8 +90,8 @@ export async function collectLocked(
       }
       return jobs;
     };
-    const share = sharing ? { share: { store: postgresClaimStore(db, sharing.id), emit: opts.emit } } : {};
-    const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit, ...share };
+    const share: ShareOptions | null = sharing ? { store: postgresClaimStore(db, sharing.id), emit: opts.emit } : null;
+    const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit, ...(share ? { share } : {}) };
     let earlier: SeriesResult[] = [];
     for (const first of opts.before ?? []) {
       if (opts.stop.aborted) break;
@@ -104,10 +105,13 @@ export async function collectLocked(
     const jobs = await planAll();
     const done = earlier;
     const progress = onProgress ? { onProgress: (results: () => SeriesResult[]) => onProgress(() => mergeResults(done, results())) } : {};
-    const outcomes = await collectSeries({ ...common, source: opts.source, ...progress }, jobs);
+    // Shared, each series' watermark is set as soon as it is done (other runs may be waiting for it to be); alone,
+    // once every series is.
+    const proving = share ? { share: { ...share, prove: (job: CollectJob, to: number) => setWatermark(db, job.series, to) } } : {};
+    const outcomes = await collectSeries({ ...common, source: opts.source, ...progress, ...proving }, jobs);
     for (const [i, outcome] of outcomes.entries()) {
       const job = jobs[i];
-      if (job && outcome.provenTo !== null) {
+      if (!share && job && outcome.provenTo !== null) {
         const proven = outcome.provenTo;
         await retryTransient('recording progress', () => setWatermark(db, job.series, proven));
       }

@@ -93,9 +93,13 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   }
   let onWire = 0;
   let alive = 0;
-  // Ready pages below which a shared series' next range is claimed: enough to cover a claim's round trip, few
-  // enough that a run holds little more than it is fetching (what it holds at the end, the others wait for).
+  // Claimed pages (not handed out yet) below which a shared series' next range is claimed: enough to cover a
+  // claim's round trip, few enough that a run holds little more than it is fetching (what it holds at the end, the
+  // others wait for).
   const lowWater = Math.max(1, Math.ceil(concurrency / 2));
+
+  // Where a series' watermark may move; a series another run finished part of, claimed whole, is that run's to prove.
+  const provenOf = (j: SeriesJob): number | null => (stop.aborted || fatal !== null || (shared !== null && !shared.proves(j)) ? null : j.provenTo());
 
   const fail = (job: SeriesJob, err: unknown): void => {
     // Stopping abandons what waits for budget or backoff: not a failure, the next run fetches it.
@@ -165,6 +169,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     if (announced.has(j)) return;
     announced.add(j);
     const r = resultOf(j);
+    shared?.finished(j, provenOf(j));
     const first = begun.get(j);
     const ms = first === undefined ? 0 : performance.now() - first;
     emit({ type: 'series-finished', symbol: r.symbol, interval: r.interval, status: r.status, candles: r.candles_written, error: r.error, ms });
@@ -209,9 +214,8 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
 
   pump();
   await finished;
-  await shared?.finish();
   for (const j of states) announce(j);
+  await shared?.finish();
   if (fatal) throw (fatal as { error: unknown }).error;
-  // A series another run finished part of, claimed whole, is that run's to prove.
-  return states.map((j) => ({ result: resultOf(j), provenTo: stop.aborted || (shared !== null && !shared.proves(j)) ? null : j.provenTo() }));
+  return states.map((j) => ({ result: resultOf(j), provenTo: provenOf(j) }));
 }

@@ -318,7 +318,7 @@ try {
       { name: 'deep', args: ['backfill', '--since', '2023-11-01', '--symbols', 'BTCUSDT', '--interval', '1m'] },
     ];
     for (const job of jobs) {
-      let single: { wallS: number; candles: number; digest: string } | null = null;
+      let single: { wallS: number; fetchS: number; candles: number; digest: string } | null = null;
       for (const [n, kill] of [
         [1, false],
         [2, false],
@@ -345,9 +345,14 @@ try {
         const exitCodes = measured.map((m) => m.code);
         const survivors = kill ? measured.slice(1) : measured;
         const ok = survivors.every((m) => m.code === 0) && (!kill || measured[0]?.code === null);
-        if (!kill && n === 1) single = { wallS, candles: result.candles, digest: result.digest };
+        // The fetching itself, from the first kline request to the last (each worker's start-up and end are the same
+        // whatever the number of workers, and run side by side).
+        const klineTimes = records.filter((r) => r.path === '/api/v3/klines').map((r) => r.at);
+        const fetchS = (Math.max(...klineTimes) - Math.min(...klineTimes)) / 1000;
+        if (!kill && n === 1) single = { wallS, fetchS, candles: result.candles, digest: result.digest };
         const exact = single !== null && result.digest === single.digest && result.candles === single.candles && result.behind === 0 && result.claims === 0;
         const linear = single && !kill ? single.wallS / (n * wallS) : null;
+        const fetchLinear = single && !kill ? single.fetchS / (n * fetchS) : null;
         const perAddress = [...new Set(records.map((r) => r.address))].sort().map((a) => records.filter((r) => r.address === a && r.path === '/api/v3/klines').length);
         const killedKlines = kill ? records.filter((r) => r.address === '127.0.0.2' && r.path === '/api/v3/klines').length : 0;
         rows.push({
@@ -365,7 +370,7 @@ try {
           bytesPerCandle: null,
           floorBytesPerCandle: null,
           notes:
-            `${linear === null ? '' : `${linear.toFixed(2)}× linear; `}fetched twice: ${fetched.twice} candles; exact: ${exact ? 'yes' : 'NO'}; kline requests per worker: ${perAddress.join('/')}` +
+            `${linear === null || fetchLinear === null ? '' : `${linear.toFixed(2)}× linear (fetching ${fetchS.toFixed(1)} s: ${fetchLinear.toFixed(2)}×); `}fetched twice: ${fetched.twice} candles; exact: ${exact ? 'yes' : 'NO'}; kline requests per worker: ${perAddress.join('/')}` +
             `${kill ? `; killed at ${killedAt} candles stored, after its ${killedKlines} kline requests (a page in flight or waiting is at most ${3 * CONCURRENCY} pages)` : ''}; exits ${exitCodes.join('/')}`,
         });
       }
