@@ -22,7 +22,7 @@ export interface ShareOptions {
   readonly store: ClaimStore;
   /** Where a claim taken over from a run that died is told (a `claim-taken-over` event). */
   readonly emit?: EmitRunEvent;
-  /** How often the claims of the series this run waits on are read again (default 200 ms). */
+  /** How often the claims of the series this run waits on are read again (default 100 ms). */
   readonly pollMs?: number;
   /** How often the run's claims are renewed (default: a third of their lease). */
   readonly renewMs?: number;
@@ -132,7 +132,7 @@ export class ClaimedWork {
     /** A look or a claim's write failed for good (the database): the run stops. */
     private readonly failed: (err: unknown) => void,
   ) {
-    this.pollMs = opts.pollMs ?? 200;
+    this.pollMs = opts.pollMs ?? 100;
     this.renewer = setInterval(() => void this.renew(), opts.renewMs ?? CLAIM_LEASE_MS / 3);
     this.renewer.unref();
   }
