@@ -13,6 +13,10 @@ export interface PagePlan {
   skipTo(t: number): Range | null;
   /** Hands out `r`'s pages next. */
   prepend(r: Range): void;
+  /** How many pages are left to hand out, where the plan can tell cheaply. */
+  pagesLeft?(): number;
+  /** Hands out nothing at or after `t` (a claimed range given up, collect/claimed-work.ts), where the plan can. */
+  endAt?(t: number): void;
 }
 
 /**
@@ -39,9 +43,17 @@ export interface CandleSource {
   countPages(interval: string, missing: readonly Range[]): number;
   /**
    * Fetches one page: the candles of `series` from `range.from` on, checked and interpreted for `range` (which
-   * candles are final, which stretches the answer shows empty, what is left to ask).
+   * candles are final, which stretches the answer shows empty, what is left to ask). `exact`: what lies after the
+   * range is another run's to fetch (a claimed range's end), so the request asks for no more candles than the range
+   * holds where the source can.
    */
-  fetchPage(series: SeriesKey, range: Range): Promise<PreparedPage>;
+  fetchPage(series: SeriesKey, range: Range, exact?: boolean): Promise<PreparedPage>;
+  /**
+   * How a series shared with other runs is split into claimed ranges (collect/claimed-work.ts): a page's slots and
+   * the most pages claimed at once. Absent: each missing range is claimed whole (the archive: a file is not split
+   * between runs).
+   */
+  readonly claims?: { readonly pageSlots: number; readonly maxPages: number };
   /**
    * The open time of the first candle at or after `from` (null: none yet), for a dry run's plan of a series with
    * nothing stored: a run's first answer skips to it, so what lies before it costs no page. Absent when the source

@@ -1,3 +1,4 @@
+import { postgresClaimStore } from '../db/claim-store.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
 import { reloadSeries, setWatermark } from '../db/series-repository.js';
@@ -5,16 +6,22 @@ import type { Series } from '../domain.js';
 import type { SeriesResult } from '../runlog/run-log.js';
 import type { CandleSource } from './candle-source.js';
 import { collectSeries, type CollectJob } from './collect-series.js';
+import type { ShareOptions } from './claimed-work.js';
 import { unlistedError } from './planned-jobs.js';
 import type { EmitRunEvent } from '../events/run-events.js';
 
-export const BUSY_ELSEWHERE = 'skipped: another cryptocollect process is collecting this series right now';
+/**
+ * Why a series is skipped: another run holds it alone (refetch, untrack --purge, gaps --recheck), or — for a run that
+ * needs it alone — others are collecting it (runs that collect a series share it).
+ */
+export const BUSY_ELSEWHERE = 'skipped: another cryptocollect process has this series to itself right now (refetch, untrack --purge or gaps --recheck)';
+export const SHARED_ELSEWHERE = 'skipped: another cryptocollect process is collecting this series right now';
 
 /** How the exchange lists a symbol now: trading, listed but not trading (halted, delisting), or not at all. */
 export type Listing = 'trading' | 'listed' | 'unlisted';
 
 export interface LockedCollectOptions {
-  readonly handle: Pick<DatabaseHandle, 'db' | 'lockSeries'>;
+  readonly handle: Pick<DatabaseHandle, 'db' | 'lockSeries' | 'kind'>;
   /** The source that has the last word: it proves the watermark (REST, unless the run asked for the archive only). */
   readonly source: CandleSource;
   /**
@@ -26,6 +33,11 @@ export interface LockedCollectOptions {
   readonly stop: AbortSignal;
   readonly emit: EmitRunEvent;
   readonly listing: (symbol: string) => Listing;
+  /**
+   * The run takes its series alone (refetch: it deletes before it fetches): other runs skip them meanwhile. Default:
+   * on PostgreSQL the series are shared with the other runs collecting them, by claims of page ranges.
+   */
+  readonly alone?: boolean;
 }
 
 /** One series' results of several passes as one: what each wrote and asked adds up; the last pass says how it ended. */
@@ -43,21 +55,27 @@ function mergeResults(earlier: readonly SeriesResult[], last: readonly SeriesRes
 
 /**
  * The collecting part every fetching command shares. Locks the series against other processes and plans each one
- * only once it holds its lock, from the series as it is then (so two runs never plan the same pages, and a run
- * that does not get a series never changes it). A series busy elsewhere is skipped, not waited for. A series whose
- * symbol the exchange no longer lists fails without being planned. Each source of `before` collects first what it
- * has pages for (a series it has none for is left out of its pass); then `source` collects what is still missing,
- * and each series' watermark is set to what that last pass proved (the earlier ones' candles are stored, so it plans
- * around them; a stretch they could not vouch for is its to prove).
+ * only once it holds its lock, from the series as it is then (a run that does not get a series never changes it).
+ * On PostgreSQL the lock is shared by the runs collecting a series, which split its pages by claims
+ * (collect/claimed-work.ts: two runs never fetch the same range, and one that finds the rest claimed waits for it
+ * to be done, or taken over from a run that died); a series another run holds alone (refetch, untrack --purge,
+ * gaps --recheck) is skipped, not waited for. A series whose symbol the exchange no longer lists fails without
+ * being planned. Each source of `before` collects first what it has pages for (a series it has none for is left
+ * out of its pass); then `source` collects what is still missing, and each series' watermark is set to what that
+ * last pass proved — by its answers, or found stored by others under its claims (the earlier passes' candles are
+ * stored, so it plans around them; a stretch they could not vouch for is its to prove).
  */
 export async function collectLocked(
   opts: LockedCollectOptions,
   series: readonly Series[],
   plan: (s: Series) => Promise<CollectJob>,
   onProgress?: (results: () => SeriesResult[]) => void,
+  run?: { readonly id: number },
 ): Promise<SeriesResult[]> {
   const { db } = opts.handle;
-  const locks = await opts.handle.lockSeries(series.map((s) => s.id));
+  const ids = series.map((s) => s.id);
+  const sharing = opts.handle.kind === 'postgres' && opts.alone !== true && run !== undefined ? run : null;
+  const locks = await opts.handle.lockSeries(ids, sharing ? { shared: new Set(ids), runId: sharing.id } : {});
   try {
     const held = series.filter((s) => !locks.busy.has(s.id)).map((s) => s.id);
     const planAll = async (): Promise<CollectJob[]> => {
@@ -66,13 +84,14 @@ export async function collectLocked(
       for (const s of series) {
         const now = current.get(s.id);
         const listing = opts.listing(s.symbol);
-        if (!now) jobs.push({ series: s, missing: [], skip: BUSY_ELSEWHERE });
+        if (!now) jobs.push({ series: s, missing: [], skip: opts.alone === true ? SHARED_ELSEWHERE : BUSY_ELSEWHERE });
         else if (listing === 'unlisted') jobs.push({ series: now, missing: [], error: unlistedError(s.symbol) });
         else jobs.push({ ...(await plan(now)), trading: listing === 'trading' });
       }
       return jobs;
     };
-    const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit };
+    const share: ShareOptions | null = sharing ? { store: postgresClaimStore(db, sharing.id), emit: opts.emit } : null;
+    const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit, ...(share ? { share } : {}) };
     let earlier: SeriesResult[] = [];
     for (const first of opts.before ?? []) {
       if (opts.stop.aborted) break;
@@ -86,10 +105,13 @@ export async function collectLocked(
     const jobs = await planAll();
     const done = earlier;
     const progress = onProgress ? { onProgress: (results: () => SeriesResult[]) => onProgress(() => mergeResults(done, results())) } : {};
-    const outcomes = await collectSeries({ ...common, source: opts.source, ...progress }, jobs);
+    // Shared, each series' watermark is set as soon as it is done (other runs may be waiting for it to be); alone,
+    // once every series is.
+    const proving = share ? { share: { ...share, prove: (job: CollectJob, to: number) => setWatermark(db, job.series, to) } } : {};
+    const outcomes = await collectSeries({ ...common, source: opts.source, ...progress, ...proving }, jobs);
     for (const [i, outcome] of outcomes.entries()) {
       const job = jobs[i];
-      if (job && outcome.provenTo !== null) {
+      if (!share && job && outcome.provenTo !== null) {
         const proven = outcome.provenTo;
         await retryTransient('recording progress', () => setWatermark(db, job.series, proven));
       }

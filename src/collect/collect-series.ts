@@ -8,6 +8,7 @@ import type { CandleSource } from './candle-source.js';
 import type { PreparedPage } from './prepare-page.js';
 import type { EmitRunEvent } from '../events/run-events.js';
 import { SeriesJob, type CollectJob, type SortedAnswer, type Task } from './series-job.js';
+import { ClaimedWork, type ShareOptions } from './claimed-work.js';
 
 export type { CollectJob } from './series-job.js';
 
@@ -19,6 +20,11 @@ export interface CollectOptions {
   readonly emit: EmitRunEvent;
   /** Called after every stored page; gives the series' results so far (the run record is kept current with them). */
   readonly onProgress?: (results: () => SeriesResult[]) => void;
+  /**
+   * The series are shared with other runs (PostgreSQL): their pages are claimed a range at a time
+   * (collect/claimed-work.ts) instead of planned whole. Absent: this run has them alone (the embedded store, refetch).
+   */
+  readonly share?: ShareOptions;
 }
 
 export interface JobOutcome {
@@ -65,7 +71,20 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   // A series may have as many pages waiting as it has on the wire, and the run twice that: at most about three
   // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range.
   const buffer = { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
-  const states = jobs.map((job) => new SeriesJob(job, source.planPages(job.series.interval, job.missing), buffer, source.emptyAnswers));
+  let fatal: { error: unknown } | null = null;
+  const shared = opts.share
+    ? new ClaimedWork(source, opts.share, stop, () => pump(), (err) => {
+        fatal ??= { error: err };
+        pump();
+      })
+    : null;
+  const states = jobs.map((job) => {
+    if (!shared) return new SeriesJob(job, source.planPages(job.series.interval, job.missing), buffer, source.emptyAnswers);
+    const plan = shared.planFor(job.series.interval);
+    const j = new SeriesJob(job, plan, buffer, source.emptyAnswers, { open: true });
+    shared.add(j, plan);
+    return j;
+  });
   for (const j of states) {
     if (j.error !== null) continue;
     const { symbol, interval } = j.series;
@@ -74,7 +93,13 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   }
   let onWire = 0;
   let alive = 0;
-  let fatal: { error: unknown } | null = null;
+  // Claimed pages (not handed out yet) below which a shared series' next range is claimed: enough to cover a
+  // claim's round trip, few enough that a run holds little more than it is fetching (what it holds at the end, the
+  // others wait for).
+  const lowWater = Math.max(1, Math.ceil(concurrency / 2));
+
+  // Where a series' watermark may move; a series another run finished part of, claimed whole, is that run's to prove.
+  const provenOf = (j: SeriesJob): number | null => (stop.aborted || fatal !== null || (shared !== null && !shared.proves(j)) ? null : j.provenTo());
 
   const fail = (job: SeriesJob, err: unknown): void => {
     // Stopping abandons what waits for budget or backoff: not a failure, the next run fetches it.
@@ -84,7 +109,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   };
 
   const fetch = async (job: SeriesJob, task: Task): Promise<{ prepared: PreparedPage; sorted: SortedAnswer }> => {
-    const prepared = await source.fetchPage(job.series, task.range);
+    const prepared = await source.fetchPage(job.series, task.range, task.exact);
     return { prepared, sorted: job.sort(task, prepared.page) };
   };
 
@@ -112,6 +137,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     try {
       answer = await fetch(job, task);
       job.answered(task, answer.sorted, answer.prepared.newestOpen);
+      shared?.answered(job, task);
     } catch (err) {
       fail(job, err);
     } finally {
@@ -126,6 +152,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       fail(job, err);
     } finally {
       job.release(task);
+      shared?.released(job);
       alive--;
       pump();
     }
@@ -142,11 +169,15 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     if (announced.has(j)) return;
     announced.add(j);
     const r = resultOf(j);
+    shared?.finished(j, provenOf(j));
     const first = begun.get(j);
     const ms = first === undefined ? 0 : performance.now() - first;
     emit({ type: 'series-finished', symbol: r.symbol, interval: r.interval, status: r.status, candles: r.candles_written, error: r.error, ms });
   };
+  let over = false;
   function pump(): void {
+    // A look for claims may come back after the pass ended: nothing more starts then.
+    if (over) return;
     if (live.some((j) => j.finished)) {
       for (const j of live) if (j.finished) announce(j);
       live = live.filter((j) => !j.finished);
@@ -154,8 +185,10 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     while (!fatal && !stop.aborted && onWire < concurrency) {
       let task: Task | null = null;
       let owner: SeriesJob | undefined;
-      // A series' pages after its first go before its answer only when no other series can use the slot.
+      // A series' pages after its first go before its answer only when no other series can use the slot — nor a
+      // claim on its way (shared series).
       for (const speculate of [false, true]) {
+        if (speculate && shared && shared.pagesLeft() < concurrency && shared.want()) break;
         for (const job of live) {
           task = job.take(speculate);
           if (task) {
@@ -171,12 +204,18 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       if (!begun.has(owner)) begun.set(owner, performance.now());
       void run(owner, task);
     }
-    if (alive === 0) settle();
+    // Claimed pages running low: the next claim is looked for before the request slots idle.
+    if (shared && !fatal && !stop.aborted && shared.pagesLeft() < lowWater) shared.want();
+    if (alive === 0 && (fatal !== null || stop.aborted || !(shared?.pending() ?? false))) {
+      over = true;
+      settle();
+    }
   }
 
   pump();
   await finished;
   for (const j of states) announce(j);
+  await shared?.finish();
   if (fatal) throw (fatal as { error: unknown }).error;
-  return states.map((j) => ({ result: resultOf(j), provenTo: stop.aborted ? null : j.provenTo() }));
+  return states.map((j) => ({ result: resultOf(j), provenTo: provenOf(j) }));
 }

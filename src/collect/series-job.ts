@@ -43,6 +43,8 @@ export interface Task {
   readonly seq: number;
   /** The first page of a head range, which goes alone unless request slots would idle (SeriesJob). */
   readonly head: boolean;
+  /** The range ends where another run's claim may begin: ask for no candle after it (CandleSource.fetchPage). */
+  readonly exact: boolean;
 }
 
 /**
@@ -105,6 +107,11 @@ export class SeriesJob {
   private readonly gateWaiters = new Map<number, () => void>();
   private head: boolean;
   private done = false;
+  /** More ranges may be handed to it (claimed from other runs' reach, collect/claimed-work.ts): not done yet. */
+  private open: boolean;
+  /** Ends of claimed ranges after which the ground may be another run's. */
+  private readonly fences = new Set<number>();
+  private readonly aliveTasks = new Set<Task>();
 
   /**
    * `pages`: the source's plan for `job.missing`. `emptyAnswers`: what the source's "no candles here" means; only a
@@ -115,11 +122,50 @@ export class SeriesJob {
     pages: PagePlan,
     private readonly buffer: WriteBuffer,
     private readonly emptyAnswers: EmptyAnswerMeaning = 'exchange-empty',
+    opts: { readonly open?: boolean } = {},
   ) {
     this.series = job.series;
     this.error = job.error ?? job.skip ?? null;
     this.cursor = pages;
-    this.head = job.head === true;
+    this.open = opts.open === true;
+    // A shared series' head is the claimed range that starts it, when this run claims that one (startsHead).
+    this.head = job.head === true && !this.open;
+  }
+
+  /** No more ranges will be handed to it: once nothing is left to ask, the series is done for this run. */
+  close(): void {
+    this.open = false;
+  }
+
+  /** The first page of its ranges is a head page (nothing stored before it): it goes alone, as in a run's plan. */
+  startsHead(): void {
+    this.head = true;
+  }
+
+  /** Ground found collected already (by another run): proven for the watermark without a request. */
+  vouch(ranges: readonly Range[]): void {
+    this.proven.push(...ranges);
+  }
+
+  /** A claimed range ends at `t` and what follows may be another run's: no request asks past it. */
+  fence(t: number): void {
+    this.fences.add(t);
+  }
+
+  /** Whether anything of `r` is still to be answered or written: on the wire, waiting, or to be asked again. */
+  inPlay(r: Range): boolean {
+    const meets = (x: Range): boolean => x.from < r.to && x.to > r.from;
+    for (const t of this.aliveTasks) if (meets(t.range)) return true;
+    return this.extras.some((e) => meets(e.range)) || this.unconfirmed.some(meets) || this.notYet.some((n) => meets(n.range));
+  }
+
+  /**
+   * Pages its plan still holds, to be handed out (an estimate where the source's plan cannot count): when few are
+   * left over a run's shared series, the next range is claimed.
+   */
+  pagesLeft(): number {
+    if (this.error !== null || this.done) return 0;
+    return this.cursor.pagesLeft?.() ?? (this.cursor.current() === null ? 0 : 1);
   }
 
   /**
@@ -150,7 +196,7 @@ export class SeriesJob {
     if (this.nextSeq !== this.nextWrite && this.bufferFull() && !this.onWire.has(this.nextWrite)) return null;
     const range = this.cursor.next();
     if (range) return this.task('page', range, false);
-    if (this.alive > 0) return null;
+    if (this.alive > 0 || this.open) return null;
     // Work only ever comes from answers: with none on its way, what is left is a second look, or nothing.
     this.recheckContradictions();
     if (this.error === null && (this.extras.length > 0 || this.cursor.current() !== null)) return this.take();
@@ -182,7 +228,8 @@ export class SeriesJob {
     if (page.notYet) this.notYet.push({ kind: task.kind, range: page.notYet });
     if (task.head) this.headOut = false;
     if (page.rest) this.extras.push({ kind: task.kind === 'confirm' ? 'confirm' : 'extra', range: page.rest });
-    if (task.kind === 'page' && page.nextOpen !== null) {
+    // Only the plan after the page is skipped: ranges claimed out of order may lie before it.
+    if (task.kind === 'page' && page.nextOpen !== null && (this.cursor.current()?.from ?? Number.POSITIVE_INFINITY) >= task.range.to) {
       // The answer ran on to a candle further than this page: the pages up to it would find nothing.
       const skipped = this.cursor.skipTo(page.nextOpen);
       // Skipped on a source's word that cannot vouch for it, the stretch stays unproven: no answer stored it.
@@ -229,6 +276,7 @@ export class SeriesJob {
   /** The task is past its write, stored or not: the next one in order may go. */
   release(task: Task): void {
     this.alive--;
+    this.aliveTasks.delete(task);
     if (task.kind !== 'page') return;
     this.writtenAhead.add(task.seq);
     while (this.writtenAhead.delete(this.nextWrite)) this.nextWrite++;
@@ -248,7 +296,9 @@ export class SeriesJob {
     if (kind === 'page') this.onWire.add(seq);
     this.alive++;
     this.requests++;
-    return { kind, range, seq, head };
+    const task = { kind, range, seq, head, exact: this.fences.has(range.to) };
+    this.aliveTasks.add(task);
+    return task;
   }
 
   /**

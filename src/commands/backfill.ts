@@ -140,7 +140,7 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
       return backfillJob(s, readCoverage(db), opts, serverTime);
     };
     ctx.events.emit({ type: 'phase', phase: 'planning' });
-    const results = await collectLocked(collectOptions(ctx, handle, client, resolved), series, plan, live);
+    const results = await collectLocked(collectOptions(ctx, handle, client, resolved), series, plan, live, run);
     await recordListings(db, series, results, resolved.known, serverTime, ctx.stop);
     return results;
   });

@@ -178,7 +178,7 @@ export async function runForward(ctx: CommandContext, handle: DatabaseHandle, fi
     // An idempotent update: safe to repeat.
     await retryTransient('recording listings', () => markDelisted(db, absent.map((t) => t.series.id), 'ABSENT', serverTime));
     ctx.events.emit({ type: 'phase', phase: 'planning' });
-    const results = await collectLocked(collectOptions(ctx, handle, client, resolved), series, (s) => forwardJob(db, s, serverTime), live);
+    const results = await collectLocked(collectOptions(ctx, handle, client, resolved), series, (s) => forwardJob(db, s, serverTime), live, run);
     await recordListings(db, series, results, resolved.known, serverTime, ctx.stop);
     return results;
   });

@@ -128,13 +128,14 @@ export async function runGaps(ctx: CommandContext, handle: DatabaseHandle, filte
     fill: true,
     ...(opts.recheck ? { recheck: { since: new Date(opts.recheck.from).toISOString(), until: new Date(opts.recheck.to).toISOString() } } : {}),
   };
-  const outcome = await recordedRun(runSetup(ctx, db, 'gaps', args, resolved.serverTime), (live) => {
+  const outcome = await recordedRun(runSetup(ctx, db, 'gaps', args, resolved.serverTime), (live, run) => {
     ctx.events.emit({ type: 'phase', phase: 'planning' });
     return collectLocked(
       collectOptions(ctx, handle, client, resolved),
       toFill.map((g) => g.series),
       (s) => fillJob(db, s),
       live,
+      run,
     );
   });
   const after = await scan(

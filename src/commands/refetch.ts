@@ -135,8 +135,9 @@ export async function runRefetch(ctx: CommandContext, handle: DatabaseHandle, op
   };
   const run = await recordedRun(runSetup(ctx, db, 'refetch', args, serverTime), (live) => {
     ctx.events.emit({ type: 'phase', phase: 'planning' });
+    // Alone: its delete must not interleave with other runs' claims.
     return collectLocked(
-      collectOptions(ctx, handle, client, resolved, true),
+      { ...collectOptions(ctx, handle, client, resolved, true), alone: true },
       series,
       async (s) => {
         // `s` is the series as it is now, read under its lock.

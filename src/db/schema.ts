@@ -138,8 +138,19 @@ export interface ArchiveProvenanceTable {
   stored_at: Generated<Date>;
 }
 
+/** A range of a series' open times a run is fetching (sql/000012): see db/claim-store.ts. */
+export interface SeriesClaimsTable {
+  series_id: number;
+  from_time: Date;
+  to_time: Date;
+  run_id: number;
+  lease_until: Date;
+  claimed_at: Generated<Date>;
+}
+
 export interface Database {
   archive_provenance: ArchiveProvenanceTable;
+  series_claims: SeriesClaimsTable;
   series: SeriesTable;
   candle_data: CandleDataTable;
   irregular_candles: IrregularCandlesTable;

@@ -80,10 +80,11 @@ export interface PurgeCounts {
 }
 
 /**
- * Deletes what the series hold — candles (and their irregular values), exchange-empty ranges, quality findings — in
- * one transaction, one statement per table and series, keyed by series id: set-based, never through the `candles`
- * view's per-row trigger, and each statement on one series' shard when the tables are distributed (sql/000011). The
- * series rows stay (untracked, nothing collected: a later backfill starts them afresh).
+ * Deletes what the series hold — candles (and their irregular values), exchange-empty ranges, quality findings,
+ * archive provenance, claims of dead runs — in one transaction, one statement per table and series, keyed by series
+ * id: set-based, never through the `candles` view's per-row trigger, and each statement on one series' shard when the
+ * tables are distributed (sql/000011). The series rows stay (untracked, nothing collected: a later backfill starts
+ * them afresh).
  */
 export async function purgeSeriesData(db: Kysely<Database>, ids: readonly number[]): Promise<PurgeCounts> {
   if (ids.length === 0) return { candles: 0, exchange_empty: 0, quality_findings: 0 };
@@ -94,6 +95,8 @@ export async function purgeSeriesData(db: Kysely<Database>, ids: readonly number
       const findings = await trx.deleteFrom('quality_findings').where('series_id', '=', id).executeTakeFirst();
       const empties = await trx.deleteFrom('exchange_empty').where('series_id', '=', id).executeTakeFirst();
       await trx.deleteFrom('archive_provenance').where('series_id', '=', id).execute();
+      // Claims left by runs that died (a live one cannot exist: purging takes the series alone).
+      await trx.deleteFrom('series_claims').where('series_id', '=', id).execute();
       // Both candle tables, each by series id: irregular_candles has no cascade from candle_data (sql/000008).
       await trx.deleteFrom('irregular_candles').where('series_id', '=', id).execute();
       const candles = await trx.deleteFrom('candle_data').where('series_id', '=', id).executeTakeFirst();

@@ -90,6 +90,19 @@ export type RunEvent =
       readonly expected: number;
       readonly reason: string | null;
     }
+  | {
+      /**
+       * A range another run had claimed was claimed by this one (collect/claimed-work.ts): that run died (its session
+       * ended: killed, its connection lost) or its lease ran out before it was done.
+       */
+      readonly type: 'claim-taken-over';
+      readonly symbol: string;
+      readonly interval: string;
+      readonly from: number;
+      readonly to: number;
+      /** The run that held it. */
+      readonly heldBy: number;
+    }
   | { readonly type: 'run-finished'; readonly runId: number; readonly status: Exclude<RunStatus, 'running'> };
 
 /**

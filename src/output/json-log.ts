@@ -74,6 +74,12 @@ function entryOf(e: RunEvent, counters: Readonly<RunCounters> | undefined): Entr
         msg: `${e.symbol} ${e.interval} ${e.file}: ${e.outcome}${e.reason === null ? '' : ` (${e.reason})`}`,
         fields: { ...series(e), file: e.file, outcome: e.outcome, rows: e.rows, candles: e.candles, expected: e.expected, reason: e.reason },
       };
+    case 'claim-taken-over':
+      return {
+        level: 'info',
+        msg: `${e.symbol} ${e.interval} ${iso(e.from)} to ${iso(e.to)}: taken over from run #${e.heldBy}`,
+        fields: { ...series(e), from: iso(e.from), to: iso(e.to), held_by: e.heldBy },
+      };
     case 'run-finished':
       return {
         level: e.status === 'success' ? 'info' : e.status === 'failed' ? 'error' : 'warn',

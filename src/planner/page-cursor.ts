@@ -1,5 +1,5 @@
 import type { Range } from '../domain.js';
-import { addSlots, alignDown } from './intervals.js';
+import { addSlots, alignDown, countSlots } from './intervals.js';
 import { normalizeRanges } from './ranges.js';
 
 /**
@@ -55,6 +55,24 @@ export class PageCursor {
     if (current) this.ranges[this.index] = { from: this.from, to: current.to };
     this.ranges.splice(this.index, 0, r);
     this.from = r.from;
+  }
+
+  /** How many pages are still to be handed out (answers that skip ahead make fewer). */
+  pagesLeft(): number {
+    let n = 0;
+    for (let i = this.index; i < this.ranges.length; i++) {
+      const r = this.ranges[i] as Range;
+      n += Math.ceil(countSlots(this.interval, i === this.index ? this.from : r.from, r.to) / this.pageSlots);
+    }
+    return n;
+  }
+
+  /** Hands out nothing at or after `t` (the end of a claimed range given up: collect/claimed-work.ts). */
+  endAt(t: number): void {
+    const left = this.ranges.slice(this.index).map((r, i) => (i === 0 ? { from: this.from, to: r.to } : r));
+    this.ranges.length = this.index;
+    for (const r of left) if (r.from < t) this.ranges.push({ from: r.from, to: Math.min(r.to, t) });
+    this.from = this.ranges[this.index]?.from ?? this.from;
   }
 
   private advanceTo(t: number): void {

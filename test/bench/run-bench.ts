@@ -13,10 +13,11 @@ import { syntheticSymbols } from '../support/fake-exchange/index.ts';
 import { generateCandle } from '../support/fake-exchange/candle-generator.ts';
 import { profileFor } from '../support/fake-exchange/symbol-profile.ts';
 import { BIN as OWN_BIN } from '../support/run-cli.ts';
+import { klinesFetched, type KlineAnswer } from '../support/klines-fetched.ts';
 
 /** BENCH_BIN=<other checkout>/bin/cryptocollect.js times another build against the same exchange and scenarios. */
 const BIN = process.env.BENCH_BIN ?? OWN_BIN;
-/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, archive, budget, pglite, hangs, deephangs, deepsince, generator, export). */
+/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, archive, budget, workers, pglite, hangs, deephangs, deepsince, generator, export). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (name: string): boolean => ONLY === null || ONLY.has(name);
 
@@ -27,9 +28,11 @@ const NOW = '2024-11-01T00:30:00Z';
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
 
+type FakeRecord = KlineAnswer & { path: string; status: number; weight: number; at: number; address: string };
+
 interface FakeProcess {
   url: string;
-  stop(): Promise<Array<{ path: string; status: number; weight: number; at: number }>>;
+  stop(): Promise<FakeRecord[]>;
 }
 
 async function startFake(args: string[]): Promise<FakeProcess> {
@@ -50,7 +53,7 @@ async function startFake(args: string[]): Promise<FakeProcess> {
       await exited;
       const text = await readFile(statsFile, 'utf8');
       await rm(path.dirname(statsFile), { recursive: true, force: true });
-      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { path: string; status: number; weight: number; at: number });
+      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as FakeRecord);
     },
   };
 }
@@ -64,9 +67,10 @@ interface Measured {
 }
 
 /** Runs a command, timing it from spawn to exit and sampling its peak RSS (VmHWM) from /proc. */
-async function measure(args: string[], env: NodeJS.ProcessEnv): Promise<Measured> {
+async function measure(args: string[], env: NodeJS.ProcessEnv, onSpawn?: (child: ReturnType<typeof spawn>) => void): Promise<Measured> {
   const started = performance.now();
   const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  onSpawn?.(child);
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -184,8 +188,9 @@ async function floor(fakeArgs: string[], jobs: object[], dbName: string): Promis
 }
 
 /** The scenarios time REST (`source`: rest) unless they say otherwise; the archive is the fake's too, never the real one. */
-function cli(fakeUrl: string, args: string[], databaseUrl: string | undefined, source: 'rest' | 'auto' = 'rest'): Promise<Measured> {
+function cli(fakeUrl: string, args: string[], databaseUrl: string | undefined, source: 'rest' | 'auto' = 'rest', extra: NodeJS.ProcessEnv = {}, onSpawn?: (child: ReturnType<typeof spawn>) => void): Promise<Measured> {
   const env: NodeJS.ProcessEnv = {
+    ...extra,
     BINANCE_BASE_URL: fakeUrl,
     BINANCE_ARCHIVE_URL: fakeUrl,
     CRYPTOCOLLECT_SOURCE: source,
@@ -194,7 +199,40 @@ function cli(fakeUrl: string, args: string[], databaseUrl: string | undefined, s
   };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete process.env.DATABASE_URL;
-  return measure([BIN, ...args, '--json', '--quiet'], env);
+  return measure([BIN, ...args, '--json', '--quiet'], env, onSpawn);
+}
+
+/** The stored candles of a database as one digest (every value, in order), to compare two databases' results. */
+async function candlesDigest(url: string): Promise<{ candles: number; digest: string; claims: number; behind: number }> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    const r = await c.query<{ n: string; digest: string }>(
+      `select count(*)::text as n, md5(string_agg(md5(row(symbol, interval, open_time, close_time, open, high, low, close, volume, quote_volume, trades, taker_buy_base_volume, taker_buy_quote_volume)::text), '' order by symbol, interval, open_time)) as digest from candles`,
+    );
+    // Every watermark at the newest closed slot, and no claim left behind.
+    const w = await c.query<{ behind: string; claims: string }>(
+      `select (select count(*) from series where collected_until is distinct from date_trunc(case interval when '1m' then 'minute' else 'hour' end, $1::timestamptz))::text as behind,
+              (select count(*) from series_claims)::text as claims`,
+      [NOW],
+    );
+    return { candles: Number(r.rows[0]?.n ?? 0), digest: r.rows[0]?.digest ?? '', claims: Number(w.rows[0]?.claims ?? 0), behind: Number(w.rows[0]?.behind ?? 0) };
+  } finally {
+    await c.end();
+  }
+}
+
+async function countStored(url: string): Promise<number> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return Number((await c.query<{ n: string }>('select count(*)::text as n from candle_data')).rows[0]?.n ?? 0);
+  } catch {
+    // Not migrated yet: the workers have just started.
+    return 0;
+  } finally {
+    await c.end();
+  }
 }
 
 try {
@@ -266,6 +304,77 @@ try {
     rows.push(
       row('budget-bound headline (300 weight / 5 s)', 'postgres', run, { ms: floorMs, candles: stored.candles, requests: use.requests, bytes: 0 }, stored, use, `utilisation ${((use.utilisation ?? 0) * 100).toFixed(1)}%, ${use.throttled}×429${use.throttled > 0 ? ` (${use.throttledAt.join('; ')})` : ''}, ${use.banned}×418`),
     );
+  }
+  // 3b: 1, 2 and 4 workers on one database, each on its own loopback address with the fake's per-address budget
+  // binding (40 weight per 1 s window: the scaled `budget`), on the headline job and on the deep series; then 4 with
+  // one killed (kill -9) once a third of the candles are stored. Throughput is against 1 worker's × N (linear);
+  // fetched twice is counted from the fake's log of each kline answer's span; exact compares every stored value with
+  // the 1-worker result, every watermark with the newest closed slot.
+  if (wanted('workers')) {
+    const limit = 40;
+    const symbols = syntheticSymbols(100).map((x) => x.symbol);
+    const jobs = [
+      { name: 'headline', args: ['backfill', '--since', '2024-01-01', '--symbols', symbols.join(','), '--interval', '1h'] },
+      { name: 'deep', args: ['backfill', '--since', '2023-11-01', '--symbols', 'BTCUSDT', '--interval', '1m'] },
+    ];
+    for (const job of jobs) {
+      let single: { wallS: number; fetchS: number; candles: number; digest: string } | null = null;
+      for (const [n, kill] of [
+        [1, false],
+        [2, false],
+        [4, false],
+        [4, true],
+      ] as const) {
+        const fake = await startFake(['--symbols', '100', '--all-listed', '--weight-window', 'SECOND:1', '--weight-limit', String(limit)]);
+        const db = await createDatabase(clusterHandle, `bench_workers_${job.name}_${n}${kill ? '_kill' : ''}`);
+        const children: Array<ReturnType<typeof spawn>> = [];
+        const started = performance.now();
+        const runs = Array.from({ length: n }, (_, i) => cli(fake.url, job.args, db, 'rest', { CRYPTOCOLLECT_LOCAL_ADDRESS: `127.0.0.${i + 2}` }, (c) => (children[i] = c)));
+        let killedAt = 0;
+        if (kill) {
+          const expected = single?.candles ?? 0;
+          while ((await countStored(db)) < expected / 3) await new Promise((r) => setTimeout(r, 100));
+          children[0]?.kill('SIGKILL');
+          killedAt = await countStored(db);
+        }
+        const measured = await Promise.all(runs);
+        const wallS = (performance.now() - started) / 1000;
+        const records = await fake.stop();
+        const fetched = klinesFetched(records);
+        const result = await candlesDigest(db);
+        const exitCodes = measured.map((m) => m.code);
+        const survivors = kill ? measured.slice(1) : measured;
+        const ok = survivors.every((m) => m.code === 0) && (!kill || measured[0]?.code === null);
+        // The fetching itself, from the first kline request to the last (each worker's start-up and end are the same
+        // whatever the number of workers, and run side by side).
+        const klineTimes = records.filter((r) => r.path === '/api/v3/klines').map((r) => r.at);
+        const fetchS = (Math.max(...klineTimes) - Math.min(...klineTimes)) / 1000;
+        if (!kill && n === 1) single = { wallS, fetchS, candles: result.candles, digest: result.digest };
+        const exact = single !== null && result.digest === single.digest && result.candles === single.candles && result.behind === 0 && result.claims === 0;
+        const linear = single && !kill ? single.wallS / (n * wallS) : null;
+        const fetchLinear = single && !kill ? single.fetchS / (n * fetchS) : null;
+        const perAddress = [...new Set(records.map((r) => r.address))].sort().map((a) => records.filter((r) => r.address === a && r.path === '/api/v3/klines').length);
+        const killedKlines = kill ? records.filter((r) => r.address === '127.0.0.2' && r.path === '/api/v3/klines').length : 0;
+        rows.push({
+          scenario: `workers: ${job.name}, ${n} worker${n > 1 ? 's' : ''}${kill ? ', one killed (kill -9) at a third' : ''}`,
+          database: 'postgres',
+          exitCode: ok ? 0 : 1,
+          wallS,
+          floorS: null,
+          ratio: null,
+          candles: result.candles,
+          candlesPerS: result.candles / wallS,
+          requests: records.length,
+          weight: `${records.reduce((w, r) => w + r.weight, 0)} (${limit}/s per address)`,
+          peakRssMb: Math.max(...measured.map((m) => m.peakRssMb)),
+          bytesPerCandle: null,
+          floorBytesPerCandle: null,
+          notes:
+            `${linear === null || fetchLinear === null ? '' : `${linear.toFixed(2)}× linear (fetching ${fetchS.toFixed(1)} s: ${fetchLinear.toFixed(2)}×); `}fetched twice: ${fetched.twice} candles; exact: ${exact ? 'yes' : 'NO'}; kline requests per worker: ${perAddress.join('/')}` +
+            `${kill ? `; killed at ${killedAt} candles stored, after its ${killedKlines} kline requests (a page in flight or waiting is at most ${3 * CONCURRENCY} pages)` : ''}; exits ${exitCodes.join('/')}`,
+        });
+      }
+    }
   }
   // 5: the headline job on the embedded database (PGlite).
   if (wanted('pglite')) {

@@ -1,6 +1,6 @@
 // Two cryptocollect processes on one PostgreSQL database at once (a slow cron job overlapping the next one): they
-// never fetch the same series at the same time and never duplicate a row; a run that does not get a series changes
-// nothing of it, and a backfill that had to skip one says so and exits 3.
+// share each series by claims of page ranges, so they never fetch the same range and never duplicate a row; a series
+// one process holds alone (gaps --recheck) is left alone by the others, and the reverse.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsonOf, startCli } from '../support/run-cli.ts';
@@ -33,7 +33,7 @@ describe('overlapping runs', { concurrency: false }, () => {
       const skipped = out.series.filter((s) => s.status === 'skipped');
       // Exit 3 exactly when the run had to leave a series to the other process, and it names each one it left.
       assert.deepEqual([res.code, out.status], skipped.length > 0 ? [3, 'partial'] : [0, 'success'], res.stderr);
-      const named = [...res.stderr.matchAll(/(\w+) 5m: skipped: another cryptocollect process is collecting this series/g)].map((m) => m[1]);
+      const named = [...res.stderr.matchAll(/(\w+) 5m: skipped: another cryptocollect process has this series to itself/g)].map((m) => m[1]);
       assert.deepEqual(named.sort(), skipped.map((s) => s.symbol).sort());
     }
     const results = [a, b].flatMap((r) => jsonOf<RunJson>(r).series);
@@ -48,7 +48,7 @@ describe('overlapping runs', { concurrency: false }, () => {
     assert.equal(dupes[0]?.n, 0);
   });
 
-  it('a backfill from an earlier date that finds the series busy changes nothing of it, and exits 3', async () => {
+  it('a backfill from an earlier date while another process collects the series joins it: every candle fetched once, exact, the watermark at the end', async () => {
     // One run collects BTCUSDT 1m from April on, slowly; another asks for it from March while it does.
     const april = Date.UTC(2024, 3, 1);
     const march = Date.UTC(2024, 2, 1);
@@ -58,26 +58,25 @@ describe('overlapping runs', { concurrency: false }, () => {
     const first = startCli(slow, ['backfill', '--since', new Date(april).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
     await waitForKlineRequests(scene.fake, 3);
     const early = await scene.run(['backfill', '--since', new Date(march).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
-    assert.equal(early.code, 3, early.stderr);
-    assert.equal(jsonOf<RunJson>(early).series[0]?.status, 'skipped');
-    assert.match(early.stderr, /BTCUSDT 1m: skipped: another cryptocollect process is collecting this series right now/);
-    const series = await query<{ start_time: Date; collected_until: Date | null }>(scene.target, `select start_time, collected_until from series where symbol = 'BTCUSDT' and interval = '1m'`);
-    assert.deepEqual(series, [{ start_time: new Date(april), collected_until: null }]);
-
     const done = await first.done;
-    assert.equal(done.code, 0, done.stderr);
-    scene.fake.setLatency(10);
-    // The finished run proved April on: forward has nothing to add, and the series still starts in April.
-    const forward = await scene.run(['forward', '--json']);
-    assert.equal(forward.code, 0, forward.stderr);
-    assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', april, NOW));
-    const status = jsonOf<{ series: Array<{ symbol: string; interval: string; start_time: string; gaps: number }> }>(await scene.run(['status', '--json']));
-    assert.deepEqual(status.series.filter((s) => s.symbol === 'BTCUSDT' && s.interval === '1m').map((s) => [s.start_time, s.gaps]), [[new Date(april).toISOString(), 0]]);
-
-    // Asked again, the earlier backfill gets the series and collects March too.
-    const again = await scene.run(['backfill', '--since', new Date(march).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
-    assert.equal(again.code, 0, again.stderr);
+    for (const res of [early, done]) assert.deepEqual([res.code, jsonOf<RunJson>(res).status], [0, 'success'], res.stderr);
+    // The pages of the two runs never overlap: each range was claimed by one of them.
+    const spans = scene.fake
+      .klineRequests('BTCUSDT', '1m')
+      .map((r) => r.klines)
+      .filter((k): k is { first: number; last: number; count: number } => k !== undefined && k.first !== null && k.last !== null)
+      .sort((a, b) => a.first - b.first);
+    assert.deepEqual(spans.filter((k, i) => i > 0 && k.first <= (spans[i - 1] as { last: number }).last), []);
     assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', march, NOW));
+    const series = await query<{ start_time: Date; collected_until: Date | null }>(scene.target, `select start_time, collected_until from series where symbol = 'BTCUSDT' and interval = '1m'`);
+    assert.deepEqual(series, [{ start_time: new Date(march), collected_until: new Date(NOW - (NOW % 60_000)) }]);
+
+    scene.fake.setLatency(10);
+    scene.fake.resetRequests();
+    // Proven to the end: forward has nothing to ask, and no gap is left.
+    const forward = await scene.run(['forward', '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
+    assert.equal(forward.code, 0, forward.stderr);
+    assert.equal(scene.fake.klineRequests('BTCUSDT', '1m').length, 0);
     assert.deepEqual(jsonOf<{ gaps: unknown[] }>(await scene.run(['gaps', '--json'])).gaps, []);
   });
 

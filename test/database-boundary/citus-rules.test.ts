@@ -1,4 +1,4 @@
-// A store ready for Citus (issue 15; sql/000011). Citus cannot be installed here, so what it would refuse or make
+// A store ready for Citus (issue 15; sql/000011, sql/000012 for the claims). Citus cannot be installed here, so what it would refuse or make
 // slow is checked on plain PostgreSQL, against the migration's own list of what it distributes
 // (cryptocollect_citus_tables()): the catalog after migrating (keys, triggers, foreign keys), the distribution
 // itself against stand-ins for Citus' functions, every write statement of real runs (one series each, none through
@@ -46,8 +46,8 @@ describe('a store ready for Citus', () => {
       const list = await listed(c);
       const distributed = list.filter((t) => t.kind === 'distributed').map((t) => t.table_name);
       const reference = list.filter((t) => t.kind === 'reference').map((t) => t.table_name);
-      // What the issue promises, at least; the list may grow (a claims table).
-      for (const t of ['candle_data', 'irregular_candles', 'exchange_empty', 'quality_findings']) assert.ok(distributed.includes(t), `${t} is not distributed`);
+      // What the issue promises, at least; the list may grow.
+      for (const t of ['candle_data', 'irregular_candles', 'exchange_empty', 'quality_findings', 'series_claims']) assert.ok(distributed.includes(t), `${t} is not distributed`);
       for (const t of ['series', 'runs', 'universes', 'universe_rankings', 'universe_members']) assert.ok(reference.includes(t), `${t} is not a reference table`);
 
       // Every table of the schema is in the list but the migrator's own two, which stay on the coordinator.
@@ -211,9 +211,9 @@ describe('a store ready for Citus', () => {
         byStatement.set(key, s);
       }
       assert.deepEqual([...byStatement.values()].filter((s) => s.series.size > 1).map((s) => s.writes.join('; ')), []);
-      // The runs wrote and deleted in every candle table: the check saw each path.
+      // The runs wrote and deleted in every candle table, and claimed and gave up ranges: the check saw each path.
       const seen = new Set(log.map((w) => `${w.op} ${w.tbl}`));
-      for (const t of ['candle_data', 'irregular_candles', 'exchange_empty', 'quality_findings']) {
+      for (const t of ['candle_data', 'irregular_candles', 'exchange_empty', 'quality_findings', 'series_claims']) {
         for (const op of ['INSERT', 'DELETE']) assert.ok(seen.has(`${op} ${t}`), `no ${op} on ${t} was seen: ${[...seen].join(', ')}`);
       }
     });

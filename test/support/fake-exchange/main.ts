@@ -6,7 +6,8 @@
 //          current time),
 //          --weight-limit N (REQUEST_WEIGHT per window, default 6000), --weight-window UNIT:N (default MINUTE:1,
 //          e.g. SECOND:5 for a compressed window), --all-listed (every synthetic symbol listed at launch, never
-//          delisted: full-length series), --stats-file PATH (on exit, writes every request as JSON lines),
+//          delisted: full-length series), --stats-file PATH (on exit, writes every request as JSON lines, a klines
+//          answer with the span of open times it carried),
 //          --fault kind=hang,path=/api/v3/klines,every=50,times=1000000 (a Fault, faults.ts; repeatable).
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -74,7 +75,9 @@ process.stdout.write(`${exchange.url}\n`);
 const stop = (): void => {
   const statsFile = values['stats-file'];
   if (statsFile) {
-    const lines = exchange.requests.map((r) => JSON.stringify({ path: r.path, status: r.status, weight: r.weight, at: r.at, address: r.address }));
+    const lines = exchange.requests.map((r) =>
+      JSON.stringify({ path: r.path, status: r.status, weight: r.weight, at: r.at, address: r.address, symbol: r.query.symbol, interval: r.query.interval, klines: r.klines }),
+    );
     writeFileSync(statsFile, lines.join('\n') + '\n');
   }
   void exchange.close().then(() => process.exit(0));

@@ -94,12 +94,19 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
     });
   }
 
-  /** Routes the request and renders the answer (200 JSON, Binance error, or 404). */
-  function answer(path: string, q: Query): CannedResponse {
+  /** Routes the request and renders the answer (200 JSON, Binance error, or 404); a klines answer's span goes in `record`. */
+  function answer(path: string, q: Query, record?: RequestRecord): CannedResponse {
     const route = routes[path];
     if (!route) return { status: 404, body: NOT_FOUND, contentType: 'text/html' };
     try {
-      return { status: 200, body: JSON.stringify(route.handle(q)) };
+      const body = route.handle(q);
+      if (record && path === '/api/v3/klines' && Array.isArray(body)) {
+        const rows = body as RealKline[];
+        const first = rows[0];
+        const last = rows[rows.length - 1];
+        record.klines = first && last ? { first: first[0], last: last[0], count: rows.length } : { first: null, last: null, count: 0 };
+      }
+      return { status: 200, body: JSON.stringify(body) };
     } catch (e) {
       if (e instanceof ApiError) return { status: e.status, body: e.body() };
       throw e;
@@ -215,7 +222,7 @@ export async function createFakeExchange(opts: FakeExchangeOptions = {}): Promis
       return send(res, record, { status: 429, body: e.body(), headers: { 'Retry-After': String(weights.retryAfterSec()) } });
     }
 
-    send(res, record, answer(path, q));
+    send(res, record, answer(path, q, record));
   }
 
   const server = createServer((req, res) => {

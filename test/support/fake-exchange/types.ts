@@ -90,6 +90,11 @@ export interface RequestRecord {
   at: number;
   /** The client's address (the socket's remote address): weight, 429s and bans are counted per address. */
   address: string;
+  /**
+   * A klines request answered (200, no fault): the open times of the first and last candle it carried, and how many
+   * — every candle the series has between them, so the candles fetched twice can be counted (klines-fetched.ts).
+   */
+  klines?: { first: number | null; last: number | null; count: number };
 }
 
 /** Cumulative rate-limit counters; not cleared by resetRequests() so "never banned" can be asserted. */
