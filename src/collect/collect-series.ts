@@ -1,5 +1,6 @@
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
 import type { Db } from '../db/schema.js';
+import type { Range } from '../domain.js';
 import { CryptocollectError, DatabaseError, errorMessage, ExchangeError, RUN_ENDING_EXCHANGE_CODES } from '../errors.js';
 import { countSlots } from '../planner/intervals.js';
 import type { SeriesResult } from '../runlog/run-log.js';
@@ -25,6 +26,8 @@ export interface JobOutcome {
   readonly result: SeriesResult;
   /** Where the series' watermark may move (null: it may not). */
   readonly provenTo: number | null;
+  /** What the stored answers covered: nothing of it is missing any more. */
+  readonly stored: readonly Range[];
 }
 
 /** Errors after which no other series can succeed either: the whole run stops. */
@@ -62,9 +65,13 @@ function resultOf(j: SeriesJob): SeriesResult {
 export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<JobOutcome[]> {
   const { db, source, stop, emit } = opts;
   const concurrency = source.concurrency ?? opts.concurrency;
+  // Large pages count as on the wire until written: at most `concurrency` of them are held, however many series.
+  const largePages = source.largePages === true;
   // A series may have as many pages waiting as it has on the wire, and the run twice that: at most about three
   // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range.
-  const buffer = { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
+  // Large pages wait in the slots they hold: all but one may wait, so that a page hung on the wire lets the others be
+  // written out of turn instead of holding every slot.
+  const buffer = largePages ? { waiting: 0, perSeries: Math.max(1, concurrency - 1), total: Math.max(1, concurrency - 1) } : { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
   const states = jobs.map((job) => new SeriesJob(job, source.planPages(job.series.interval, job.missing), buffer, source.emptyAnswers));
   for (const j of states) {
     if (j.error !== null) continue;
@@ -115,7 +122,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     } catch (err) {
       fail(job, err);
     } finally {
-      onWire--;
+      if (!largePages) onWire--;
       job.fetched(task);
     }
     pump();
@@ -125,6 +132,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     } catch (err) {
       fail(job, err);
     } finally {
+      if (largePages) onWire--;
       job.release(task);
       alive--;
       pump();
@@ -178,5 +186,5 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   await finished;
   for (const j of states) announce(j);
   if (fatal) throw (fatal as { error: unknown }).error;
-  return states.map((j) => ({ result: resultOf(j), provenTo: stop.aborted ? null : j.provenTo() }));
+  return states.map((j) => ({ result: resultOf(j), provenTo: stop.aborted ? null : j.provenTo(), stored: j.storedRanges() }));
 }

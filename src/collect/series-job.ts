@@ -195,6 +195,11 @@ export class SeriesJob {
     this.proven.push(...subtractRanges([{ from: task.range.from, to: sorted.page.answeredTo }], [...sorted.unconfirmed, ...sorted.unknown]));
   }
 
+  /** What the stored answers covered (a later pass of another source plans around it: collect-locked.ts). */
+  storedRanges(): Range[] {
+    return normalizeRanges(this.proven);
+  }
+
   /**
    * The watermark this run proved (null when it may not move: the series failed or was skipped). A hole it could not
    * prove moves it back there, even below what it vouched for; proving the whole span keeps what lay beyond it.

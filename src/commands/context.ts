@@ -101,7 +101,7 @@ export async function dryRunPlan(
   const spent = (): { requests: number; weight: number } => ({ requests: ctx.counters.requests, weight: ctx.counters.weight });
   const setup = spent();
   const jobs = await plannedJobs(series, options, plan);
-  return planRun(options.source, jobs, { command, serverTime, setup, spent: spent(), budget: client.limiter.getBudget() });
+  return planRun(options.source, jobs, { command, serverTime, setup, spent: spent(), budget: client.limiter.getBudget() }, options.before ?? []);
 }
 
 export function createClient(ctx: CommandContext): BinanceClient {

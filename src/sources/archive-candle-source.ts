@@ -12,7 +12,7 @@ import type { ArchiveFileOutcome, EmitRunEvent } from '../events/run-events.js';
 import { addSlots, alignUp, countSlots } from '../planner/intervals.js';
 import { subtractRanges } from '../planner/ranges.js';
 import { checkCandleValues, type QualityFinding } from '../planner/validate-page.js';
-import { candleColumns, CandleColumnsBuilder, type CandleColumns } from '../writer/candle-columns.js';
+import { CandleCopyRowsBuilder, type CandleCopyRows } from '../writer/candle-copy-rows.js';
 
 /** Files downloaded (and parsed) at once: the archive is a CDN with no weight, the limit is our CPU and memory. */
 export const ARCHIVE_CONCURRENCY = 3;
@@ -42,8 +42,14 @@ export function archiveCandleSource(o: ArchiveSourceOptions): CandleSource {
     emptyAnswers: 'not-known',
     pageWeight: 0,
     concurrency,
+    largePages: true,
     planPages: (interval, missing) => new ArchivePagePlan(plan(interval, missing), (r) => plan(interval, [r])),
     countPages: (interval, missing) => plan(interval, missing).length,
+    planFiles: (series, missing) =>
+      plan(series.interval, missing).map((p) => {
+        const path = archivePath(series.symbol, series.interval, p.kind, p.period);
+        return { file: path.slice(path.lastIndexOf('/') + 1), parts: p.parts };
+      }),
     fetchPage: (series, range) => limit(() => fetchArchivePage(o, series, range)),
   };
 }
@@ -56,7 +62,7 @@ function isArchivePage(range: Range): range is ArchivePage {
 /** What is left for another source: the whole page, as if the file held nothing. */
 function nothing(range: ArchivePage): PreparedPage {
   const page = { empties: [...range.parts], answeredTo: range.to, rest: null, notYet: null, nextOpen: null, firstCandle: null };
-  return { page, candles: candleColumns([]), findings: [], newestOpen: null };
+  return { page, candles: new CandleCopyRowsBuilder().take(), findings: [], newestOpen: null };
 }
 
 async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, range: Range): Promise<PreparedPage> {
@@ -109,10 +115,10 @@ async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, rang
   };
 }
 
-/** A file read for a page: its rows counted, the candles to store already in columns, what they cover. */
+/** A file read for a page: its rows counted, the candles to store already as COPY rows, what they cover. */
 interface FileRows {
   readonly rows: number;
-  readonly candles: CandleColumns;
+  readonly candles: CandleCopyRows;
   readonly findings: QualityFinding[];
   /** The stretches the stored candles cover without a hole (by the grid): what provenance records. */
   readonly runs: Range[];
@@ -123,13 +129,13 @@ interface FileRows {
 }
 
 /**
- * The file's rows that fall in the page's missing parts, checked (checkCandleValues) and put into columns as they
- * are read: a month of candles never exists as objects at once. Rows must be in strictly increasing open time and
+ * The file's rows that fall in the page's missing parts, checked (checkCandleValues) and put into COPY rows as they
+ * are read (the page is written in bulk: writer/write-page.ts): a month of candles never exists as objects at once. Rows must be in strictly increasing open time and
  * inside the file's period: a file that breaks either is rejected whole (its order cannot be trusted for the rest),
  * so the page's order and range checks (validatePage) hold by construction.
  */
 async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promise<FileRows> {
-  const columns = new CandleColumnsBuilder();
+  const copy = new CandleCopyRowsBuilder();
   const findings: QualityFinding[] = [];
   const runs: Array<{ from: number; to: number }> = [];
   const covered: Array<{ from: number; to: number }> = [];
@@ -148,7 +154,7 @@ async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promi
     const p = page.parts[part];
     if (p === undefined || c.openTime < p.from) continue;
     checkCandleValues(c, findings);
-    columns.push(c);
+    copy.push(c);
     first ??= c.openTime;
     last = c.openTime;
     const end = addSlots(interval, c.openTime, 1);
@@ -160,5 +166,5 @@ async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promi
     if (cover && c.openTime <= cover.to) cover.to = Math.max(cover.to, to);
     else covered.push({ from: c.openTime, to });
   }
-  return { rows, candles: columns.take(), findings, runs, covered, first, last };
+  return { rows, candles: copy.take(), findings, runs, covered, first, last };
 }

@@ -4,12 +4,15 @@ import type { Database } from '../db/schema.js';
 import type { ArchiveProvenance } from '../collect/prepare-page.js';
 import type { QualityFinding } from '../planner/validate-page.js';
 import type { CandleColumns } from './candle-columns.js';
+import { isCopyRows, type CandleCopyRows } from './candle-copy-rows.js';
+import { stageCopyRows, STAGED_ROWS } from './stage-copy-rows.js';
 
 /** Above this, a trade count is kept in irregular_candles (candle_data.trades is an integer). */
 const INT4_MAX = 2_147_483_647;
 
 export interface PageWrite {
-  readonly candles: CandleColumns;
+  /** Columns (a REST page), or COPY rows (an archive file's page, written in bulk). */
+  readonly candles: CandleColumns | CandleCopyRows;
   /** Parts of the answered range where the exchange has no candle. */
   readonly empties: readonly Range[];
   readonly findings: readonly QualityFinding[];
@@ -23,22 +26,38 @@ export interface PageWrite {
  * (a page stored twice changes nothing), so a run killed at any instant loses at most the pages in flight and the
  * next run simply asks for them again. Candles go in through `unnest` of columns: a dozen parameters whatever the
  * page size. Returns the number of candles that were not stored before.
+ *
+ * A page of COPY rows (tens of thousands: an archive file) is copied into a session's staging table first
+ * (writer/stage-copy-rows.ts), and the same one statement then takes its candles from there, in the transaction
+ * of the copy: it still commits whole or not at all, with its provenance.
  */
 export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite): Promise<number> {
+  const { candles } = page;
+  const write = isCopyRows(candles)
+    ? (skipStored: boolean) =>
+        db.transaction().execute(async (trx) => {
+          await stageCopyRows(trx, candles);
+          return writeOnce(trx, series, page, STAGED_ROWS, skipStored);
+        })
+    : (skipStored: boolean) => writeOnce(db, series, page, unnestColumns(candles), skipStored);
   // The planner asks only for what is missing and a series has one writer at a time, so a page's candles are new
   // but for a write retried after its commit went unacknowledged. A plain insert is then the fast path (ON CONFLICT
   // checks cost a quarter of the statement); the statement that skips stored candles runs only if it fails on one.
   try {
-    return await writeOnce(db, series, page, false);
+    return await write(false);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return writeOnce(db, series, page, true);
+    return write(true);
   }
 }
 
-async function writeOnce(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite, skipStored: boolean): Promise<number> {
+/**
+ * The page's statement. `rows`: where its candles come from, a row source of the columns `t(o, c, n, op, hi, lo, cl,
+ * v, qv, tb, tq)` — open and close time in epoch ms, trades, then the decimals.
+ */
+async function writeOnce(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite, rows: RawBuilder<unknown>, skipStored: boolean): Promise<number> {
   const parts = [
-    ...(page.candles.count > 0 ? candleParts(series, page.candles, skipStored) : []),
+    ...(page.candles.count > 0 ? candleParts(series, rows, skipStored) : []),
     ...(page.empties.length > 0 ? [emptiesPart(series.id, page.empties)] : []),
     ...(page.findings.length > 0 ? [findingsPart(series.id, page.findings)] : []),
     ...(page.provenance && page.provenance.ranges.length > 0 ? [provenancePart(series.id, page.provenance)] : []),
@@ -67,7 +86,7 @@ function isUniqueViolation(err: unknown): boolean {
  * `skipStored`, those already there keep theirs. The delete looks within the page's open times only (an index range
  * holding no row, nearly always), and touches other keys than the insert, as one statement's parts must.
  */
-function candleParts(series: Pick<Series, 'id' | 'interval'>, candles: CandleColumns, skipStored: boolean): RawBuilder<unknown>[] {
+function candleParts(series: Pick<Series, 'id' | 'interval'>, rows: RawBuilder<unknown>, skipStored: boolean): RawBuilder<unknown>[] {
   const onConflict = skipStored ? sql`on conflict (series_id, open_time) do nothing` : sql``;
   // Without skipStored the statement stores every candle of the page or fails whole.
   const fresh = skipStored ? sql`t join stored using (open_time)` : sql`t`;
@@ -80,18 +99,7 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, candles: CandleCol
           select 'epoch'::timestamptz + t.o * interval '1 millisecond' as open_time,
                  'epoch'::timestamptz + t.c * interval '1 millisecond' as close_time,
                  t.n, t.op, t.hi, t.lo, t.cl, t.v, t.qv, t.tb, t.tq
-            from unnest(string_to_array(${candles.openTime}, ',')::int8[],
-                        string_to_array(${candles.closeTime}, ',')::int8[],
-                        string_to_array(${candles.trades}, ',')::int8[],
-                        string_to_array(${candles.open}, ',')::numeric[],
-                        string_to_array(${candles.high}, ',')::numeric[],
-                        string_to_array(${candles.low}, ',')::numeric[],
-                        string_to_array(${candles.close}, ',')::numeric[],
-                        string_to_array(${candles.volume}, ',')::numeric[],
-                        string_to_array(${candles.quoteVolume}, ',')::numeric[],
-                        string_to_array(${candles.takerBuyBaseVolume}, ',')::numeric[],
-                        string_to_array(${candles.takerBuyQuoteVolume}, ',')::numeric[])
-                 as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)
+            from ${rows}
         ) t
     )`,
     sql`stored as (
@@ -123,6 +131,22 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, candles: CandleCol
          and x.open_time in (select open_time from ${fresh} where not odd)
     )`,
   ];
+}
+
+/** A page's columns as a row source: each column one text parameter, split again by the server. */
+function unnestColumns(candles: CandleColumns): RawBuilder<unknown> {
+  return sql`unnest(string_to_array(${candles.openTime}, ',')::int8[],
+                string_to_array(${candles.closeTime}, ',')::int8[],
+                string_to_array(${candles.trades}, ',')::int8[],
+                string_to_array(${candles.open}, ',')::numeric[],
+                string_to_array(${candles.high}, ',')::numeric[],
+                string_to_array(${candles.low}, ',')::numeric[],
+                string_to_array(${candles.close}, ',')::numeric[],
+                string_to_array(${candles.volume}, ',')::numeric[],
+                string_to_array(${candles.quoteVolume}, ',')::numeric[],
+                string_to_array(${candles.takerBuyBaseVolume}, ',')::numeric[],
+                string_to_array(${candles.takerBuyQuoteVolume}, ',')::numeric[])
+           as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)`;
 }
 
 function emptiesPart(seriesId: number, empties: readonly Range[]): RawBuilder<unknown> {
