@@ -1,4 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
+import type { Database } from './schema.js';
 
 /**
  * How a `COPY … FROM STDIN` travels through Kysely: as an ordinary statement whose one parameter is its data (the
@@ -7,7 +8,7 @@ import { CompiledQuery, type Kysely } from 'kysely';
  * streams the pieces — pg through pg-copy-streams (db/copy-capable-pool.ts), PGlite as `COPY … FROM '/dev/blob'`
  * (db/pglite-script-client.ts). So a COPY failure is the same documented line as any statement's, on either store.
  */
-export const COPY_FROM_STDIN = /^\s*copy\s[^;]*\sfrom\s+stdin\s*$/i;
+export const COPY_FROM_STDIN = /^\s*copy\s[^;]*\sfrom\s+stdin\b[^;]*$/i;
 
 /** The data of a COPY statement, if `text` is one and `parameters` carry it. */
 export function copyData(text: string, parameters: readonly unknown[]): readonly string[] | null {
@@ -17,9 +18,10 @@ export function copyData(text: string, parameters: readonly unknown[]): readonly
 }
 
 /**
- * Copies text-format rows (tab-separated fields, one row a line, in pieces of any size) into `table`'s `columns`,
- * on `db` — a transaction, so that what uses the rows sees them. The names are the caller's constants, never input.
+ * Copies rows (one a line, in pieces of any size) into `table`'s `columns`, on `db` — a transaction, so that what
+ * uses the rows sees them. `text`: fields tab-separated; `csv`: comma-separated, an empty field NULL. The names are
+ * the caller's constants, never input.
  */
-export async function copyIn<DB>(db: Kysely<DB>, table: string, columns: readonly string[], pieces: readonly string[]): Promise<void> {
-  await db.executeQuery(CompiledQuery.raw(`copy ${table} (${columns.join(', ')}) from stdin`, [pieces]));
+export async function copyIn(db: Kysely<Database>, table: string, columns: readonly string[], pieces: readonly string[], format: 'text' | 'csv' = 'text'): Promise<void> {
+  await db.executeQuery(CompiledQuery.raw(`copy ${table} (${columns.join(', ')}) from stdin${format === 'csv' ? ' with (format csv)' : ''}`, [pieces]));
 }

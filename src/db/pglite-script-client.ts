@@ -20,7 +20,7 @@ export function scriptCapable(pg: PGlite, fs: WatchedNodeFS): PGlite {
       const refusals = fs.refusals;
       try {
         const data = copyData(text, params);
-        if (data !== null) return await pg.query(text.replace(/stdin\s*$/i, "'/dev/blob'"), [], { blob: new Blob([...data]) });
+        if (data !== null) return await pg.query(text.replace(/(\sfrom\s+)stdin\b/i, "$1'/dev/blob'"), [], { blob: new Blob([...data]) });
         if (params.length > 0) return await pg.query(text, params);
         const results = await pg.exec(text);
         return results[results.length - 1] ?? { rows: [], fields: [], affectedRows: 0 };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { downloadArchiveFile, type ArchiveHttp } from '../archive/download-archive-file.js';
 import { ArchivePagePlan, archivePath, planArchivePages, type ArchivePage } from '../archive/archive-pages.js';
+import { ArchiveLineReader } from '../archive/archive-line-reader.js';
 import { BadRowError, parseArchiveRow } from '../archive/parse-archive-row.js';
 import { BadZipError, zipEntryLines } from '../archive/zip-entry-lines.js';
 import type { CandleSource } from '../collect/candle-source.js';
@@ -36,6 +37,9 @@ const CHECKSUM_LINE = /^([0-9a-f]{64})\s+(\S+)\s*$/i;
 export function archiveCandleSource(o: ArchiveSourceOptions): CandleSource {
   const concurrency = o.concurrency ?? ARCHIVE_CONCURRENCY;
   const limit = pLimit(concurrency);
+  // The archive host gave no answer to a file's every attempt (blocked, down, no route): the rest of the run asks it
+  // nothing more, and REST takes what its files would have held. Otherwise every file would spend its retries.
+  const down: { reason: string | null } = { reason: null };
   const plan = (interval: string, missing: readonly Range[]): ArchivePage[] => planArchivePages(interval, missing, o.now);
   return {
     name: 'archive',
@@ -50,7 +54,7 @@ export function archiveCandleSource(o: ArchiveSourceOptions): CandleSource {
         const path = archivePath(series.symbol, series.interval, p.kind, p.period);
         return { file: path.slice(path.lastIndexOf('/') + 1), parts: p.parts };
       }),
-    fetchPage: (series, range) => limit(() => fetchArchivePage(o, series, range)),
+    fetchPage: (series, range) => limit(() => fetchArchivePage(o, series, range, down)),
   };
 }
 
@@ -65,7 +69,7 @@ function nothing(range: ArchivePage): PreparedPage {
   return { page, candles: new CandleCopyRowsBuilder().take(), findings: [], newestOpen: null };
 }
 
-async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, range: Range): Promise<PreparedPage> {
+async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, range: Range, down: { reason: string | null }): Promise<PreparedPage> {
   if (!isArchivePage(range)) throw new InternalError(`archive page without its file: ${JSON.stringify(range)}`);
   const { symbol, interval } = series;
   const path = archivePath(symbol, interval, range.kind, range.period);
@@ -74,8 +78,13 @@ async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, rang
   const said = (outcome: ArchiveFileOutcome, rows: number, candles: number, reason: string | null): void =>
     o.emit({ type: 'archive-file', symbol, interval, file, outcome, rows, candles, expected, reason });
 
+  if (down.reason !== null) {
+    said('failed', 0, 0, `not asked: the archive is unreachable (${down.reason})`);
+    return nothing(range);
+  }
   // Both at once: a file costs one round trip, not two (a day's file is small, so latency is most of its time).
   const [sum, zip] = await Promise.all([downloadArchiveFile(o, `${path}.CHECKSUM`), downloadArchiveFile(o, path)]);
+  for (const d of [sum, zip]) if (!d.ok && d.unreachable) down.reason ??= d.reason;
   if (!sum.ok) {
     said(sum.notPublished ? 'not-published' : 'failed', 0, 0, sum.notPublished ? null : sum.reason);
     return nothing(range);
@@ -130,9 +139,10 @@ interface FileRows {
 
 /**
  * The file's rows that fall in the page's missing parts, checked (checkCandleValues) and put into COPY rows as they
- * are read (the page is written in bulk: writer/write-page.ts): a month of candles never exists as objects at once. Rows must be in strictly increasing open time and
- * inside the file's period: a file that breaks either is rejected whole (its order cannot be trusted for the rest),
- * so the page's order and range checks (validatePage) hold by construction.
+ * are read (the page is written in bulk: writer/write-page.ts): a month of candles never exists as objects at once.
+ * Rows must be in strictly increasing open time and inside the file's period: a file that breaks either is rejected
+ * whole (its order cannot be trusted for the rest), so the page's order and range checks (validatePage) hold by
+ * construction.
  */
 async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promise<FileRows> {
   const copy = new CandleCopyRowsBuilder();
@@ -144,27 +154,36 @@ async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promi
   let rows = 0;
   let prev = Number.NEGATIVE_INFINITY;
   let part = 0;
+  const reader = new ArchiveLineReader();
   for await (const lines of zipEntryLines(zip)) for (const line of lines) {
-    const c = parseArchiveRow(line);
+    // The common form is read without a candle object; anything else by parseArchiveRow, which may reject it.
+    const fast = reader.read(line);
+    const parsed = fast ? null : parseArchiveRow(line);
+    const openTime = parsed?.openTime ?? reader.openTime;
+    const closeTime = parsed?.closeTime ?? reader.closeTime;
     rows++;
-    if (c.openTime <= prev) throw new BadRowError(`row ${rows} opens at ${new Date(c.openTime).toISOString()}, not after the row before it`);
-    if (c.openTime < page.period.from || c.openTime >= page.period.to) throw new BadRowError(`row ${rows} opens at ${new Date(c.openTime).toISOString()}, outside the file's ${interval} period`);
-    prev = c.openTime;
-    while (page.parts[part] !== undefined && page.parts[part]!.to <= c.openTime) part++;
+    if (openTime <= prev) throw new BadRowError(`row ${rows} opens at ${new Date(openTime).toISOString()}, not after the row before it`);
+    if (openTime < page.period.from || openTime >= page.period.to) throw new BadRowError(`row ${rows} opens at ${new Date(openTime).toISOString()}, outside the file's ${interval} period`);
+    prev = openTime;
+    while (page.parts[part] !== undefined && page.parts[part]!.to <= openTime) part++;
     const p = page.parts[part];
-    if (p === undefined || c.openTime < p.from) continue;
-    checkCandleValues(c, findings);
-    copy.push(c);
-    first ??= c.openTime;
-    last = c.openTime;
-    const end = addSlots(interval, c.openTime, 1);
+    if (p === undefined || openTime < p.from) continue;
+    if (fast && reader.clean()) copy.pushLine(reader.csv);
+    else {
+      const c = parsed ?? parseArchiveRow(line);
+      checkCandleValues(c, findings);
+      copy.push(c);
+    }
+    first ??= openTime;
+    last = openTime;
+    const end = addSlots(interval, openTime, 1);
     const run = runs[runs.length - 1];
-    if (run && c.openTime === run.to) run.to = end;
-    else runs.push({ from: c.openTime, to: end });
-    const to = Math.max(end, c.closeTime + 1);
+    if (run && openTime === run.to) run.to = end;
+    else runs.push({ from: openTime, to: end });
+    const to = Math.max(end, closeTime + 1);
     const cover = covered[covered.length - 1];
-    if (cover && c.openTime <= cover.to) cover.to = Math.max(cover.to, to);
-    else covered.push({ from: c.openTime, to });
+    if (cover && openTime <= cover.to) cover.to = Math.max(cover.to, to);
+    else covered.push({ from: openTime, to });
   }
   return { rows, candles: copy.take(), findings, runs, covered, first, last };
 }

@@ -1,10 +1,11 @@
 import type { Candle } from '../domain.js';
 
 /**
- * A large page's candles as the rows of a `COPY … FROM STDIN` in text format (writer/write-bulk-page.ts): one line
- * a candle, its fields tab-separated in COPY_COLUMNS' order, times in epoch milliseconds. The fields are decimal
- * strings and integers the source checked (archive/parse-archive-row.ts), so none holds a tab, a newline or a
- * backslash and nothing needs escaping; numeric parses them exactly, scale included.
+ * A large page's candles as the rows of a `COPY … FROM STDIN` in CSV format (writer/stage-copy-rows.ts): one line a
+ * candle, its fields in COPY_COLUMNS' order — the archive's own, so that an archive row checked as it is can be
+ * copied as it is — times in epoch milliseconds. The fields are decimal strings and integers the source checked
+ * (archive/parse-archive-row.ts, archive/archive-line-reader.ts), so none holds a comma, a quote or a newline and
+ * nothing needs quoting; numeric parses them exactly, scale included.
  */
 export interface CandleCopyRows {
   readonly format: 'copy';
@@ -13,8 +14,8 @@ export interface CandleCopyRows {
   readonly pieces: readonly string[];
 }
 
-/** The staging table's columns the rows fill, in their order. */
-export const COPY_COLUMNS = ['o', 'c', 'n', 'op', 'hi', 'lo', 'cl', 'v', 'qv', 'tb', 'tq'] as const;
+/** The staging table's columns the rows fill, in their order: the archive's 12 (open time, the prices, volume, close time, …, `ignore`). */
+export const COPY_COLUMNS = ['o', 'op', 'hi', 'lo', 'cl', 'v', 'c', 'qv', 'n', 'tb', 'tq', 'ig'] as const;
 
 /** Rows per piece: short enough that a piece's row texts die young. */
 const PIECE_ROWS = 2048;
@@ -31,9 +32,12 @@ export class CandleCopyRowsBuilder {
   private n = 0;
 
   push(c: Candle): void {
-    this.lines.push(
-      `${c.openTime}\t${c.closeTime}\t${c.trades}\t${c.open}\t${c.high}\t${c.low}\t${c.close}\t${c.volume}\t${c.quoteVolume}\t${c.takerBuyBaseVolume}\t${c.takerBuyQuoteVolume}\n`,
-    );
+    this.pushLine(`${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.closeTime},${c.quoteVolume},${c.trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume},`);
+  }
+
+  /** A row already in the copy's form (archive/archive-line-reader.ts), without its newline. */
+  pushLine(line: string): void {
+    this.lines.push(line);
     this.n++;
     if (this.lines.length === PIECE_ROWS) this.seal();
   }
@@ -44,7 +48,7 @@ export class CandleCopyRowsBuilder {
 
   private seal(): void {
     if (this.lines.length === 0) return;
-    this.pieces.push(this.lines.join(''));
+    this.pieces.push(`${this.lines.join('\n')}\n`);
     this.lines = [];
   }
 

@@ -33,13 +33,14 @@ export interface PageWrite {
  */
 export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite): Promise<number> {
   const { candles } = page;
-  const write = isCopyRows(candles)
+  // A file that gave nothing (not published) leaves nothing to copy: no transaction for it.
+  const write = isCopyRows(candles) && candles.count > 0
     ? (skipStored: boolean) =>
         db.transaction().execute(async (trx) => {
           await stageCopyRows(trx, candles);
           return writeOnce(trx, series, page, STAGED_ROWS, skipStored);
         })
-    : (skipStored: boolean) => writeOnce(db, series, page, unnestColumns(candles), skipStored);
+    : (skipStored: boolean) => writeOnce(db, series, page, isCopyRows(candles) ? null : unnestColumns(candles), skipStored);
   // The planner asks only for what is missing and a series has one writer at a time, so a page's candles are new
   // but for a write retried after its commit went unacknowledged. A plain insert is then the fast path (ON CONFLICT
   // checks cost a quarter of the statement); the statement that skips stored candles runs only if it fails on one.
@@ -52,18 +53,18 @@ export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' 
 }
 
 /**
- * The page's statement. `rows`: where its candles come from, a row source of the columns `t(o, c, n, op, hi, lo, cl,
- * v, qv, tb, tq)` — open and close time in epoch ms, trades, then the decimals.
+ * The page's statement. `rows`: where its candles come from, a row source with the columns o and c (open and close
+ * time in epoch ms), n (trades), op, hi, lo, cl, v, qv, tb, tq (the decimals); null: the page has none.
  */
-async function writeOnce(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite, rows: RawBuilder<unknown>, skipStored: boolean): Promise<number> {
+async function writeOnce(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite, rows: RawBuilder<unknown> | null, skipStored: boolean): Promise<number> {
   const parts = [
-    ...(page.candles.count > 0 ? candleParts(series, rows, skipStored) : []),
+    ...(rows !== null && page.candles.count > 0 ? candleParts(series, rows, skipStored) : []),
     ...(page.empties.length > 0 ? [emptiesPart(series.id, page.empties)] : []),
     ...(page.findings.length > 0 ? [findingsPart(series.id, page.findings)] : []),
     ...(page.provenance && page.provenance.ranges.length > 0 ? [provenancePart(series.id, page.provenance)] : []),
   ];
   if (parts.length === 0) return 0;
-  const written = page.candles.count > 0 ? sql`(select count(*) from stored)` : sql`0`;
+  const written = rows !== null && page.candles.count > 0 ? sql`(select count(*) from stored)` : sql`0`;
   const result = await sql<{ written: unknown }>`with ${sql.join(parts)} select ${written} as written`.execute(db);
   return Number(result.rows[0]?.written ?? 0);
 }
