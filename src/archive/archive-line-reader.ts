@@ -1,4 +1,5 @@
 import { compareDecimal } from '../planner/compare-decimal.js';
+import { regularRow } from '../writer/candle-copy-rows.js';
 
 const DEC = '(\\d+(?:\\.\\d+)?)';
 /**
@@ -32,6 +33,12 @@ export class ArchiveLineReader {
     this.closeTime = ms(c!);
     this.csv = o!.length > 13 || c!.length > 13 ? `${this.openTime},${op},${hi},${lo},${cl},${v},${this.closeTime},${qv},${n},${tb},${tq},${ig}` : line;
     return true;
+  }
+
+  /** Whether the row just read surely fits candle_data's compact row (writer/candle-copy-rows.ts regularRow). */
+  regular(interval: string): boolean {
+    const m = this.m;
+    return m !== null && regularRow(interval, this.openTime, this.closeTime, m[9]!, m[2]!, m[3]!, m[4]!, m[5]!);
   }
 
   /**

@@ -168,7 +168,7 @@ async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promi
     while (page.parts[part] !== undefined && page.parts[part]!.to <= openTime) part++;
     const p = page.parts[part];
     if (p === undefined || openTime < p.from) continue;
-    if (fast && reader.clean()) copy.pushLine(reader.csv);
+    if (fast && reader.clean()) copy.pushLine(reader.csv, openTime, reader.regular(interval));
     else {
       const c = parsed ?? parseArchiveRow(line);
       checkCandleValues(c, findings);

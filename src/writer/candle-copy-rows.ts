@@ -1,4 +1,5 @@
 import type { Candle } from '../domain.js';
+import { addSlots, alignDown } from '../planner/intervals.js';
 
 /**
  * A large page's candles as the rows of a `COPY … FROM STDIN` in CSV format (writer/stage-copy-rows.ts): one line a
@@ -12,6 +13,32 @@ export interface CandleCopyRows {
   readonly count: number;
   /** The rows' text, a few thousand rows a piece. */
   readonly pieces: readonly string[];
+  /** The first and last open time (null: no row). */
+  readonly span: { readonly first: number; readonly last: number } | null;
+  /**
+   * Whether some row may not fit candle_data's compact row (writer/write-page.ts `odd`): false only when every row
+   * was seen to fit (regularRow), so the statement may leave irregular_candles out of its inserts.
+   */
+  readonly mayBeIrregular: boolean;
+}
+
+const INT4_MAX = 2_147_483_647;
+const scale = (d: string): number => {
+  const dot = d.indexOf('.');
+  return dot === -1 ? 0 : d.length - dot - 1;
+};
+
+/**
+ * True when a candle surely fits candle_data's compact row: its open time on the interval's grid (where this
+ * calendar arithmetic and the database's candle_nominal_close agree), its close time the nominal one, its trade
+ * count an integer, and high, low and close with no fewer decimals than open. False when in any doubt: the
+ * statement then decides, as for every REST page.
+ */
+export function regularRow(interval: string, openTime: number, closeTime: number, trades: string, open: string, high: string, low: string, close: string): boolean {
+  if (alignDown(interval, openTime) !== openTime || closeTime !== addSlots(interval, openTime, 1) - 1) return false;
+  if (trades.length > 10 || Number(trades) > INT4_MAX) return false;
+  const s = scale(open);
+  return scale(high) >= s && scale(low) >= s && scale(close) >= s;
 }
 
 /** The staging table's columns the rows fill, in their order: the archive's 12 (open time, the prices, volume, close time, …, `ignore`). */
@@ -30,15 +57,22 @@ export class CandleCopyRowsBuilder {
   private lines: string[] = [];
   private pieces: string[] = [];
   private n = 0;
+  private first: number | null = null;
+  private last = 0;
+  private irregular = false;
 
-  push(c: Candle): void {
-    this.pushLine(`${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.closeTime},${c.quoteVolume},${c.trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume},`);
+  /** A candle, in open-time order; `regular`: it surely fits the compact row (regularRow). */
+  push(c: Candle, regular = false): void {
+    this.pushLine(`${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.closeTime},${c.quoteVolume},${c.trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume},`, c.openTime, regular);
   }
 
-  /** A row already in the copy's form (archive/archive-line-reader.ts), without its newline. */
-  pushLine(line: string): void {
+  /** A row already in the copy's form (archive/archive-line-reader.ts), without its newline, in open-time order. */
+  pushLine(line: string, openTime: number, regular: boolean): void {
     this.lines.push(line);
     this.n++;
+    this.first ??= openTime;
+    this.last = openTime;
+    if (!regular) this.irregular = true;
     if (this.lines.length === PIECE_ROWS) this.seal();
   }
 
@@ -55,9 +89,11 @@ export class CandleCopyRowsBuilder {
   /** The rows so far, and a fresh start. */
   take(): CandleCopyRows {
     this.seal();
-    const rows: CandleCopyRows = { format: 'copy', count: this.n, pieces: this.pieces };
+    const rows: CandleCopyRows = { format: 'copy', count: this.n, pieces: this.pieces, span: this.first === null ? null : { first: this.first, last: this.last }, mayBeIrregular: this.irregular };
     this.pieces = [];
     this.n = 0;
+    this.first = null;
+    this.irregular = false;
     return rows;
   }
 }

@@ -38,9 +38,9 @@ export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' 
     ? (skipStored: boolean) =>
         db.transaction().execute(async (trx) => {
           await stageCopyRows(trx, candles);
-          return writeOnce(trx, series, page, STAGED_ROWS, skipStored);
+          return writeOnce(trx, series, page, { rows: STAGED_ROWS, materialize: false, irregular: candles.mayBeIrregular, span: candles.span }, skipStored);
         })
-    : (skipStored: boolean) => writeOnce(db, series, page, isCopyRows(candles) ? null : unnestColumns(candles), skipStored);
+    : (skipStored: boolean) => writeOnce(db, series, page, isCopyRows(candles) ? null : { rows: unnestColumns(candles), materialize: true, irregular: true, span: null }, skipStored);
   // The planner asks only for what is missing and a series has one writer at a time, so a page's candles are new
   // but for a write retried after its commit went unacknowledged. A plain insert is then the fast path (ON CONFLICT
   // checks cost a quarter of the statement); the statement that skips stored candles runs only if it fails on one.
@@ -52,19 +52,28 @@ export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' 
   }
 }
 
-/**
- * The page's statement. `rows`: where its candles come from, a row source with the columns o and c (open and close
- * time in epoch ms), n (trades), op, hi, lo, cl, v, qv, tb, tq (the decimals); null: the page has none.
- */
-async function writeOnce(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite, rows: RawBuilder<unknown> | null, skipStored: boolean): Promise<number> {
+/** Where a page's candles come from, for its statement. */
+interface RowSource {
+  /** A row source with the columns o and c (open and close time in epoch ms), n (trades), op, hi, lo, cl, v, qv, tb, tq. */
+  readonly rows: RawBuilder<unknown>;
+  /** Computed once and kept for the statement's several parts (unnested parameters), or read again by each (a table). */
+  readonly materialize: boolean;
+  /** Some candle may need irregular_candles; false: each surely fits the compact row (candle-copy-rows.ts regularRow). */
+  readonly irregular: boolean;
+  /** The first and last open time, when known: the bounds of the irregular rows to clear, without reading the rows. */
+  readonly span: { readonly first: number; readonly last: number } | null;
+}
+
+/** The page's statement; `source` null: the page has no candle. */
+async function writeOnce(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite, source: RowSource | null, skipStored: boolean): Promise<number> {
   const parts = [
-    ...(rows !== null && page.candles.count > 0 ? candleParts(series, rows, skipStored) : []),
+    ...(source !== null && page.candles.count > 0 ? candleParts(series, source, skipStored) : []),
     ...(page.empties.length > 0 ? [emptiesPart(series.id, page.empties)] : []),
     ...(page.findings.length > 0 ? [findingsPart(series.id, page.findings)] : []),
     ...(page.provenance && page.provenance.ranges.length > 0 ? [provenancePart(series.id, page.provenance)] : []),
   ];
   if (parts.length === 0) return 0;
-  const written = rows !== null && page.candles.count > 0 ? sql`(select count(*) from stored)` : sql`0`;
+  const written = source !== null && page.candles.count > 0 ? sql`(select count(*) from stored)` : sql`0`;
   const result = await sql<{ written: unknown }>`with ${sql.join(parts)} select ${written} as written`.execute(db);
   return Number(result.rows[0]?.written ?? 0);
 }
@@ -85,14 +94,21 @@ function isUniqueViolation(err: unknown): boolean {
  * candle_data must not lend its values to the candle stored again in its place. So a stored candle's irregular row
  * is written over (an irregular candle) or deleted (a regular one). Only candles this statement stored count: with
  * `skipStored`, those already there keep theirs. The delete looks within the page's open times only (an index range
- * holding no row, nearly always), and touches other keys than the insert, as one statement's parts must.
+ * holding no row, nearly always), and touches other keys than the insert, as one statement's parts must. A page
+ * whose candles were each seen to fit the compact row (an archive file's, nearly always) has no irregular insert.
  */
-function candleParts(series: Pick<Series, 'id' | 'interval'>, rows: RawBuilder<unknown>, skipStored: boolean): RawBuilder<unknown>[] {
+function candleParts(series: Pick<Series, 'id' | 'interval'>, source: RowSource, skipStored: boolean): RawBuilder<unknown>[] {
+  const { rows, materialize } = source;
   const onConflict = skipStored ? sql`on conflict (series_id, open_time) do nothing` : sql``;
   // Without skipStored the statement stores every candle of the page or fails whole.
   const fresh = skipStored ? sql`t join stored using (open_time)` : sql`t`;
+  const bounds = source.span
+    ? sql`${new Date(source.span.first)}::timestamptz and ${new Date(source.span.last)}::timestamptz`
+    : sql`(select min(open_time) from t) and (select max(open_time) from t)`;
   return [
-    sql`t as (
+    // Columns unnested from parameters are computed once and kept (a CTE read by several parts); rows in a staging
+    // table are read where each part needs them: keeping them too would write a month's rows to a temporary file.
+    sql`t as ${materialize ? sql`materialized` : sql`not materialized`} (
       select open_time, close_time, n, op, hi, lo, cl, v, qv, tb, tq,
              close_time <> candle_nominal_close(open_time, ${series.interval}::text) or n > ${INT4_MAX}
                or scale(hi) < scale(op) or scale(lo) < scale(op) or scale(cl) < scale(op) as odd
@@ -112,7 +128,7 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, rows: RawBuilder<u
       ${onConflict}
       returning open_time
     )`,
-    sql`irregular as (
+    ...(source.irregular ? [sql`irregular as (
       insert into irregular_candles (series_id, open_time, close_time, trades, high, low, close)
       select ${series.id}::int4, open_time,
              nullif(close_time, candle_nominal_close(open_time, ${series.interval}::text)),
@@ -124,11 +140,11 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, rows: RawBuilder<u
        where odd
       on conflict (series_id, open_time) do update
         set close_time = excluded.close_time, trades = excluded.trades, high = excluded.high, low = excluded.low, close = excluded.close
-    )`,
+    )`] : []),
     sql`cleared as (
       delete from irregular_candles x
        where x.series_id = ${series.id}::int4
-         and x.open_time between (select min(open_time) from t) and (select max(open_time) from t)
+         and x.open_time between ${bounds}
          and x.open_time in (select open_time from ${fresh} where not odd)
     )`,
   ];

@@ -19,18 +19,22 @@ function generalLine(line: string): string {
 }
 
 describe('the fast reading of archive rows', () => {
-  const cases: Array<[string, string]> = [
-    ['milliseconds', MS],
-    ['microseconds (2025 on)', US],
-    ['low above open: a finding', MS.replace('42261.02000000', '42290.00000000')],
-    ['high below close: a finding', MS.replace('42298.62000000', '42298.60000000')],
-    ['close before open: a finding', MS.replace('1704067259999', '1704067100000')],
-    ['fewer decimals than open', MS.replace('42298.62000000', '42298.62')],
-    ['a whole price', MS.replace('42283.58000000', '42283')],
-    ['the ignore field empty', MS.replace(/,0$/, ',')],
+  // [name, row, whether it fits candle_data's compact row (a 1m candle)]
+  const cases: Array<[string, string, boolean]> = [
+    ['milliseconds', MS, true],
+    ['microseconds (2025 on)', US, true],
+    ['low above open: a finding', MS.replace('42261.02000000', '42290.00000000'), true],
+    ['high below close: a finding', MS.replace('42298.62000000', '42298.60000000'), true],
+    ['close before open: a finding', MS.replace('1704067259999', '1704067100000'), false],
+    ['a candle cut short', MS.replace('1704067259999', '1704067229999'), false],
+    ['fewer decimals than open', MS.replace('42298.62000000', '42298.62'), false],
+    ['a whole open price', MS.replace('42283.58000000', '42283'), true],
+    ['more trades than an integer column holds', MS.replace(',1327,', ',2147483648,'), false],
+    ['an open time off the minute grid', MS.replace('1704067200000', '1704067200500').replace('1704067259999', '1704067260499'), false],
+    ['the ignore field empty', MS.replace(/,0$/, ','), true],
   ];
-  for (const [name, line] of cases) {
-    it(`${name}: the same times and COPY values; clean exactly when nothing is found`, () => {
+  for (const [name, line, fits] of cases) {
+    it(`${name}: the same times and COPY values; clean exactly when nothing is found; ${fits ? 'fits' : 'may not fit'} the compact row`, () => {
       const reader = new ArchiveLineReader();
       assert.equal(reader.read(line), true);
       const c = parseArchiveRow(line);
@@ -40,6 +44,7 @@ describe('the fast reading of archive rows', () => {
       const findings: QualityFinding[] = [];
       checkCandleValues(c, findings);
       assert.equal(reader.clean(), findings.length === 0);
+      assert.equal(reader.regular('1m'), fits);
     });
   }
 

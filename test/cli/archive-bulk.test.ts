@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsonOf, runCli, type CliResult } from '../support/run-cli.ts';
+import type { RealKline } from '../support/fake-exchange/index.ts';
 import { scenario } from '../support/scenario.ts';
 import { query, storedKlines } from '../support/stored-rows.ts';
 
@@ -250,5 +251,50 @@ describe('archive in bulk on postgres', () => {
     assert.equal(outcomes.length, 8);
     assert.ok(outcomes.every((o) => o.outcome === 'failed'));
     assert.ok(outcomes.filter((o) => o.reason?.startsWith('not asked: the archive is unreachable')).length >= 8 - 3, JSON.stringify(outcomes));
+  });
+});
+
+describe('archive in bulk: rows that do not fit the compact row, and a stale irregular row', () => {
+  const H = 3_600_000;
+  const T0 = Date.UTC(2024, 4, 1);
+  const row = (i: number, over: Partial<Record<number, string | number>> = {}): RealKline => {
+    const base: RealKline = [T0 + i * H, '10.00000000', '12.00000000', '9.00000000', '11.00000000', '5.00000000', T0 + (i + 1) * H - 1, '50.00000000', 7, '2.00000000', '20.00000000', '0'];
+    for (const [k, v] of Object.entries(over)) (base as unknown[])[Number(k)] = v;
+    return base;
+  };
+  // Two days of 1h: a candle cut short (its own close time), one whose high has fewer decimals than its open, one
+  // with a low above its open (a quality finding), and one with more trades than an integer column holds.
+  const ODD = Array.from({ length: 48 }, (_, i) =>
+    i === 5 ? row(i, { 6: T0 + 5 * H + 1_800_000 - 1 }) : i === 7 ? row(i, { 2: '12.5' }) : i === 9 ? row(i, { 3: '10.50000000' }) : i === 30 ? row(i, { 8: 3_000_000_000 }) : row(i),
+  );
+  const scene = scenario({
+    db: 'postgres',
+    env: AUTO,
+    exchange: { now: NOW, symbols: [{ symbol: 'ODDUSDT', baseAsset: 'ODD', quoteAsset: 'USDT', listedAt: T0, status: 'BREAK', replay: { '1h': ODD } }] },
+  });
+
+  it('stored from the daily files exactly, irregular values and findings kept; a stale irregular row is cleared when its candle is stored again', async () => {
+    const args = ['backfill', '--since', '2024-05-01', '--until', '2024-05-03', '--symbols', 'ODDUSDT', '--interval', '1h'];
+    const res = await scene.run(args);
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(await storedKlines(scene.target, 'ODDUSDT', '1h'), ODD);
+    assert.deepEqual(zipsAsked(scene.fake.archiveRequests()), ['ODDUSDT-1h-2024-05-01.zip', 'ODDUSDT-1h-2024-05-02.zip']);
+    assert.equal(scene.fake.klineRequests('ODDUSDT', '1h').filter((r) => r.query.limit !== '1').length, 0, 'nothing left for REST');
+    const irregular = await query<{ t: Date }>(scene.target, 'select open_time as t from irregular_candles order by 1');
+    assert.deepEqual(irregular.map((r) => (r.t.getTime() - T0) / H), [5, 7, 30]);
+    const findings = await query<{ t: Date; rule: string }>(scene.target, 'select open_time as t, rule from quality_findings order by 1');
+    assert.deepEqual(findings.map((f) => [(f.t.getTime() - T0) / H, f.rule]), [[9, 'price-range']]);
+
+    // A row left in irregular_candles by a delete straight from candle_data must not lend its values to the candle
+    // stored again at its open time (sql/000008): the archive's page clears it.
+    const [{ id } = { id: 0 }] = await query<{ id: number }>(scene.target, `select id from series where symbol = 'ODDUSDT'`);
+    await query(scene.target, `insert into irregular_candles (series_id, open_time, high) values ($1, $2, '99.0')`, [id, new Date(T0 + 3 * H)]);
+    await query(scene.target, 'delete from candle_data where series_id = $1 and open_time = $2', [id, new Date(T0 + 3 * H)]);
+    scene.fake.resetRequests();
+    const fill = await scene.run(['gaps', '--fill', '--json']);
+    assert.equal(fill.code, 0, fill.stderr);
+    assert.deepEqual(zipsAsked(scene.fake.archiveRequests()), ['ODDUSDT-1h-2024-05-01.zip']);
+    assert.deepEqual(await storedKlines(scene.target, 'ODDUSDT', '1h'), ODD);
+    assert.deepEqual((await query<{ n: number }>(scene.target, 'select count(*)::int as n from irregular_candles'))[0], { n: 3 });
   });
 });
