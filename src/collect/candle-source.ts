@@ -40,10 +40,12 @@ export interface CandleSource {
   /** Pages of this source on the wire at once, when it is not the run's --concurrency (the archive: its own). */
   readonly concurrency?: number;
   /**
-   * Its pages are large (an archive file: tens of thousands of candles): a page keeps its place among the
-   * `concurrency` until it is written, not only while on the wire, so that no more pages than that are ever held.
+   * Its pages are large (an archive file: up to tens of thousands of candles): a page keeps its place among the
+   * `concurrency` until it is written, not only while on the wire, and the pages held at once hold `candles` in all
+   * at most (one more page may go beyond it; a page is never held back when none is held), each counted as `cost`
+   * says. Many small pages (a day of `1m`) then share the time their round trips take; few large ones, the memory.
    */
-  readonly largePages?: boolean;
+  readonly largePages?: { readonly candles: number; cost(range: Range): number };
   /** The pages for `missing` (normalized, in order), made lazily. */
   planPages(interval: string, missing: readonly Range[]): PagePlan;
   /** How many pages `planPages` makes for `missing` at most (answers that skip ahead make fewer). */

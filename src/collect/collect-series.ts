@@ -66,12 +66,16 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   const { db, source, stop, emit } = opts;
   const concurrency = source.concurrency ?? opts.concurrency;
   // Large pages count as on the wire until written: at most `concurrency` of them are held, however many series.
-  const largePages = source.largePages === true;
+  const large = source.largePages;
+  const largePages = large !== undefined;
+  let heldCandles = 0;
   // A series may have as many pages waiting as it has on the wire, and the run twice that: at most about three
   // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range.
-  // Large pages wait in the slots they hold: all but one may wait, so that a page hung on the wire lets the others be
-  // written out of turn instead of holding every slot.
-  const buffer = largePages ? { waiting: 0, perSeries: Math.max(1, concurrency - 1), total: Math.max(1, concurrency - 1) } : { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
+  // Large pages wait in the places they hold: all but one may wait, and once they hold their candles' worth, a page
+  // hung on the wire lets the others be written out of turn instead of holding every place.
+  const buffer = large
+    ? { waiting: 0, perSeries: Math.max(1, concurrency - 1), total: Math.max(1, concurrency - 1), full: () => heldCandles >= large.candles }
+    : { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
   const states = jobs.map((job) => new SeriesJob(job, source.planPages(job.series.interval, job.missing), buffer, source.emptyAnswers));
   for (const j of states) {
     if (j.error !== null) continue;
@@ -132,7 +136,10 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     } catch (err) {
       fail(job, err);
     } finally {
-      if (largePages) onWire--;
+      if (large) {
+        onWire--;
+        heldCandles -= large.cost(task.range);
+      }
       job.release(task);
       alive--;
       pump();
@@ -159,7 +166,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       for (const j of live) if (j.finished) announce(j);
       live = live.filter((j) => !j.finished);
     }
-    while (!fatal && !stop.aborted && onWire < concurrency) {
+    while (!fatal && !stop.aborted && onWire < concurrency && (large === undefined || onWire === 0 || heldCandles < large.candles)) {
       let task: Task | null = null;
       let owner: SeriesJob | undefined;
       // A series' pages after its first go before its answer only when no other series can use the slot.
@@ -175,6 +182,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       }
       if (!task || !owner) break;
       onWire++;
+      if (large) heldCandles += large.cost(task.range);
       alive++;
       if (!begun.has(owner)) begun.set(owner, performance.now());
       void run(owner, task);

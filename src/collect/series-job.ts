@@ -53,6 +53,8 @@ export interface WriteBuffer {
   waiting: number;
   readonly perSeries: number;
   readonly total: number;
+  /** Full by another measure than pages (the candles large pages hold: collect-series.ts). */
+  readonly full?: () => boolean;
 }
 
 /** A page's answer, sorted into what to store now and what needs another look. */
@@ -245,7 +247,7 @@ export class SeriesJob {
   }
 
   private bufferFull(): boolean {
-    return this.waiting >= this.buffer.perSeries || this.buffer.waiting >= this.buffer.total;
+    return this.waiting >= this.buffer.perSeries || this.buffer.waiting >= this.buffer.total || this.buffer.full?.() === true;
   }
 
   private task(kind: TaskKind, range: Range, head: boolean): Task {

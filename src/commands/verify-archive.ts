@@ -1,5 +1,4 @@
 import pLimit from 'p-limit';
-import { ARCHIVE_CONCURRENCY } from '../sources/archive-candle-source.js';
 import { verifyArchiveFile, type FileVerdict } from '../archive/verify-archive-file.js';
 import { candlePageEnd, readCandlePage, type ExportedCandle } from '../db/candle-export-repository.js';
 import type { DatabaseHandle } from '../db/open-database.js';
@@ -55,7 +54,8 @@ export async function runVerify(ctx: CommandContext, handle: DatabaseHandle, fil
     retryBaseMs: ctx.config.retryBaseMs,
     stop: ctx.stop,
   };
-  const limit = pLimit(ARCHIVE_CONCURRENCY);
+  // Three files at a time, each holding its zip and a page of stored candles: the archive costs no weight.
+  const limit = pLimit(3);
   const checks: Array<Promise<FileVerdict>> = [];
   for (const s of series) {
     const files = await retryTransient('reading the archive provenance', () => listProvenanceFiles(handle.db, s.id));

@@ -10,13 +10,18 @@ import type { ArchiveProvenance, PreparedPage } from '../collect/prepare-page.js
 import type { Range, SeriesKey } from '../domain.js';
 import { InternalError } from '../errors.js';
 import type { ArchiveFileOutcome, EmitRunEvent } from '../events/run-events.js';
-import { addSlots, alignUp, countSlots } from '../planner/intervals.js';
+import { addSlots } from '../planner/intervals.js';
 import { subtractRanges } from '../planner/ranges.js';
 import { checkCandleValues, type QualityFinding } from '../planner/validate-page.js';
 import { CandleCopyRowsBuilder, type CandleCopyRows } from '../writer/candle-copy-rows.js';
 
-/** Files downloaded (and parsed) at once: the archive is a CDN with no weight, the limit is our CPU and memory. */
-export const ARCHIVE_CONCURRENCY = 3;
+/**
+ * Files downloaded, parsed or waiting for their write at once: the archive is a CDN with no weight, the limits are
+ * our memory and CPU. At most HELD_CANDLES candles are held in all (two or three months of `1m`), so small files (a
+ * day of `1m`: 1,440) go many at a time and share their round trips, and large ones few.
+ */
+export const ARCHIVE_CONCURRENCY = 12;
+const HELD_CANDLES = 100_000;
 
 export interface ArchiveSourceOptions extends ArchiveHttp {
   /** The exchange's clock when the run began: which files the archive should hold by now. */
@@ -46,7 +51,7 @@ export function archiveCandleSource(o: ArchiveSourceOptions): CandleSource {
     emptyAnswers: 'not-known',
     pageWeight: 0,
     concurrency,
-    largePages: true,
+    largePages: { candles: HELD_CANDLES, cost: (range) => (isArchivePage(range) ? range.candles : 0) },
     planPages: (interval, missing) => new ArchivePagePlan(plan(interval, missing), (r) => plan(interval, [r])),
     countPages: (interval, missing) => plan(interval, missing).length,
     planFiles: (series, missing) =>
@@ -60,7 +65,7 @@ export function archiveCandleSource(o: ArchiveSourceOptions): CandleSource {
 
 function isArchivePage(range: Range): range is ArchivePage {
   const p = range as Partial<ArchivePage>;
-  return p.kind !== undefined && p.period !== undefined && p.parts !== undefined;
+  return p.kind !== undefined && p.period !== undefined && p.parts !== undefined && p.candles !== undefined;
 }
 
 /** What is left for another source: the whole page, as if the file held nothing. */
@@ -74,7 +79,7 @@ async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, rang
   const { symbol, interval } = series;
   const path = archivePath(symbol, interval, range.kind, range.period);
   const file = path.slice(path.lastIndexOf('/') + 1);
-  const expected = range.parts.reduce((n, p) => n + countSlots(interval, alignUp(interval, p.from), p.to), 0);
+  const expected = range.candles;
   const said = (outcome: ArchiveFileOutcome, rows: number, candles: number, reason: string | null): void =>
     o.emit({ type: 'archive-file', symbol, interval, file, outcome, rows, candles, expected, reason });
 
