@@ -65,9 +65,9 @@ function resultOf(j: SeriesJob): SeriesResult {
 export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<JobOutcome[]> {
   const { db, source, stop, emit } = opts;
   const concurrency = source.concurrency ?? opts.concurrency;
-  // Large pages count as on the wire until written: at most `concurrency` of them are held, however many series.
+  // Large pages count as on the wire until written, and by their candles: at most `concurrency` of them and about
+  // `large.candles` candles are held, however many series (candle-source.ts).
   const large = source.largePages;
-  const largePages = large !== undefined;
   let heldCandles = 0;
   // A series may have as many pages waiting as it has on the wire, and the run twice that: at most about three
   // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range.
@@ -126,7 +126,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     } catch (err) {
       fail(job, err);
     } finally {
-      if (!largePages) onWire--;
+      if (!large) onWire--;
       job.fetched(task);
     }
     pump();
