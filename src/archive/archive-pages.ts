@@ -64,9 +64,10 @@ const gridCandles = (interval: string, parts: readonly Range[]): number => parts
 /**
  * The archive's pages for `missing`: a month the archive should hold as one monthly file (unless only a day of it is
  * missing, or its file would be too large), else the days it should hold as daily files. What it should not hold
- * yet (the current day, days inside the publication lag) gets no page: another source answers for it.
+ * yet (the current day, days inside the publication lag) gets no page: another source answers for it, and so it does
+ * for a page that would fill fewer than `minCandles` (a file to download for what one request of it gets).
  */
-export function planArchivePages(interval: string, missing: readonly Range[], now: number): ArchivePage[] {
+export function planArchivePages(interval: string, missing: readonly Range[], now: number, minCandles = 0): ArchivePage[] {
   const ranges = normalizeRanges(missing);
   const pages: ArchivePage[] = [];
   const last = ranges[ranges.length - 1];
@@ -90,7 +91,7 @@ export function planArchivePages(interval: string, missing: readonly Range[], no
       pages.push({ ...hull(inDay), kind: 'daily', period, parts: inDay, candles: gridCandles(interval, inDay) });
     }
   }
-  return pages;
+  return minCandles > 0 ? pages.filter((p) => p.candles >= minCandles) : pages;
 }
 
 /** The pages of planArchivePages as a PagePlan (collect/candle-source.ts), handed out in order. */

@@ -28,6 +28,11 @@ export interface ArchiveSourceOptions extends ArchiveHttp {
   readonly now: number;
   readonly emit: EmitRunEvent;
   readonly concurrency?: number;
+  /**
+   * Files that would fill fewer candles are not read (0: every file): with REST after it, a page of REST's (1,000
+   * candles, 2 weight) is the cheaper way to what a small file holds (a day of `1h`, a month of `1h`, an hour's gap).
+   */
+  readonly minPageCandles?: number;
 }
 
 const CHECKSUM_LINE = /^([0-9a-f]{64})\s+(\S+)\s*$/i;
@@ -45,7 +50,7 @@ export function archiveCandleSource(o: ArchiveSourceOptions): CandleSource {
   // The archive host gave no answer to a file's every attempt (blocked, down, no route): the rest of the run asks it
   // nothing more, and REST takes what its files would have held. Otherwise every file would spend its retries.
   const down: { reason: string | null } = { reason: null };
-  const plan = (interval: string, missing: readonly Range[]): ArchivePage[] => planArchivePages(interval, missing, o.now);
+  const plan = (interval: string, missing: readonly Range[]): ArchivePage[] => planArchivePages(interval, missing, o.now, o.minPageCandles ?? 0);
   return {
     name: 'archive',
     emptyAnswers: 'not-known',

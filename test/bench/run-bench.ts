@@ -14,10 +14,11 @@ import { generateCandle } from '../support/fake-exchange/candle-generator.ts';
 import { profileFor } from '../support/fake-exchange/symbol-profile.ts';
 import { BIN as OWN_BIN } from '../support/run-cli.ts';
 import { copyCeiling } from './copy-ceiling.ts';
+import { timePageWrites } from './page-write.ts';
 
 /** BENCH_BIN=<other checkout>/bin/cryptocollect.js times another build against the same exchange and scenarios. */
 const BIN = process.env.BENCH_BIN ?? OWN_BIN;
-/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, archive, bulk, bulkrest, budget, pglite, hangs, deephangs, deepsince, generator, export). */
+/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, archive, bulk, bulkrest, pagewrite, budget, pglite, hangs, deephangs, deepsince, generator, export). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (name: string): boolean => ONLY === null || ONLY.has(name);
 
@@ -351,6 +352,14 @@ try {
   }
   // 8: the fake exchange's own cost: every test that backfills minutes generates them, so a year of 1m candles for
   // one symbol must stay cheap (goal: under 5 s; the exit column says 1 when it is not met).
+  // One month of 1m written as a page: as columns (REST's way) against COPY into the staging table (the archive's).
+  if (wanted('pagewrite')) {
+    const db = await createDatabase(clusterHandle, 'bench_pagewrite');
+    const t = await timePageWrites(db, 8);
+    for (const [name, ms] of [['columns (unnest), as REST pages', t.columnsMs], ['COPY into staging, then the statement', t.bulkMs]] as const) {
+      rows.push({ scenario: `page write: a month of 1m (${t.candles.toLocaleString('en-US')}), ${name}`, database: 'postgres', exitCode: 0, wallS: ms / 1000, floorS: null, ratio: null, candles: t.candles, candlesPerS: t.candles / (ms / 1000), requests: 0, weight: '-', peakRssMb: 0, bytesPerCandle: null, floorBytesPerCandle: null, notes: 'in-process, median of 8 months, candles prepared before the clock' });
+    }
+  }
   if (wanted('generator')) {
     const p = profileFor('BTCUSDT', 'BTC', 'USDT');
     const n = 525_600;
@@ -454,7 +463,17 @@ async function warmArchive(url: string, symbols: readonly string[], interval: st
   // A few at a time: the fake's latency would otherwise dominate; it builds one file at a time anyway.
   const queue = [...paths];
   await Promise.all(Array.from({ length: 4 }, async () => {
-    for (let p = queue.shift(); p !== undefined; p = queue.shift()) await (await fetch(`${url}${p}`)).arrayBuffer();
+    for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+      // A kept-alive connection the busy fake let time out resets: ask again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await (await fetch(`${url}${p}`)).arrayBuffer();
+          break;
+        } catch (err) {
+          if (attempt === 3) throw err;
+        }
+      }
+    }
   }));
   return paths.length;
 }

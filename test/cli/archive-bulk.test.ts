@@ -231,7 +231,7 @@ describe('archive in bulk on postgres', () => {
     assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), all);
   });
 
-  it('an archive that answers 404 to everything, or cannot be reached, leaves everything to REST without a word', async () => {
+  it('an archive that answers 404 to everything, or cannot be reached, leaves everything to REST without a word; small files are left to REST', async () => {
     const args = ['backfill', '--since', '2024-05-01', '--symbols', 'BTCUSDT', '--interval', '1m', '--json'];
     const nowhere = await scene.run([...args, '--archive-url', `${scene.fake.url}/nowhere`]);
     assert.equal(nowhere.code, 0, nowhere.stderr);
@@ -240,6 +240,12 @@ describe('archive in bulk on postgres', () => {
     assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), expectedMay);
     assert.deepEqual(await inDb('select count(*)::int as n from exchange_empty'), [{ n: 0 }]);
     assert.deepEqual(await inDb('select count(*)::int as n from archive_provenance'), [{ n: 0 }]);
+
+    // Files too small to save a REST page (a month of 1h: 744 candles) are left to REST with `auto`.
+    const hourly = await scene.run(['backfill', '--since', '2024-01-01', '--symbols', 'ETHUSDT', '--interval', '1h', '--json']);
+    assert.equal(hourly.code, 0, hourly.stderr);
+    assert.equal(scene.fake.archiveRequests().filter((r) => r.path.includes('/ETHUSDT/')).length, 0);
+    assert.deepEqual(await storedKlines(scene.target, 'ETHUSDT', '1h'), scene.fake.expectedKlines('ETHUSDT', '1h', SINCE, NOW));
 
     // Unreachable: once the first files (those on the wire together: three months' worth) failed, the run asks the
     // archive nothing more; REST takes the rest.
@@ -271,9 +277,10 @@ describe('archive in bulk: rows that do not fit the compact row, and a stale irr
   const ODD = Array.from({ length: 48 }, (_, i) =>
     i === 5 ? row(i, { 6: T0 + 5 * H + 1_800_000 - 1 }) : i === 7 ? row(i, { 2: '12.5' }) : i === 9 ? row(i, { 3: '10.50000000' }) : i === 30 ? row(i, { 8: 3_000_000_000 }) : row(i),
   );
+  // The archive alone (`--source archive`): with REST after it, files of 1h are too small to be worth reading.
   const scene = scenario({
     db: 'postgres',
-    env: AUTO,
+    env: { CRYPTOCOLLECT_SOURCE: 'archive' },
     exchange: { now: NOW, symbols: [{ symbol: 'ODDUSDT', baseAsset: 'ODD', quoteAsset: 'USDT', listedAt: T0, status: 'BREAK', replay: { '1h': ODD } }] },
   });
 
