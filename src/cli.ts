@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { CommanderError } from './cli/commander.js';
 import { buildProgram, type CliState } from './cli/build-program.js';
 import type { Io } from './cli/io.js';
@@ -88,6 +89,9 @@ export const STOP_GRACE_MS = 3000;
 export async function main(argv: readonly string[]): Promise<void> {
   const stop = new AbortController();
   const cancel = new AbortController();
+  // Every request on the wire listens to both (up to 64 exchange requests and the archive's files with their
+  // CHECKSUMs, each a listener or two): more than Node's default of 10 is no leak here.
+  setMaxListeners(256, stop.signal, cancel.signal);
   const jsonLogs = asksForJsonLogs(argv, process.env);
   let signals = 0;
   const onSignal = (signal: NodeJS.Signals): void => {

@@ -192,8 +192,8 @@ export function resolveConfig(
     return fallback;
   };
   const logFormat = choice(SETTINGS.logFormat, LOG_FORMATS, 'text');
-  // REST until the archive path writes in bulk: through the page writer it saves weight but not time (README).
-  const source = choice(SETTINGS.source, SOURCES, 'rest');
+  // The archive for what it should hold: it writes in bulk, at no weight (README "The archive source").
+  const source = choice(SETTINGS.source, SOURCES, 'auto');
   const logLevel = choice(SETTINGS.logLevel, LOG_LEVELS, undefined);
   const metrics = pick(SETTINGS.metricsFile).value?.trim();
   const onFailure = pick(SETTINGS.onFailure).value?.trim();

@@ -1,6 +1,6 @@
 import type { PagePlan } from '../collect/candle-source.js';
 import type { Range } from '../domain.js';
-import { addSlots, alignDown, countSlots } from '../planner/intervals.js';
+import { addSlots, alignDown, alignUp, countSlots } from '../planner/intervals.js';
 import { clipRanges, normalizeRanges } from '../planner/ranges.js';
 
 const HOUR = 3_600_000;
@@ -28,6 +28,8 @@ export interface ArchivePage extends Range {
   readonly kind: ArchivePeriodKind;
   readonly period: Range;
   readonly parts: readonly Range[];
+  /** The candles the parts should hold by the interval's grid. */
+  readonly candles: number;
 }
 
 export const archiveIntervalName = (interval: string): string => (interval === '1M' ? '1mo' : interval);
@@ -57,13 +59,15 @@ export function isPublished(interval: string, kind: ArchivePeriodKind, period: R
 }
 
 const hull = (parts: readonly Range[]): Range => ({ from: parts[0]!.from, to: parts[parts.length - 1]!.to });
+const gridCandles = (interval: string, parts: readonly Range[]): number => parts.reduce((n, p) => n + countSlots(interval, alignUp(interval, p.from), p.to), 0);
 
 /**
  * The archive's pages for `missing`: a month the archive should hold as one monthly file (unless only a day of it is
  * missing, or its file would be too large), else the days it should hold as daily files. What it should not hold
- * yet (the current day, days inside the publication lag) gets no page: another source answers for it.
+ * yet (the current day, days inside the publication lag) gets no page: another source answers for it, and so it does
+ * for a page that would fill fewer than `minCandles` (a file to download for what one request of it gets).
  */
-export function planArchivePages(interval: string, missing: readonly Range[], now: number): ArchivePage[] {
+export function planArchivePages(interval: string, missing: readonly Range[], now: number, minCandles = 0): ArchivePage[] {
   const ranges = normalizeRanges(missing);
   const pages: ArchivePage[] = [];
   const last = ranges[ranges.length - 1];
@@ -76,7 +80,7 @@ export function planArchivePages(interval: string, missing: readonly Range[], no
     const oneDay = alignDown('1d', h.from) === alignDown('1d', h.to - 1);
     const monthlyFits = countSlots(interval, month.from, month.to) <= MAX_PAGE_CANDLES;
     if (monthlyFits && isPublished(interval, 'monthly', month, now) && (!oneDay || !hasDaily)) {
-      pages.push({ ...h, kind: 'monthly', period: month, parts });
+      pages.push({ ...h, kind: 'monthly', period: month, parts, candles: gridCandles(interval, parts) });
       continue;
     }
     if (!hasDaily) continue;
@@ -84,10 +88,10 @@ export function planArchivePages(interval: string, missing: readonly Range[], no
       const period = { from: day, to: day + DAY };
       const inDay = clipRanges(parts, period);
       if (inDay.length === 0 || !isPublished(interval, 'daily', period, now)) continue;
-      pages.push({ ...hull(inDay), kind: 'daily', period, parts: inDay });
+      pages.push({ ...hull(inDay), kind: 'daily', period, parts: inDay, candles: gridCandles(interval, inDay) });
     }
   }
-  return pages;
+  return minCandles > 0 ? pages.filter((p) => p.candles >= minCandles) : pages;
 }
 
 /** The pages of planArchivePages as a PagePlan (collect/candle-source.ts), handed out in order. */

@@ -13,7 +13,7 @@ export function addGlobalOptions(program: Command): Command {
     .addOption(new Option('--database-url <url>', 'PostgreSQL URL (env DATABASE_URL); default: the embedded database'))
     .addOption(new Option('--data-dir <dir>', 'embedded database folder (env CRYPTOCOLLECT_DATA_DIR)'))
     .addOption(new Option('--base-url <url>', 'exchange REST base URL (env BINANCE_BASE_URL, default https://api.binance.com)'))
-    .addOption(new Option('--source <source>', 'where candles come from: auto (the data.binance.vision archive for complete past days and months, REST for the rest), rest, archive (env CRYPTOCOLLECT_SOURCE, default rest)'))
+    .addOption(new Option('--source <source>', 'where candles come from: auto (the data.binance.vision archive for complete past days and months, REST for the rest), rest, archive (env CRYPTOCOLLECT_SOURCE, default auto)'))
     .addOption(new Option('--archive-url <url>', 'bulk archive base URL (env BINANCE_ARCHIVE_URL, default https://data.binance.vision)'))
     .addOption(new Option('--concurrency <n>', 'requests in flight at once (env CRYPTOCOLLECT_CONCURRENCY, default 8)'))
     .addOption(new Option('--timeout <seconds>', 'abandon a request after this long (env CRYPTOCOLLECT_TIMEOUT, default 30)'))

@@ -28,6 +28,12 @@ export interface PagePlan {
  */
 export type EmptyAnswerMeaning = 'exchange-empty' | 'not-known';
 
+/** A file a source of files (the archive) would read for a series' missing ranges, and the parts it would fill. */
+export interface PlannedFile {
+  readonly file: string;
+  readonly parts: readonly Range[];
+}
+
 /** Where the engine gets candles from. The engine knows nothing else of the exchange. */
 export interface CandleSource {
   /** Short name for events and records (`rest`). */
@@ -37,6 +43,13 @@ export interface CandleSource {
   readonly pageWeight: number;
   /** Pages of this source on the wire at once, when it is not the run's --concurrency (the archive: its own). */
   readonly concurrency?: number;
+  /**
+   * Its pages are large (an archive file: up to tens of thousands of candles): a page keeps its place among the
+   * `concurrency` until it is written, not only while on the wire, and the pages held at once hold `candles` in all
+   * at most (one more page may go beyond it; a page is never held back when none is held), each counted as `cost`
+   * says. Many small pages (a day of `1m`) then share the time their round trips take; few large ones, the memory.
+   */
+  readonly largePages?: { readonly candles: number; cost(range: Range): number };
   /** The pages for `missing` (normalized, in order), made lazily. */
   planPages(interval: string, missing: readonly Range[]): PagePlan;
   /** How many pages `planPages` makes for `missing` at most (answers that skip ahead make fewer). */
@@ -60,4 +73,9 @@ export interface CandleSource {
    * cannot tell cheaply.
    */
   firstOpenFrom?(series: SeriesKey, from: number): Promise<number | null>;
+  /**
+   * A source of files (the archive): the files its pages would read for `missing`, for a dry run's plan. What they
+   * would fill is assumed filled (a file found missing or short at run time is left to the next source).
+   */
+  planFiles?(series: SeriesKey, missing: readonly Range[]): PlannedFile[];
 }

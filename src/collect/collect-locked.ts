@@ -2,7 +2,8 @@ import { postgresClaimStore } from '../db/claim-store.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
 import { reloadSeries, setWatermark } from '../db/series-repository.js';
-import type { Series } from '../domain.js';
+import type { Range, Series } from '../domain.js';
+import { subtractRanges } from '../planner/ranges.js';
 import type { SeriesResult } from '../runlog/run-log.js';
 import type { CandleSource } from './candle-source.js';
 import { collectSeries, type CollectJob } from './collect-series.js';
@@ -40,6 +41,17 @@ export interface LockedCollectOptions {
   readonly alone?: boolean;
 }
 
+/**
+ * A series' job once an earlier pass stored `stored`: what is still missing. Its head (nothing stored before its
+ * first missing range) stays one only if nothing was stored before what is now its first missing range.
+ */
+function lessStored(job: CollectJob, stored: readonly Range[]): CollectJob {
+  const missing = subtractRanges(job.missing, stored);
+  const head = job.head === true && missing[0] !== undefined && missing[0].from === job.missing[0]?.from;
+  const { head: _head, ...rest } = job;
+  return { ...rest, missing, ...(head ? { head } : {}) };
+}
+
 /** One series' results of several passes as one: what each wrote and asked adds up; the last pass says how it ended. */
 function mergeResults(earlier: readonly SeriesResult[], last: readonly SeriesResult[]): SeriesResult[] {
   const key = (r: SeriesResult): string => `${r.symbol} ${r.interval}`;
@@ -63,7 +75,8 @@ function mergeResults(earlier: readonly SeriesResult[], last: readonly SeriesRes
  * being planned. Each source of `before` collects first what it has pages for (a series it has none for is left
  * out of its pass); then `source` collects what is still missing, and each series' watermark is set to what that
  * last pass proved — by its answers, or found stored by others under its claims (the earlier passes' candles are
- * stored, so it plans around them; a stretch they could not vouch for is its to prove).
+ * stored, so it plans around them; a stretch they could not vouch for is its to prove). Each series is planned once,
+ * from the database; what a pass stored is taken off its missing ranges for the next.
  */
 export async function collectLocked(
   opts: LockedCollectOptions,
@@ -92,17 +105,25 @@ export async function collectLocked(
     };
     const share: ShareOptions | null = sharing ? { store: postgresClaimStore(db, sharing.id), emit: opts.emit } : null;
     const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit, ...(share ? { share } : {}) };
+    // Planned once: a pass stores only inside the missing ranges of the series this process holds, so what the next
+    // pass lacks is what the one before left, known without reading the series again (a read of every stored candle:
+    // seconds for a few years of `1m`). What other runs sharing a series stored meanwhile is found under the claims.
+    let jobs = await planAll();
     let earlier: SeriesResult[] = [];
     for (const first of opts.before ?? []) {
       if (opts.stop.aborted) break;
-      const jobs = (await planAll()).filter((j) => j.error === undefined && j.skip === undefined && first.countPages(j.series.interval, j.missing) > 0);
-      if (jobs.length === 0) continue;
+      const mine = jobs.filter((j) => j.error === undefined && j.skip === undefined && first.countPages(j.series.interval, j.missing) > 0);
+      if (mine.length === 0) continue;
       const done = earlier;
       const progress = onProgress ? { onProgress: (results: () => SeriesResult[]) => onProgress(() => [...done, ...results()]) } : {};
-      const outcomes = await collectSeries({ ...common, source: first, ...progress }, jobs);
+      const outcomes = await collectSeries({ ...common, source: first, ...progress }, mine);
       earlier = [...earlier, ...outcomes.map((o) => o.result)];
+      const stored = new Map(mine.map((j, i) => [j, outcomes[i]?.stored ?? []]));
+      jobs = jobs.map((j) => {
+        const s = stored.get(j);
+        return s === undefined || s.length === 0 ? j : lessStored(j, s);
+      });
     }
-    const jobs = await planAll();
     const done = earlier;
     const progress = onProgress ? { onProgress: (results: () => SeriesResult[]) => onProgress(() => mergeResults(done, results())) } : {};
     // Shared, each series' watermark is set as soon as it is done (other runs may be waiting for it to be); alone,

@@ -1,5 +1,6 @@
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
 import type { Db } from '../db/schema.js';
+import type { Range } from '../domain.js';
 import { CryptocollectError, DatabaseError, errorMessage, ExchangeError, RUN_ENDING_EXCHANGE_CODES } from '../errors.js';
 import { countSlots } from '../planner/intervals.js';
 import type { SeriesResult } from '../runlog/run-log.js';
@@ -31,6 +32,8 @@ export interface JobOutcome {
   readonly result: SeriesResult;
   /** Where the series' watermark may move (null: it may not). */
   readonly provenTo: number | null;
+  /** What the stored answers covered: nothing of it is missing any more. */
+  readonly stored: readonly Range[];
 }
 
 /** Errors after which no other series can succeed either: the whole run stops. */
@@ -68,9 +71,17 @@ function resultOf(j: SeriesJob): SeriesResult {
 export async function collectSeries(opts: CollectOptions, jobs: readonly CollectJob[]): Promise<JobOutcome[]> {
   const { db, source, stop, emit } = opts;
   const concurrency = source.concurrency ?? opts.concurrency;
+  // Large pages count as on the wire until written, and by their candles: at most `concurrency` of them and about
+  // `large.candles` candles are held, however many series (candle-source.ts).
+  const large = source.largePages;
+  let heldCandles = 0;
   // A series may have as many pages waiting as it has on the wire, and the run twice that: at most about three
   // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range.
-  const buffer = { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
+  // Large pages wait in the places they hold: all but one may wait, and once they hold their candles' worth, a page
+  // hung on the wire lets the others be written out of turn instead of holding every place.
+  const buffer = large
+    ? { waiting: 0, perSeries: Math.max(1, concurrency - 1), total: Math.max(1, concurrency - 1), full: () => heldCandles >= large.candles }
+    : { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
   let fatal: { error: unknown } | null = null;
   const shared = opts.share
     ? new ClaimedWork(source, opts.share, stop, () => pump(), (err) => {
@@ -141,7 +152,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     } catch (err) {
       fail(job, err);
     } finally {
-      onWire--;
+      if (!large) onWire--;
       job.fetched(task);
     }
     pump();
@@ -151,6 +162,10 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     } catch (err) {
       fail(job, err);
     } finally {
+      if (large) {
+        onWire--;
+        heldCandles -= large.cost(task.range);
+      }
       job.release(task);
       shared?.released(job);
       alive--;
@@ -182,7 +197,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       for (const j of live) if (j.finished) announce(j);
       live = live.filter((j) => !j.finished);
     }
-    while (!fatal && !stop.aborted && onWire < concurrency) {
+    while (!fatal && !stop.aborted && onWire < concurrency && (large === undefined || onWire === 0 || heldCandles < large.candles)) {
       let task: Task | null = null;
       let owner: SeriesJob | undefined;
       // A series' pages after its first go before its answer only when no other series can use the slot — nor a
@@ -200,6 +215,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       }
       if (!task || !owner) break;
       onWire++;
+      if (large) heldCandles += large.cost(task.range);
       alive++;
       if (!begun.has(owner)) begun.set(owner, performance.now());
       void run(owner, task);
@@ -217,5 +233,5 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   for (const j of states) announce(j);
   await shared?.finish();
   if (fatal) throw (fatal as { error: unknown }).error;
-  return states.map((j) => ({ result: resultOf(j), provenTo: provenOf(j) }));
+  return states.map((j) => ({ result: resultOf(j), provenTo: provenOf(j), stored: j.storedRanges() }));
 }

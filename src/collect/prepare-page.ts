@@ -2,6 +2,7 @@ import type { Candle, Range } from '../domain.js';
 import { interpretPage, type PageResult } from '../planner/interpret-page.js';
 import { validatePage, type QualityFinding } from '../planner/validate-page.js';
 import { candleColumns, type CandleColumns } from '../writer/candle-columns.js';
+import type { CandleCopyRows } from '../writer/candle-copy-rows.js';
 
 /** What a page's answer says, without its candles. */
 export type PageFacts = Omit<PageResult, 'candles'> & {
@@ -19,10 +20,11 @@ export interface ArchiveProvenance {
   readonly ranges: readonly Range[];
 }
 
-/** A page's answer as it waits for its write: encoded columns, not a thousand parsed rows. */
+/** A page's answer as it waits for its write: encoded columns or COPY rows, not a thousand parsed rows. */
 export interface PreparedPage {
   readonly page: PageFacts;
-  readonly candles: CandleColumns;
+  /** Columns for a REST page; COPY rows for an archive file's (tens of thousands of candles, written in bulk). */
+  readonly candles: CandleColumns | CandleCopyRows;
   readonly findings: readonly QualityFinding[];
   /** The newest open time anywhere in the answer, in the range or past it. */
   readonly newestOpen: number | null;

@@ -55,6 +55,8 @@ export interface WriteBuffer {
   waiting: number;
   readonly perSeries: number;
   readonly total: number;
+  /** Full by another measure than pages (the candles large pages hold: collect-series.ts). */
+  readonly full?: () => boolean;
 }
 
 /** A page's answer, sorted into what to store now and what needs another look. */
@@ -242,6 +244,11 @@ export class SeriesJob {
     this.proven.push(...subtractRanges([{ from: task.range.from, to: sorted.page.answeredTo }], [...sorted.unconfirmed, ...sorted.unknown]));
   }
 
+  /** What the stored answers covered (a later pass of another source plans around it: collect-locked.ts). */
+  storedRanges(): Range[] {
+    return normalizeRanges(this.proven);
+  }
+
   /**
    * The watermark this run proved (null when it may not move: the series failed or was skipped). A hole it could not
    * prove moves it back there, even below what it vouched for; proving the whole span keeps what lay beyond it.
@@ -288,7 +295,7 @@ export class SeriesJob {
   }
 
   private bufferFull(): boolean {
-    return this.waiting >= this.buffer.perSeries || this.buffer.waiting >= this.buffer.total;
+    return this.waiting >= this.buffer.perSeries || this.buffer.waiting >= this.buffer.total || this.buffer.full?.() === true;
   }
 
   private task(kind: TaskKind, range: Range, head: boolean): Task {

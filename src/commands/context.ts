@@ -11,7 +11,7 @@ import type { Config } from '../config.js';
 import { openDatabase, type DatabaseAccess, type DatabaseHandle } from '../db/open-database.js';
 import type { RequestOutcomes, RunCounters } from '../events/run-counters.js';
 import type { RunEvents } from '../events/run-events.js';
-import { BinanceClient } from '../exchange/binance-client.js';
+import { BinanceClient, KLINES_PAGE_LIMIT } from '../exchange/binance-client.js';
 import type { HttpGet } from '../exchange/http-get.js';
 import type { ResolvedSymbols } from '../exchange/resolve-symbols.js';
 import type { Progress } from '../output/progress.js';
@@ -69,7 +69,7 @@ export function collectOptions(
   };
   const rest = restCandleSource(client);
   const choice = restOnly ? 'rest' : ctx.config.source;
-  const archive = (): CandleSource =>
+  const archive = (minPageCandles: number): CandleSource =>
     archiveCandleSource({
       baseUrl: ctx.config.archiveUrl,
       http: ctx.http,
@@ -80,8 +80,10 @@ export function collectOptions(
       stop: ctx.stop,
       now: resolved.serverTime,
       emit: ctx.events.emit,
+      minPageCandles,
     });
-  const sources = choice === 'rest' ? { source: rest } : choice === 'archive' ? { source: archive() } : { source: rest, before: [archive()] };
+  // Before REST, a file is read only where it saves a REST page at least; alone, the archive reads every file.
+  const sources = choice === 'rest' ? { source: rest } : choice === 'archive' ? { source: archive(0) } : { source: rest, before: [archive(KLINES_PAGE_LIMIT)] };
   return { handle, ...sources, concurrency: ctx.config.concurrency, stop: ctx.stop, emit: ctx.events.emit, listing };
 }
 
@@ -101,7 +103,7 @@ export async function dryRunPlan(
   const spent = (): { requests: number; weight: number } => ({ requests: ctx.counters.requests, weight: ctx.counters.weight });
   const setup = spent();
   const jobs = await plannedJobs(series, options, plan);
-  return planRun(options.source, jobs, { command, serverTime, setup, spent: spent(), budget: client.limiter.getBudget() });
+  return planRun(options.source, jobs, { command, serverTime, setup, spent: spent(), budget: client.limiter.getBudget() }, options.before ?? []);
 }
 
 export function createClient(ctx: CommandContext): BinanceClient {

@@ -1,5 +1,6 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import { DatabaseError } from '../errors.js';
+import { copyCapablePool } from './copy-capable-pool.js';
 import { DatabaseFailure, translateDbError, type DatabasePlace } from './database-failure.js';
 import { acquireEmbeddedLock } from './embedded-lock.js';
 import { embeddedStoreLocation } from './embedded-store.js';
@@ -146,7 +147,8 @@ async function openPostgres(url: string, poolSize: number, access: DatabaseAcces
   const place = placeOf(url);
   const translate = (err: unknown) => translateDbError(err, place);
   // Loaded only for PostgreSQL: the embedded store's commands never pay for the driver's start-up.
-  const { default: pg } = await import('pg');
+  // Both CommonJS: their exports are the default export, in Node and in the bundle alike.
+  const [{ default: pg }, { default: copyStreams }] = await Promise.all([import('pg'), import('pg-copy-streams')]);
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -159,7 +161,8 @@ async function openPostgres(url: string, poolSize: number, access: DatabaseAcces
   // checked out: the next query on it fails instead, and that failure is retried (db/retry-transient.ts).
   pool.on('error', () => undefined);
   pool.on('connect', (client) => client.on('error', () => undefined));
-  const db = new Kysely<Database>({ dialect: translatingDialect(new PostgresDialect({ pool }), translate) });
+  // Its clients also run COPY FROM STDIN (db/copy-in.ts): the archive's pages are written in bulk.
+  const db = new Kysely<Database>({ dialect: translatingDialect(new PostgresDialect({ pool: copyCapablePool(pool, copyStreams.from) }), translate) });
   try {
     await sql`select 1`.execute(db);
   } catch (err) {

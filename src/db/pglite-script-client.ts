@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { copyData } from './copy-in.js';
 import { abandonBackend } from './pglite-abort-guard.js';
 import type { WatchedNodeFS } from './watched-node-fs.js';
 
@@ -6,7 +7,8 @@ import type { WatchedNodeFS } from './watched-node-fs.js';
  * The client Kysely's PGlite dialect drives.
  *
  * PGlite's query() uses the extended protocol, one statement at a time; migrations are multi-statement scripts.
- * Parameterless SQL therefore goes through exec() (simple protocol), everything else through query().
+ * Parameterless SQL therefore goes through exec() (simple protocol), everything else through query(). A
+ * `COPY … FROM STDIN` carrying its data (db/copy-in.ts) becomes PGlite's `COPY … FROM '/dev/blob'`, the data its blob.
  *
  * A statement the file system refused (disk full, read-only) fails with that refusal, whatever PostgreSQL made of
  * it; after a PANIC every statement fails with it at once, and closing leaves the aborted backend alone (its
@@ -17,6 +19,8 @@ export function scriptCapable(pg: PGlite, fs: WatchedNodeFS): PGlite {
     query: async (text: string, params: unknown[] = []) => {
       const refusals = fs.refusals;
       try {
+        const data = copyData(text, params);
+        if (data !== null) return await pg.query(text.replace(/(\sfrom\s+)stdin\b/i, "$1'/dev/blob'"), [], { blob: new Blob([...data]) });
         if (params.length > 0) return await pg.query(text, params);
         const results = await pg.exec(text);
         return results[results.length - 1] ?? { rows: [], fields: [], affectedRows: 0 };

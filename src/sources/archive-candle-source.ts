@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import pLimit from 'p-limit';
 import { downloadArchiveFile, type ArchiveHttp } from '../archive/download-archive-file.js';
 import { ArchivePagePlan, archivePath, planArchivePages, type ArchivePage } from '../archive/archive-pages.js';
+import { ArchiveLineReader } from '../archive/archive-line-reader.js';
 import { BadRowError, parseArchiveRow } from '../archive/parse-archive-row.js';
 import { BadZipError, zipEntryLines } from '../archive/zip-entry-lines.js';
 import type { CandleSource } from '../collect/candle-source.js';
@@ -9,19 +10,29 @@ import type { ArchiveProvenance, PreparedPage } from '../collect/prepare-page.js
 import type { Range, SeriesKey } from '../domain.js';
 import { InternalError } from '../errors.js';
 import type { ArchiveFileOutcome, EmitRunEvent } from '../events/run-events.js';
-import { addSlots, alignUp, countSlots } from '../planner/intervals.js';
+import { addSlots } from '../planner/intervals.js';
 import { subtractRanges } from '../planner/ranges.js';
 import { checkCandleValues, type QualityFinding } from '../planner/validate-page.js';
-import { candleColumns, CandleColumnsBuilder, type CandleColumns } from '../writer/candle-columns.js';
+import { CandleCopyRowsBuilder, type CandleCopyRows } from '../writer/candle-copy-rows.js';
 
-/** Files downloaded (and parsed) at once: the archive is a CDN with no weight, the limit is our CPU and memory. */
-export const ARCHIVE_CONCURRENCY = 3;
+/**
+ * Files downloaded, parsed or waiting for their write at once: the archive is a CDN with no weight, the limits are
+ * our memory and CPU. At most HELD_CANDLES candles are held in all (two or three months of `1m`), so small files (a
+ * day of `1m`: 1,440) go many at a time and share their round trips, and large ones few.
+ */
+export const ARCHIVE_CONCURRENCY = 12;
+const HELD_CANDLES = 100_000;
 
 export interface ArchiveSourceOptions extends ArchiveHttp {
   /** The exchange's clock when the run began: which files the archive should hold by now. */
   readonly now: number;
   readonly emit: EmitRunEvent;
   readonly concurrency?: number;
+  /**
+   * Files that would fill fewer candles are not read (0: every file): with REST after it, a page of REST's (1,000
+   * candles, 2 weight) is the cheaper way to what a small file holds (a day of `1h`, a month of `1h`, an hour's gap).
+   */
+  readonly minPageCandles?: number;
 }
 
 const CHECKSUM_LINE = /^([0-9a-f]{64})\s+(\S+)\s*$/i;
@@ -36,40 +47,54 @@ const CHECKSUM_LINE = /^([0-9a-f]{64})\s+(\S+)\s*$/i;
 export function archiveCandleSource(o: ArchiveSourceOptions): CandleSource {
   const concurrency = o.concurrency ?? ARCHIVE_CONCURRENCY;
   const limit = pLimit(concurrency);
-  const plan = (interval: string, missing: readonly Range[]): ArchivePage[] => planArchivePages(interval, missing, o.now);
+  // The archive host gave no answer to a file's every attempt (blocked, down, no route): the rest of the run asks it
+  // nothing more, and REST takes what its files would have held. Otherwise every file would spend its retries.
+  const down: { reason: string | null } = { reason: null };
+  const plan = (interval: string, missing: readonly Range[]): ArchivePage[] => planArchivePages(interval, missing, o.now, o.minPageCandles ?? 0);
   return {
     name: 'archive',
     emptyAnswers: 'not-known',
     pageWeight: 0,
     concurrency,
+    largePages: { candles: HELD_CANDLES, cost: (range) => (isArchivePage(range) ? range.candles : 0) },
     planPages: (interval, missing) => new ArchivePagePlan(plan(interval, missing), (r) => plan(interval, [r])),
     countPages: (interval, missing) => plan(interval, missing).length,
-    fetchPage: (series, range) => limit(() => fetchArchivePage(o, series, range)),
+    planFiles: (series, missing) =>
+      plan(series.interval, missing).map((p) => {
+        const path = archivePath(series.symbol, series.interval, p.kind, p.period);
+        return { file: path.slice(path.lastIndexOf('/') + 1), parts: p.parts };
+      }),
+    fetchPage: (series, range) => limit(() => fetchArchivePage(o, series, range, down)),
   };
 }
 
 function isArchivePage(range: Range): range is ArchivePage {
   const p = range as Partial<ArchivePage>;
-  return p.kind !== undefined && p.period !== undefined && p.parts !== undefined;
+  return p.kind !== undefined && p.period !== undefined && p.parts !== undefined && p.candles !== undefined;
 }
 
 /** What is left for another source: the whole page, as if the file held nothing. */
 function nothing(range: ArchivePage): PreparedPage {
   const page = { empties: [...range.parts], answeredTo: range.to, rest: null, notYet: null, nextOpen: null, firstCandle: null };
-  return { page, candles: candleColumns([]), findings: [], newestOpen: null };
+  return { page, candles: new CandleCopyRowsBuilder().take(), findings: [], newestOpen: null };
 }
 
-async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, range: Range): Promise<PreparedPage> {
+async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, range: Range, down: { reason: string | null }): Promise<PreparedPage> {
   if (!isArchivePage(range)) throw new InternalError(`archive page without its file: ${JSON.stringify(range)}`);
   const { symbol, interval } = series;
   const path = archivePath(symbol, interval, range.kind, range.period);
   const file = path.slice(path.lastIndexOf('/') + 1);
-  const expected = range.parts.reduce((n, p) => n + countSlots(interval, alignUp(interval, p.from), p.to), 0);
+  const expected = range.candles;
   const said = (outcome: ArchiveFileOutcome, rows: number, candles: number, reason: string | null): void =>
     o.emit({ type: 'archive-file', symbol, interval, file, outcome, rows, candles, expected, reason });
 
+  if (down.reason !== null) {
+    said('failed', 0, 0, `not asked: the archive is unreachable (${down.reason})`);
+    return nothing(range);
+  }
   // Both at once: a file costs one round trip, not two (a day's file is small, so latency is most of its time).
   const [sum, zip] = await Promise.all([downloadArchiveFile(o, `${path}.CHECKSUM`), downloadArchiveFile(o, path)]);
+  for (const d of [sum, zip]) if (!d.ok && d.unreachable) down.reason ??= d.reason;
   if (!sum.ok) {
     said(sum.notPublished ? 'not-published' : 'failed', 0, 0, sum.notPublished ? null : sum.reason);
     return nothing(range);
@@ -109,10 +134,10 @@ async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, rang
   };
 }
 
-/** A file read for a page: its rows counted, the candles to store already in columns, what they cover. */
+/** A file read for a page: its rows counted, the candles to store already as COPY rows, what they cover. */
 interface FileRows {
   readonly rows: number;
-  readonly candles: CandleColumns;
+  readonly candles: CandleCopyRows;
   readonly findings: QualityFinding[];
   /** The stretches the stored candles cover without a hole (by the grid): what provenance records. */
   readonly runs: Range[];
@@ -123,13 +148,14 @@ interface FileRows {
 }
 
 /**
- * The file's rows that fall in the page's missing parts, checked (checkCandleValues) and put into columns as they
- * are read: a month of candles never exists as objects at once. Rows must be in strictly increasing open time and
- * inside the file's period: a file that breaks either is rejected whole (its order cannot be trusted for the rest),
- * so the page's order and range checks (validatePage) hold by construction.
+ * The file's rows that fall in the page's missing parts, checked (checkCandleValues) and put into COPY rows as they
+ * are read (the page is written in bulk: writer/write-page.ts): a month of candles never exists as objects at once.
+ * Rows must be in strictly increasing open time and inside the file's period: a file that breaks either is rejected
+ * whole (its order cannot be trusted for the rest), so the page's order and range checks (validatePage) hold by
+ * construction.
  */
 async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promise<FileRows> {
-  const columns = new CandleColumnsBuilder();
+  const copy = new CandleCopyRowsBuilder();
   const findings: QualityFinding[] = [];
   const runs: Array<{ from: number; to: number }> = [];
   const covered: Array<{ from: number; to: number }> = [];
@@ -138,27 +164,36 @@ async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promi
   let rows = 0;
   let prev = Number.NEGATIVE_INFINITY;
   let part = 0;
+  const reader = new ArchiveLineReader();
   for await (const lines of zipEntryLines(zip)) for (const line of lines) {
-    const c = parseArchiveRow(line);
+    // The common form is read without a candle object; anything else by parseArchiveRow, which may reject it.
+    const fast = reader.read(line);
+    const parsed = fast ? null : parseArchiveRow(line);
+    const openTime = parsed?.openTime ?? reader.openTime;
+    const closeTime = parsed?.closeTime ?? reader.closeTime;
     rows++;
-    if (c.openTime <= prev) throw new BadRowError(`row ${rows} opens at ${new Date(c.openTime).toISOString()}, not after the row before it`);
-    if (c.openTime < page.period.from || c.openTime >= page.period.to) throw new BadRowError(`row ${rows} opens at ${new Date(c.openTime).toISOString()}, outside the file's ${interval} period`);
-    prev = c.openTime;
-    while (page.parts[part] !== undefined && page.parts[part]!.to <= c.openTime) part++;
+    if (openTime <= prev) throw new BadRowError(`row ${rows} opens at ${new Date(openTime).toISOString()}, not after the row before it`);
+    if (openTime < page.period.from || openTime >= page.period.to) throw new BadRowError(`row ${rows} opens at ${new Date(openTime).toISOString()}, outside the file's ${interval} period`);
+    prev = openTime;
+    while (page.parts[part] !== undefined && page.parts[part]!.to <= openTime) part++;
     const p = page.parts[part];
-    if (p === undefined || c.openTime < p.from) continue;
-    checkCandleValues(c, findings);
-    columns.push(c);
-    first ??= c.openTime;
-    last = c.openTime;
-    const end = addSlots(interval, c.openTime, 1);
+    if (p === undefined || openTime < p.from) continue;
+    if (fast && reader.clean()) copy.pushLine(reader.csv, openTime, reader.regular(interval));
+    else {
+      const c = parsed ?? parseArchiveRow(line);
+      checkCandleValues(c, findings);
+      copy.push(c);
+    }
+    first ??= openTime;
+    last = openTime;
+    const end = addSlots(interval, openTime, 1);
     const run = runs[runs.length - 1];
-    if (run && c.openTime === run.to) run.to = end;
-    else runs.push({ from: c.openTime, to: end });
-    const to = Math.max(end, c.closeTime + 1);
+    if (run && openTime === run.to) run.to = end;
+    else runs.push({ from: openTime, to: end });
+    const to = Math.max(end, closeTime + 1);
     const cover = covered[covered.length - 1];
-    if (cover && c.openTime <= cover.to) cover.to = Math.max(cover.to, to);
-    else covered.push({ from: c.openTime, to });
+    if (cover && openTime <= cover.to) cover.to = Math.max(cover.to, to);
+    else covered.push({ from: openTime, to });
   }
-  return { rows, candles: columns.take(), findings, runs, covered, first, last };
+  return { rows, candles: copy.take(), findings, runs, covered, first, last };
 }

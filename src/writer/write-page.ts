@@ -4,12 +4,15 @@ import type { Database } from '../db/schema.js';
 import type { ArchiveProvenance } from '../collect/prepare-page.js';
 import type { QualityFinding } from '../planner/validate-page.js';
 import type { CandleColumns } from './candle-columns.js';
+import { isCopyRows, type CandleCopyRows } from './candle-copy-rows.js';
+import { stageCopyRows, STAGED_ROWS } from './stage-copy-rows.js';
 
 /** Above this, a trade count is kept in irregular_candles (candle_data.trades is an integer). */
 const INT4_MAX = 2_147_483_647;
 
 export interface PageWrite {
-  readonly candles: CandleColumns;
+  /** Columns (a REST page), or COPY rows (an archive file's page, written in bulk). */
+  readonly candles: CandleColumns | CandleCopyRows;
   /** Parts of the answered range where the exchange has no candle. */
   readonly empties: readonly Range[];
   readonly findings: readonly QualityFinding[];
@@ -23,28 +26,54 @@ export interface PageWrite {
  * (a page stored twice changes nothing), so a run killed at any instant loses at most the pages in flight and the
  * next run simply asks for them again. Candles go in through `unnest` of columns: a dozen parameters whatever the
  * page size. Returns the number of candles that were not stored before.
+ *
+ * A page of COPY rows (tens of thousands: an archive file) is copied into a session's staging table first
+ * (writer/stage-copy-rows.ts), and the same one statement then takes its candles from there, in the transaction
+ * of the copy: it still commits whole or not at all, with its provenance.
  */
 export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite): Promise<number> {
+  const { candles } = page;
+  // A file that gave nothing (not published) leaves nothing to copy: no transaction for it.
+  const write = isCopyRows(candles) && candles.count > 0
+    ? (skipStored: boolean) =>
+        db.transaction().execute(async (trx) => {
+          await stageCopyRows(trx, candles);
+          return writeOnce(trx, series, page, { rows: STAGED_ROWS, materialize: false, irregular: candles.mayBeIrregular, span: candles.span }, skipStored);
+        })
+    : (skipStored: boolean) => writeOnce(db, series, page, isCopyRows(candles) ? null : { rows: unnestColumns(candles), materialize: true, irregular: true, span: null }, skipStored);
   // The planner asks only for what is missing and a series has one writer at a time, so a page's candles are new
   // but for a write retried after its commit went unacknowledged. A plain insert is then the fast path (ON CONFLICT
   // checks cost a quarter of the statement); the statement that skips stored candles runs only if it fails on one.
   try {
-    return await writeOnce(db, series, page, false);
+    return await write(false);
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
-    return writeOnce(db, series, page, true);
+    return write(true);
   }
 }
 
-async function writeOnce(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite, skipStored: boolean): Promise<number> {
+/** Where a page's candles come from, for its statement. */
+interface RowSource {
+  /** A row source with the columns o and c (open and close time in epoch ms), n (trades), op, hi, lo, cl, v, qv, tb, tq. */
+  readonly rows: RawBuilder<unknown>;
+  /** Computed once and kept for the statement's several parts (unnested parameters), or read again by each (a table). */
+  readonly materialize: boolean;
+  /** Some candle may need irregular_candles; false: each surely fits the compact row (candle-copy-rows.ts regularRow). */
+  readonly irregular: boolean;
+  /** The first and last open time, when known: the bounds of the irregular rows to clear, without reading the rows. */
+  readonly span: { readonly first: number; readonly last: number } | null;
+}
+
+/** The page's statement; `source` null: the page has no candle. */
+async function writeOnce(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite, source: RowSource | null, skipStored: boolean): Promise<number> {
   const parts = [
-    ...(page.candles.count > 0 ? candleParts(series, page.candles, skipStored) : []),
+    ...(source !== null && page.candles.count > 0 ? candleParts(series, source, skipStored) : []),
     ...(page.empties.length > 0 ? [emptiesPart(series.id, page.empties)] : []),
     ...(page.findings.length > 0 ? [findingsPart(series.id, page.findings)] : []),
     ...(page.provenance && page.provenance.ranges.length > 0 ? [provenancePart(series.id, page.provenance)] : []),
   ];
   if (parts.length === 0) return 0;
-  const written = page.candles.count > 0 ? sql`(select count(*) from stored)` : sql`0`;
+  const written = source !== null && page.candles.count > 0 ? sql`(select count(*) from stored)` : sql`0`;
   const result = await sql<{ written: unknown }>`with ${sql.join(parts)} select ${written} as written`.execute(db);
   return Number(result.rows[0]?.written ?? 0);
 }
@@ -65,14 +94,21 @@ function isUniqueViolation(err: unknown): boolean {
  * candle_data must not lend its values to the candle stored again in its place. So a stored candle's irregular row
  * is written over (an irregular candle) or deleted (a regular one). Only candles this statement stored count: with
  * `skipStored`, those already there keep theirs. The delete looks within the page's open times only (an index range
- * holding no row, nearly always), and touches other keys than the insert, as one statement's parts must.
+ * holding no row, nearly always), and touches other keys than the insert, as one statement's parts must. A page
+ * whose candles were each seen to fit the compact row (an archive file's, nearly always) has no irregular insert.
  */
-function candleParts(series: Pick<Series, 'id' | 'interval'>, candles: CandleColumns, skipStored: boolean): RawBuilder<unknown>[] {
+function candleParts(series: Pick<Series, 'id' | 'interval'>, source: RowSource, skipStored: boolean): RawBuilder<unknown>[] {
+  const { rows, materialize } = source;
   const onConflict = skipStored ? sql`on conflict (series_id, open_time) do nothing` : sql``;
   // Without skipStored the statement stores every candle of the page or fails whole.
   const fresh = skipStored ? sql`t join stored using (open_time)` : sql`t`;
+  const bounds = source.span
+    ? sql`${new Date(source.span.first)}::timestamptz and ${new Date(source.span.last)}::timestamptz`
+    : sql`(select min(open_time) from t) and (select max(open_time) from t)`;
   return [
-    sql`t as (
+    // Columns unnested from parameters are computed once and kept (a CTE read by several parts); rows in a staging
+    // table are read where each part needs them: keeping them too would write a month's rows to a temporary file.
+    sql`t as ${materialize ? sql`materialized` : sql`not materialized`} (
       select open_time, close_time, n, op, hi, lo, cl, v, qv, tb, tq,
              close_time <> candle_nominal_close(open_time, ${series.interval}::text) or n > ${INT4_MAX}
                or scale(hi) < scale(op) or scale(lo) < scale(op) or scale(cl) < scale(op) as odd
@@ -80,18 +116,7 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, candles: CandleCol
           select 'epoch'::timestamptz + t.o * interval '1 millisecond' as open_time,
                  'epoch'::timestamptz + t.c * interval '1 millisecond' as close_time,
                  t.n, t.op, t.hi, t.lo, t.cl, t.v, t.qv, t.tb, t.tq
-            from unnest(string_to_array(${candles.openTime}, ',')::int8[],
-                        string_to_array(${candles.closeTime}, ',')::int8[],
-                        string_to_array(${candles.trades}, ',')::int8[],
-                        string_to_array(${candles.open}, ',')::numeric[],
-                        string_to_array(${candles.high}, ',')::numeric[],
-                        string_to_array(${candles.low}, ',')::numeric[],
-                        string_to_array(${candles.close}, ',')::numeric[],
-                        string_to_array(${candles.volume}, ',')::numeric[],
-                        string_to_array(${candles.quoteVolume}, ',')::numeric[],
-                        string_to_array(${candles.takerBuyBaseVolume}, ',')::numeric[],
-                        string_to_array(${candles.takerBuyQuoteVolume}, ',')::numeric[])
-                 as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)
+            from ${rows}
         ) t
     )`,
     sql`stored as (
@@ -103,7 +128,7 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, candles: CandleCol
       ${onConflict}
       returning open_time
     )`,
-    sql`irregular as (
+    ...(source.irregular ? [sql`irregular as (
       insert into irregular_candles (series_id, open_time, close_time, trades, high, low, close)
       select ${series.id}::int4, open_time,
              nullif(close_time, candle_nominal_close(open_time, ${series.interval}::text)),
@@ -115,14 +140,30 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, candles: CandleCol
        where odd
       on conflict (series_id, open_time) do update
         set close_time = excluded.close_time, trades = excluded.trades, high = excluded.high, low = excluded.low, close = excluded.close
-    )`,
+    )`] : []),
     sql`cleared as (
       delete from irregular_candles x
        where x.series_id = ${series.id}::int4
-         and x.open_time between (select min(open_time) from t) and (select max(open_time) from t)
+         and x.open_time between ${bounds}
          and x.open_time in (select open_time from ${fresh} where not odd)
     )`,
   ];
+}
+
+/** A page's columns as a row source: each column one text parameter, split again by the server. */
+function unnestColumns(candles: CandleColumns): RawBuilder<unknown> {
+  return sql`unnest(string_to_array(${candles.openTime}, ',')::int8[],
+                string_to_array(${candles.closeTime}, ',')::int8[],
+                string_to_array(${candles.trades}, ',')::int8[],
+                string_to_array(${candles.open}, ',')::numeric[],
+                string_to_array(${candles.high}, ',')::numeric[],
+                string_to_array(${candles.low}, ',')::numeric[],
+                string_to_array(${candles.close}, ',')::numeric[],
+                string_to_array(${candles.volume}, ',')::numeric[],
+                string_to_array(${candles.quoteVolume}, ',')::numeric[],
+                string_to_array(${candles.takerBuyBaseVolume}, ',')::numeric[],
+                string_to_array(${candles.takerBuyQuoteVolume}, ',')::numeric[])
+           as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)`;
 }
 
 function emptiesPart(seriesId: number, empties: readonly Range[]): RawBuilder<unknown> {

@@ -14,10 +14,12 @@ import { generateCandle } from '../support/fake-exchange/candle-generator.ts';
 import { profileFor } from '../support/fake-exchange/symbol-profile.ts';
 import { BIN as OWN_BIN } from '../support/run-cli.ts';
 import { klinesFetched, type KlineAnswer } from '../support/klines-fetched.ts';
+import { copyCeiling } from './copy-ceiling.ts';
+import { timePageWrites } from './page-write.ts';
 
 /** BENCH_BIN=<other checkout>/bin/cryptocollect.js times another build against the same exchange and scenarios. */
 const BIN = process.env.BENCH_BIN ?? OWN_BIN;
-/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, archive, budget, workers, pglite, hangs, deephangs, deepsince, generator, export). */
+/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, archive, bulk, bulkrest, pagewrite, budget, workers, pglite, hangs, deephangs, deepsince, generator, export). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (name: string): boolean => ONLY === null || ONLY.has(name);
 
@@ -282,12 +284,52 @@ try {
     const db = await createDatabase(clusterHandle, 'bench_archive');
     // The real archive is a CDN: building and deflating its files costs this machine nothing. The fake builds a file
     // on first request (half the run's CPU when timed), so it builds them all before the clock starts.
-    const warmed = await warmArchive(fake.url, 'BTCUSDT', '1m', Date.UTC(2023, 10, 1), Date.parse(NOW));
+    const warmed = await warmArchive(fake.url, ['BTCUSDT'], '1m', Date.UTC(2023, 10, 1), Date.parse(NOW));
     const run = await cli(fake.url, ['backfill', '--since', '2023-11-01', '--symbols', 'BTCUSDT', '--interval', '1m'], db, 'auto');
     const stored = await storedBytesPerCandle(db);
     const requests = (await fake.stop()).slice(warmed);
     const files = requests.filter((r) => r.path.startsWith('/data/') && r.path.endsWith('.zip') && r.status === 200).length;
     rows.push(row('archive: 1 × 1m × one year (auto)', 'postgres', run, null, stored, weightUse(requests, 60_000, 6000), `${files} archive files, ${(stored.candles / (run.wallMs / 1000)).toFixed(0)} candles/s end to end`));
+  }
+  // The issue's bulk job: 20 symbols × 1m × two years (≈ 21 M candles) from the fake archive (`--source auto`), the
+  // COPY ceiling for the same rows on the same server (copy-ceiling.ts), and the same job via REST only at the real
+  // budget's rate (6,000 weight a minute, in windows of 6 s). BENCH_BULK_SYMBOLS and BENCH_BULK_MONTHS make it
+  // smaller (the REST run alone takes some 7 minutes at full size).
+  if (wanted('bulk') || wanted('bulkrest')) {
+    const n = Number(process.env.BENCH_BULK_SYMBOLS ?? 20);
+    const months = Number(process.env.BENCH_BULK_MONTHS ?? 24);
+    const until = Date.parse(NOW);
+    const sinceDate = new Date(Date.UTC(2024, 10 - months, 1));
+    const since = sinceDate.toISOString().slice(0, 10);
+    const job = `${n} × 1m × ${months} months`;
+    if (wanted('bulk')) {
+      const fake = await startFake(['--symbols', String(n), '--all-listed']);
+      const symbols = await listSymbols(fake.url);
+      const db = await createDatabase(clusterHandle, 'bench_bulk');
+      const warmStarted = performance.now();
+      const warmed = await warmArchive(fake.url, symbols, '1m', sinceDate.getTime(), until);
+      process.stderr.write(`bulk: the fake built ${warmed} archive files in ${((performance.now() - warmStarted) / 1000).toFixed(1)} s\n`);
+      const run = await cli(fake.url, ['backfill', '--since', since, '--symbols', symbols.join(','), '--interval', '1m'], db, 'auto');
+      const stored = await storedBytesPerCandle(db);
+      const requests = (await fake.stop()).slice(warmed);
+      const files = requests.filter((r) => r.path.startsWith('/data/') && r.path.endsWith('.zip') && r.status === 200).length;
+      const ceiling = await copyCeiling(db, [1, 2]);
+      const best = Math.min(...ceiling.map((c) => c.ms));
+      rows.push(row(`bulk: ${job} from the archive (auto)`, 'postgres', run, null, stored, weightUse(requests, 60_000, 6000), `${files} archive files; ${(best / run.wallMs).toFixed(2)}× the COPY ceiling`));
+      for (const c of ceiling) {
+        const wallS = c.ms / 1000;
+        rows.push({ scenario: `COPY ceiling: the same rows, ${c.parallel} connection${c.parallel > 1 ? 's' : ''}`, database: 'postgres', exitCode: 0, wallS, floorS: null, ratio: null, candles: c.candles, candlesPerS: c.candles / wallS, requests: 0, weight: '-', peakRssMb: 0, bytesPerCandle: null, floorBytesPerCandle: null, notes: 'plain COPY FROM STDIN of prepared text into a keyed table' });
+      }
+    }
+    if (wanted('bulkrest')) {
+      const fake = await startFake(['--symbols', String(n), '--all-listed', '--weight-window', 'SECOND:6', '--weight-limit', '600']);
+      const symbols = await listSymbols(fake.url);
+      const db = await createDatabase(clusterHandle, 'bench_bulkrest');
+      const run = await cli(fake.url, ['backfill', '--since', since, '--symbols', symbols.join(','), '--interval', '1m'], db);
+      const stored = await storedBytesPerCandle(db);
+      const use = weightUse(await fake.stop(), 6000, 600);
+      rows.push(row(`bulk: ${job} via REST (6,000 weight/min)`, 'postgres', run, null, stored, use, `utilisation ${((use.utilisation ?? 0) * 100).toFixed(1)}%, ${use.throttled}×429`));
+    }
   }
   // 3: the headline job under a tight budget advertised by the exchange (300 weight per 5 s).
   if (wanted('budget')) {
@@ -419,6 +461,14 @@ try {
   }
   // 8: the fake exchange's own cost: every test that backfills minutes generates them, so a year of 1m candles for
   // one symbol must stay cheap (goal: under 5 s; the exit column says 1 when it is not met).
+  // One month of 1m written as a page: as columns (REST's way) against COPY into the staging table (the archive's).
+  if (wanted('pagewrite')) {
+    const db = await createDatabase(clusterHandle, 'bench_pagewrite');
+    const t = await timePageWrites(db, 8);
+    for (const [name, ms] of [['columns (unnest), as REST pages', t.columnsMs], ['COPY into staging, then the statement', t.bulkMs]] as const) {
+      rows.push({ scenario: `page write: a month of 1m (${t.candles.toLocaleString('en-US')}), ${name}`, database: 'postgres', exitCode: 0, wallS: ms / 1000, floorS: null, ratio: null, candles: t.candles, candlesPerS: t.candles / (ms / 1000), requests: 0, weight: '-', peakRssMb: 0, bytesPerCandle: null, floorBytesPerCandle: null, notes: 'in-process, median of 8 months, candles prepared before the clock' });
+    }
+  }
   if (wanted('generator')) {
     const p = profileFor('BTCUSDT', 'BTC', 'USDT');
     const n = 525_600;
@@ -508,16 +558,32 @@ function row(
  * Asks for the CHECKSUM of every file the archive run will read (complete months, then the days of the month not
  * published monthly yet), so that the fake has built them; returns how many requests that took.
  */
-async function warmArchive(url: string, symbol: string, interval: string, from: number, now: number): Promise<number> {
+async function warmArchive(url: string, symbols: readonly string[], interval: string, from: number, now: number): Promise<number> {
   const paths: string[] = [];
-  let month = new Date(from);
-  for (; Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1) + 3 * 24 * HOUR <= now; month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1))) {
-    paths.push(`/data/spot/monthly/klines/${symbol}/${interval}/${symbol}-${interval}-${month.toISOString().slice(0, 7)}.zip.CHECKSUM`);
+  for (const symbol of symbols) {
+    let month = new Date(from);
+    for (; Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1) + 3 * 24 * HOUR <= now; month = new Date(Date.UTC(month.getUTCFullYear(), month.getUTCMonth() + 1, 1))) {
+      paths.push(`/data/spot/monthly/klines/${symbol}/${interval}/${symbol}-${interval}-${month.toISOString().slice(0, 7)}.zip.CHECKSUM`);
+    }
+    for (let day = month.getTime(); day + 24 * HOUR + 12 * HOUR <= now; day += 24 * HOUR) {
+      paths.push(`/data/spot/daily/klines/${symbol}/${interval}/${symbol}-${interval}-${new Date(day).toISOString().slice(0, 10)}.zip.CHECKSUM`);
+    }
   }
-  for (let day = month.getTime(); day + 24 * HOUR + 12 * HOUR <= now; day += 24 * HOUR) {
-    paths.push(`/data/spot/daily/klines/${symbol}/${interval}/${symbol}-${interval}-${new Date(day).toISOString().slice(0, 10)}.zip.CHECKSUM`);
-  }
-  for (const p of paths) await (await fetch(`${url}${p}`)).arrayBuffer();
+  // A few at a time: the fake's latency would otherwise dominate; it builds one file at a time anyway.
+  const queue = [...paths];
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    for (let p = queue.shift(); p !== undefined; p = queue.shift()) {
+      // A kept-alive connection the busy fake let time out resets: ask again.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await (await fetch(`${url}${p}`)).arrayBuffer();
+          break;
+        } catch (err) {
+          if (attempt === 3) throw err;
+        }
+      }
+    }
+  }));
   return paths.length;
 }
 

@@ -152,10 +152,10 @@ describe('archive source replaying the real archive files', () => {
 describe('archive source on the embedded store', () => {
   const scene = scenario({ db: 'embedded', env: AUTO, exchange: { now: NOW } });
 
-  it('a monthly 1h file and daily ones, then REST, exact', async () => {
-    const res = await scene.run(['backfill', '--since', '2024-12-01', '--symbols', 'ETHUSDT', '--interval', '1h']);
+  it('a monthly 1m file and daily ones (copied into PGlite from a blob), then REST, exact', async () => {
+    const res = await scene.run(['backfill', '--since', '2024-12-30', '--symbols', 'ETHUSDT', '--interval', '1m']);
     assert.equal(res.code, 0, res.stderr);
-    assert.deepEqual(await storedKlines(scene.target, 'ETHUSDT', '1h'), scene.fake.expectedKlines('ETHUSDT', '1h', Date.UTC(2024, 11, 1), NOW));
-    assert.deepEqual((await sources((a) => scene.run(a))).candles_by_source, { archive: 31 * 24 + 3 * 24, rest: 24 + 3 });
+    assert.deepEqual(await storedKlines(scene.target, 'ETHUSDT', '1m'), scene.fake.expectedKlines('ETHUSDT', '1m', SINCE, NOW));
+    assert.deepEqual((await sources((a) => scene.run(a))).candles_by_source, { archive: 5 * 1440, rest: 1440 + 180 });
   });
 });

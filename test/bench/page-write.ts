@@ -1,0 +1,56 @@
+// The cost of writing one month of `1m` (44,640 candles) as a page, in this process, on a fresh database: the page
+// statement with its candles as columns (how REST's pages go, and how the archive's went before it wrote in bulk)
+// against the bulk path (COPY into the staging table, then the same statement from it). Medians of `months`.
+import { openDatabase } from '../../src/db/open-database.ts';
+import { ensureSeries } from '../../src/db/series-repository.ts';
+import type { Candle } from '../../src/domain.ts';
+import { candleColumns } from '../../src/writer/candle-columns.ts';
+import { CandleCopyRowsBuilder, regularRow } from '../../src/writer/candle-copy-rows.ts';
+import { writePage, type PageWrite } from '../../src/writer/write-page.ts';
+import { generateCandle } from '../support/fake-exchange/candle-generator.ts';
+import { profileFor } from '../support/fake-exchange/symbol-profile.ts';
+
+export interface PageWriteTimes {
+  readonly columnsMs: number;
+  readonly bulkMs: number;
+  readonly candles: number;
+}
+
+function month(m: number): Candle[] {
+  const p = profileFor('BTCUSDT', 'BTC', 'USDT');
+  const out: Candle[] = [];
+  for (let t = Date.UTC(2023, m, 1); t < Date.UTC(2023, m + 1, 1); t += 60_000) {
+    const k = generateCandle(p, '1m', t);
+    out.push({ openTime: k[0], open: k[1], high: k[2], low: k[3], close: k[4], volume: k[5], closeTime: k[6], quoteVolume: k[7], trades: k[8], takerBuyBaseVolume: k[9], takerBuyQuoteVolume: k[10] });
+  }
+  return out;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function timePageWrites(databaseUrl: string, months: number): Promise<PageWriteTimes> {
+  const handle = await openDatabase({ databaseUrl, dataDir: '/nonexistent', poolSize: 2 });
+  try {
+    const data = Array.from({ length: months }, (_, m) => month(m));
+    const time = async (symbol: string, page: (candles: Candle[]) => PageWrite['candles']): Promise<number> => {
+      const [series] = await ensureSeries(handle.db, [{ symbol, interval: '1m', startTime: Date.UTC(2023, 0, 1) }]);
+      const ms: number[] = [];
+      for (const candles of data) {
+        const write = { candles: page(candles), empties: [], findings: [] };
+        const started = performance.now();
+        await writePage(handle.db, series!, write);
+        ms.push(performance.now() - started);
+      }
+      return median(ms);
+    };
+    const columnsMs = await time('COLUMNS', candleColumns);
+    const bulkMs = await time('BULK', (candles) => {
+      const b = new CandleCopyRowsBuilder();
+      for (const c of candles) b.push(c, regularRow('1m', c.openTime, c.closeTime, String(c.trades), c.open, c.high, c.low, c.close));
+      return b.take();
+    });
+    return { columnsMs, bulkMs, candles: data[0]!.length };
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,89 @@
+// A page of COPY rows (an archive file's) through writePage on both stores: stored exactly (the compact row, its
+// irregular values), idempotent — written again it stores nothing and changes nothing, and a page overlapping
+// stored candles stores only the others (the ON CONFLICT fallback after the plain insert fails) — with its
+// provenance, and the count it returns is the candles it stored.
+import assert from 'node:assert/strict';
+import { after, before, it } from 'node:test';
+import { sql } from 'kysely';
+import { openDatabase, type DatabaseHandle } from '../../src/db/open-database.ts';
+import { ensureSeries } from '../../src/db/series-repository.ts';
+import type { Candle, Series } from '../../src/domain.ts';
+import { CandleCopyRowsBuilder, regularRow } from '../../src/writer/candle-copy-rows.ts';
+import { writePage } from '../../src/writer/write-page.ts';
+import { describeOnEachDb } from '../support/describe-on-each-db.ts';
+import { makeTarget, type Target } from '../support/targets.ts';
+
+const M = 60_000;
+const T0 = Date.UTC(2024, 0, 1);
+const candle = (i: number, over: Partial<Candle> = {}): Candle => ({
+  openTime: T0 + i * M,
+  closeTime: T0 + (i + 1) * M - 1,
+  open: '100.10000000',
+  high: '101.00000000',
+  low: '99.50000000',
+  close: '100.20000000',
+  volume: '3.25000000',
+  quoteVolume: '325.81250000',
+  trades: 17 + i,
+  takerBuyBaseVolume: '1.00000000',
+  takerBuyQuoteVolume: '100.15000000',
+  ...over,
+});
+
+function page(candles: readonly Candle[]): ReturnType<CandleCopyRowsBuilder['take']> {
+  const b = new CandleCopyRowsBuilder();
+  for (const c of candles) b.push(c, regularRow('1m', c.openTime, c.closeTime, String(c.trades), c.open, c.high, c.low, c.close));
+  return b.take();
+}
+
+describeOnEachDb('a bulk page through writePage', (kind) => {
+  let target: Target;
+  let handle: DatabaseHandle;
+  let series: Series;
+  before(async () => {
+    target = await makeTarget(kind, 'http://127.0.0.1:1');
+    handle = await openDatabase({ databaseUrl: target.databaseUrl, dataDir: target.dataDir, poolSize: 2 });
+    [series] = (await ensureSeries(handle.db, [{ symbol: 'BTCUSDT', interval: '1m', startTime: T0 }])) as [Series];
+  });
+  after(async () => {
+    await handle.close();
+    await target.cleanup();
+  });
+
+  const stored = async (): Promise<string[]> =>
+    (
+      await sql<{ r: string }>`select concat_ws(' ', (extract(epoch from open_time) * 1000)::int8, (extract(epoch from close_time) * 1000)::int8, open, high, low, close, volume, quote_volume, trades, taker_buy_base_volume, taker_buy_quote_volume) as r
+        from candles where symbol = 'BTCUSDT' and interval = '1m' order by open_time`.execute(handle.db)
+    ).rows.map((x) => x.r);
+  const text = (c: Candle): string => [c.openTime, c.closeTime, c.open, c.high, c.low, c.close, c.volume, c.quoteVolume, c.trades, c.takerBuyBaseVolume, c.takerBuyQuoteVolume].join(' ');
+  const provenance = { file: 'BTCUSDT-1m-2024-01-01.zip', sha256: 'a'.repeat(64), rows: 1440 };
+
+  it('stores every candle exactly, irregular ones too, then nothing when written again', async () => {
+    const candles = [candle(0), candle(1, { closeTime: T0 + M + 30_000 - 1 }), candle(2, { high: '101.5' }), candle(3, { trades: 3_000_000_000 }), candle(4)];
+    const rows = page(candles);
+    assert.equal(rows.mayBeIrregular, true);
+    const write = { candles: rows, empties: [], findings: [], provenance: { ...provenance, ranges: [{ from: T0, to: T0 + 5 * M }] } };
+    assert.equal(await writePage(handle.db, series, write), 5);
+    assert.deepEqual(await stored(), candles.map(text));
+    assert.equal(await writePage(handle.db, series, write), 0);
+    assert.deepEqual(await stored(), candles.map(text));
+    const { rows: irregular } = await sql<{ n: number }>`select count(*)::int as n from irregular_candles`.execute(handle.db);
+    assert.deepEqual(irregular, [{ n: 3 }]);
+  });
+
+  it('a page overlapping stored candles stores only the others, and says so', async () => {
+    const candles = [candle(3, { trades: 3_000_000_000 }), candle(4), candle(5), candle(6)];
+    const rows = page(candles);
+    assert.equal(await writePage(handle.db, series, { candles: rows, empties: [], findings: [], provenance: { ...provenance, ranges: [{ from: T0 + 3 * M, to: T0 + 7 * M }] } }), 2);
+    const all = [candle(0), candle(1, { closeTime: T0 + M + 30_000 - 1 }), candle(2, { high: '101.5' }), candle(3, { trades: 3_000_000_000 }), candle(4), candle(5), candle(6)];
+    assert.deepEqual(await stored(), all.map(text));
+    const regular = page([candle(7), candle(8)]);
+    assert.equal(regular.mayBeIrregular, false);
+    assert.equal(await writePage(handle.db, series, { candles: regular, empties: [], findings: [] }), 2);
+    const { rows: prov } = await sql<{ f: string; t: string }>`select (extract(epoch from from_time) * 1000)::int8::text as f, (extract(epoch from to_time) * 1000)::int8::text as t from archive_provenance order by from_time`.execute(handle.db);
+    assert.deepEqual(prov, [
+      { f: String(T0), t: String(T0 + 5 * M) },
+      { f: String(T0 + 3 * M), t: String(T0 + 7 * M) },
+    ]);
+  });
+});
