@@ -104,7 +104,7 @@ export async function collectLocked(
       return jobs;
     };
     const share: ShareOptions | null = sharing ? { store: postgresClaimStore(db, sharing.id), emit: opts.emit } : null;
-    const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit, ...(share ? { share } : {}) };
+    const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit };
     // Planned once: a pass stores only inside the missing ranges of the series this process holds, so what the next
     // pass lacks is what the one before left, known without reading the series again (a read of every stored candle:
     // seconds for a few years of `1m`). What other runs sharing a series stored meanwhile is found under the claims.
@@ -116,6 +116,10 @@ export async function collectLocked(
       if (mine.length === 0) continue;
       const done = earlier;
       const progress = onProgress ? { onProgress: (results: () => SeriesResult[]) => onProgress(() => [...done, ...results()]) } : {};
+      // The earlier passes (the archive) are not shared by claims: a claim is a range of the source's pages, and one
+      // archive file spans several missing ranges, which separate claims would each fetch. Runs sharing a series may
+      // each import its archive files (no exchange weight; the rows are stored once); the pass that asks the exchange
+      // is shared.
       const outcomes = await collectSeries({ ...common, source: first, ...progress }, mine);
       earlier = [...earlier, ...outcomes.map((o) => o.result)];
       const stored = new Map(mine.map((j, i) => [j, outcomes[i]?.stored ?? []]));
