@@ -132,11 +132,13 @@ export async function collectLocked(
     const progress = onProgress ? { onProgress: (results: () => SeriesResult[]) => onProgress(() => mergeResults(done, results())) } : {};
     // Shared, each series' watermark is set as soon as it is done (other runs may be waiting for it to be); alone,
     // once every series is.
-    const proving = share ? { share: { ...share, prove: (job: CollectJob, to: number) => setWatermark(db, job.series, to) } } : {};
+    // A source without claims of its own (the archive as the only source) is not shared either, for the same reason.
+    const shareLast = opts.source.claims === undefined ? null : share;
+    const proving = shareLast ? { share: { ...shareLast, prove: (job: CollectJob, to: number) => setWatermark(db, job.series, to) } } : {};
     const outcomes = await collectSeries({ ...common, source: opts.source, ...progress, ...proving }, jobs);
     for (const [i, outcome] of outcomes.entries()) {
       const job = jobs[i];
-      if (!share && job && outcome.provenTo !== null) {
+      if (!shareLast && job && outcome.provenTo !== null) {
         const proven = outcome.provenTo;
         await retryTransient('recording progress', () => setWatermark(db, job.series, proven));
       }
