@@ -122,6 +122,9 @@ export class ClaimedWork {
   private poller: NodeJS.Timeout | null = null;
   private readonly renewer: NodeJS.Timeout;
   private readonly pollMs: number;
+  /** Cut short on a run-ending error: the looks and writes on their way stop waiting for a database that is gone. */
+  private readonly abandon = new AbortController();
+  private readonly writes: AbortSignal;
 
   constructor(
     private readonly source: Pick<CandleSource, 'planPages' | 'countPages' | 'claims'>,
@@ -133,6 +136,7 @@ export class ClaimedWork {
     private readonly failed: (err: unknown) => void,
   ) {
     this.pollMs = opts.pollMs ?? 100;
+    this.writes = AbortSignal.any([signal, this.abandon.signal]);
     this.renewer = setInterval(() => void this.renew(), opts.renewMs ?? CLAIM_LEASE_MS / 3);
     this.renewer.unref();
   }
@@ -242,14 +246,19 @@ export class ClaimedWork {
     });
   }
 
-  /** Gives up every claim left and waits for the writes: the end of the pass. */
-  async finish(): Promise<void> {
+  /**
+   * Gives up every claim left and waits for the writes: the end of the pass. After a run-ending error (the database
+   * gone) nothing more is written or waited for: the claims end with the run's session.
+   */
+  async finish(failed = false): Promise<void> {
     this.ending = true;
     clearInterval(this.renewer);
     if (this.poller) clearTimeout(this.poller);
+    if (failed) this.abandon.abort();
     while (this.looks.size > 0) await Promise.allSettled([...this.looks]);
     for (const s of this.order) {
-      for (const held of s.claims.splice(0)) this.write(() => this.opts.store.release(held.claim));
+      const held = s.claims.splice(0);
+      if (!failed) for (const h of held) this.write(() => this.opts.store.release(h.claim));
     }
     while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
   }
@@ -262,12 +271,12 @@ export class ClaimedWork {
     let attempt: ClaimAttempt | null = null;
     try {
       if (wanted.length > 0) {
-        attempt = await retryTransient('claiming pages', () => this.opts.store.claim(s.job.series, wanted, (free) => this.cut(s, free)), { ...DEFAULT_DB_RETRY, signal: this.signal });
+        attempt = await retryTransient('claiming pages', () => this.opts.store.claim(s.job.series, wanted, (free) => this.cut(s, free)), { ...DEFAULT_DB_RETRY, signal: this.writes });
       }
     } catch (err) {
       this.looking--;
       s.state = 'idle';
-      if (!this.signal.aborted) this.failed(err);
+      if (!this.writes.aborted) this.failed(err);
       return;
     }
     this.looking--;
@@ -320,7 +329,7 @@ export class ClaimedWork {
       void (async () => {
         const waiting = this.order.filter((s) => s.state === 'waiting' && s.job.error === null);
         try {
-          const claims = waiting.length === 0 ? new Map() : await retryTransient('reading claims', () => this.opts.store.peek(waiting.map((s) => s.job.series.id)), { ...DEFAULT_DB_RETRY, signal: this.signal });
+          const claims = waiting.length === 0 ? new Map() : await retryTransient('reading claims', () => this.opts.store.peek(waiting.map((s) => s.job.series.id)), { ...DEFAULT_DB_RETRY, signal: this.writes });
           for (const s of waiting) {
             if (s.state !== 'waiting') continue;
             const seen = claims.get(s.job.series.id) ?? { live: [], dead: false };
@@ -338,7 +347,7 @@ export class ClaimedWork {
             else if (subtractRanges(s.wanted(), seen.live).length > 0) s.state = 'idle';
           }
         } catch (err) {
-          if (!this.signal.aborted) this.failed(err);
+          if (!this.writes.aborted) this.failed(err);
         } finally {
           this.poller = null;
           if (this.order.some((s) => s.state === 'waiting' && s.job.error === null)) this.poll();
@@ -392,9 +401,9 @@ export class ClaimedWork {
   }
 
   private write(fn: () => Promise<void>): void {
-    const p = retryTransient('claiming pages', fn, { ...DEFAULT_DB_RETRY, signal: this.signal })
+    const p = retryTransient('claiming pages', fn, { ...DEFAULT_DB_RETRY, signal: this.writes })
       .catch((err: unknown) => {
-        if (!this.signal.aborted) this.failed(err);
+        if (!this.writes.aborted) this.failed(err);
       })
       .finally(() => this.pendingWrites.delete(p));
     this.pendingWrites.add(p);
