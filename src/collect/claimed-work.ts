@@ -1,13 +1,14 @@
-import type { Claim, ClaimAttempt, ClaimStore } from '../db/claim-store.js';
+import type { ClaimAttempt, ClaimStore } from '../db/claim-store.js';
 import { CLAIM_LEASE_MS } from '../db/claim-store.js';
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
 import type { Range } from '../domain.js';
 import type { EmitRunEvent } from '../events/run-events.js';
 import { addSlots, countSlots } from '../planner/intervals.js';
 import { normalizeRanges, subtractRanges } from '../planner/ranges.js';
-import type { CandleSource, PagePlan } from './candle-source.js';
+import type { CandleSource } from './candle-source.js';
 import { ChainedPlan } from './chained-plan.js';
 import type { CollectJob, SeriesJob, Task } from './series-job.js';
+import { SharedSeries, type HeldClaim } from './shared-series.js';
 
 /** A series of at most this many pages is claimed whole: one run fetches it, as a short job. */
 export const SHORT_SERIES_PAGES = 16;
@@ -31,71 +32,6 @@ export interface ShareOptions {
    * given up, so a run that finds a series another claimed whole and gave up knows its watermark is set.
    */
   readonly prove?: (job: CollectJob, to: number) => Promise<void>;
-}
-
-interface HeldClaim {
-  claim: Claim;
-  readonly plan: PagePlan;
-  /** The claim that starts a head range, given up down to a share once its first answer is in. */
-  head: boolean;
-}
-
-/**
- * - `idle`: may be looked at; `looking`: a look is on its way; `waiting`: what is left is other runs' (their claims
- *   are read again every poll); `held`: nothing is left to claim but its head claim, which gives ground back after
- *   its first answer; `exhausted`: nothing is left for this run.
- */
-type State = 'idle' | 'looking' | 'waiting' | 'held' | 'exhausted';
-
-/** One series' share of the run: what it planned, what it claimed, what others had done already. */
-class SharedSeries {
-  state: State = 'idle';
-  readonly claims: HeldClaim[] = [];
-  /** This run claimed some of it: it sees the series through (and proves its watermark) whoever fetched the rest. */
-  took = false;
-  /** Ground of its plan other runs' live claims held when last looked at. */
-  foreign: readonly Range[] = [];
-  /** Ground another run claimed and finished with, in a series claimed whole: that run's to prove, not this one's. */
-  readonly left: Range[] = [];
-  /** Ground claimed by this run this pass (fetched, or left): never claimed again by it. */
-  private readonly own: Range[] = [];
-  /** Ground found collected under a claim: done by another run. */
-  private readonly covered: Range[] = [];
-
-  constructor(
-    readonly job: SeriesJob,
-    readonly plan: ChainedPlan,
-    /** Claimed a whole missing range at a time (a short series, a source whose pages are not split). */
-    readonly whole: boolean,
-  ) {
-    if (job.error !== null || job.job.missing.length === 0) this.exhaust();
-  }
-
-  /** What this run still means to fetch: the plan's missing ranges less what it claimed, found done or left. */
-  wanted(): Range[] {
-    return subtractRanges(this.job.job.missing, [...this.own, ...this.covered, ...this.left]);
-  }
-
-  claimed(r: Range): void {
-    this.own.push(r);
-    this.took = true;
-  }
-
-  gaveUp(r: Range): void {
-    const kept = subtractRanges(this.own, [r]);
-    this.own.length = 0;
-    this.own.push(...kept);
-  }
-
-  found(covered: readonly Range[]): void {
-    this.covered.push(...covered);
-    this.job.vouch(covered);
-  }
-
-  exhaust(): void {
-    this.state = 'exhausted';
-    this.job.close();
-  }
 }
 
 /**
