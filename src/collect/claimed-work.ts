@@ -1,13 +1,14 @@
-import type { Claim, ClaimAttempt, ClaimStore } from '../db/claim-store.js';
+import type { ClaimAttempt, ClaimStore } from '../db/claim-store.js';
 import { CLAIM_LEASE_MS } from '../db/claim-store.js';
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
 import type { Range } from '../domain.js';
 import type { EmitRunEvent } from '../events/run-events.js';
 import { addSlots, countSlots } from '../planner/intervals.js';
 import { normalizeRanges, subtractRanges } from '../planner/ranges.js';
-import type { CandleSource, PagePlan } from './candle-source.js';
+import type { CandleSource } from './candle-source.js';
 import { ChainedPlan } from './chained-plan.js';
 import type { CollectJob, SeriesJob, Task } from './series-job.js';
+import { SharedSeries, type HeldClaim } from './shared-series.js';
 
 /** A series of at most this many pages is claimed whole: one run fetches it, as a short job. */
 export const SHORT_SERIES_PAGES = 16;
@@ -31,71 +32,6 @@ export interface ShareOptions {
    * given up, so a run that finds a series another claimed whole and gave up knows its watermark is set.
    */
   readonly prove?: (job: CollectJob, to: number) => Promise<void>;
-}
-
-interface HeldClaim {
-  claim: Claim;
-  readonly plan: PagePlan;
-  /** The claim that starts a head range, given up down to a share once its first answer is in. */
-  head: boolean;
-}
-
-/**
- * - `idle`: may be looked at; `looking`: a look is on its way; `waiting`: what is left is other runs' (their claims
- *   are read again every poll); `held`: nothing is left to claim but its head claim, which gives ground back after
- *   its first answer; `exhausted`: nothing is left for this run.
- */
-type State = 'idle' | 'looking' | 'waiting' | 'held' | 'exhausted';
-
-/** One series' share of the run: what it planned, what it claimed, what others had done already. */
-class SharedSeries {
-  state: State = 'idle';
-  readonly claims: HeldClaim[] = [];
-  /** This run claimed some of it: it sees the series through (and proves its watermark) whoever fetched the rest. */
-  took = false;
-  /** Ground of its plan other runs' live claims held when last looked at. */
-  foreign: readonly Range[] = [];
-  /** Ground another run claimed and finished with, in a series claimed whole: that run's to prove, not this one's. */
-  readonly left: Range[] = [];
-  /** Ground claimed by this run this pass (fetched, or left): never claimed again by it. */
-  private readonly own: Range[] = [];
-  /** Ground found collected under a claim: done by another run. */
-  private readonly covered: Range[] = [];
-
-  constructor(
-    readonly job: SeriesJob,
-    readonly plan: ChainedPlan,
-    /** Claimed a whole missing range at a time (a short series, a source whose pages are not split). */
-    readonly whole: boolean,
-  ) {
-    if (job.error !== null || job.job.missing.length === 0) this.exhaust();
-  }
-
-  /** What this run still means to fetch: the plan's missing ranges less what it claimed, found done or left. */
-  wanted(): Range[] {
-    return subtractRanges(this.job.job.missing, [...this.own, ...this.covered, ...this.left]);
-  }
-
-  claimed(r: Range): void {
-    this.own.push(r);
-    this.took = true;
-  }
-
-  gaveUp(r: Range): void {
-    const kept = subtractRanges(this.own, [r]);
-    this.own.length = 0;
-    this.own.push(...kept);
-  }
-
-  found(covered: readonly Range[]): void {
-    this.covered.push(...covered);
-    this.job.vouch(covered);
-  }
-
-  exhaust(): void {
-    this.state = 'exhausted';
-    this.job.close();
-  }
 }
 
 /**
@@ -122,6 +58,9 @@ export class ClaimedWork {
   private poller: NodeJS.Timeout | null = null;
   private readonly renewer: NodeJS.Timeout;
   private readonly pollMs: number;
+  /** Cut short on a run-ending error: the looks and writes on their way stop waiting for a database that is gone. */
+  private readonly abandon = new AbortController();
+  private readonly writes: AbortSignal;
 
   constructor(
     private readonly source: Pick<CandleSource, 'planPages' | 'countPages' | 'claims'>,
@@ -133,6 +72,7 @@ export class ClaimedWork {
     private readonly failed: (err: unknown) => void,
   ) {
     this.pollMs = opts.pollMs ?? 100;
+    this.writes = AbortSignal.any([signal, this.abandon.signal]);
     this.renewer = setInterval(() => void this.renew(), opts.renewMs ?? CLAIM_LEASE_MS / 3);
     this.renewer.unref();
   }
@@ -242,14 +182,19 @@ export class ClaimedWork {
     });
   }
 
-  /** Gives up every claim left and waits for the writes: the end of the pass. */
-  async finish(): Promise<void> {
+  /**
+   * Gives up every claim left and waits for the writes: the end of the pass. After a run-ending error (the database
+   * gone) nothing more is written or waited for: the claims end with the run's session.
+   */
+  async finish(failed = false): Promise<void> {
     this.ending = true;
     clearInterval(this.renewer);
     if (this.poller) clearTimeout(this.poller);
+    if (failed) this.abandon.abort();
     while (this.looks.size > 0) await Promise.allSettled([...this.looks]);
     for (const s of this.order) {
-      for (const held of s.claims.splice(0)) this.write(() => this.opts.store.release(held.claim));
+      const held = s.claims.splice(0);
+      if (!failed) for (const h of held) this.write(() => this.opts.store.release(h.claim));
     }
     while (this.pendingWrites.size > 0) await Promise.allSettled([...this.pendingWrites]);
   }
@@ -262,12 +207,12 @@ export class ClaimedWork {
     let attempt: ClaimAttempt | null = null;
     try {
       if (wanted.length > 0) {
-        attempt = await retryTransient('claiming pages', () => this.opts.store.claim(s.job.series, wanted, (free) => this.cut(s, free)), { ...DEFAULT_DB_RETRY, signal: this.signal });
+        attempt = await retryTransient('claiming pages', () => this.opts.store.claim(s.job.series, wanted, (free) => this.cut(s, free)), { ...DEFAULT_DB_RETRY, signal: this.writes });
       }
     } catch (err) {
       this.looking--;
       s.state = 'idle';
-      if (!this.signal.aborted) this.failed(err);
+      if (!this.writes.aborted) this.failed(err);
       return;
     }
     this.looking--;
@@ -320,7 +265,7 @@ export class ClaimedWork {
       void (async () => {
         const waiting = this.order.filter((s) => s.state === 'waiting' && s.job.error === null);
         try {
-          const claims = waiting.length === 0 ? new Map() : await retryTransient('reading claims', () => this.opts.store.peek(waiting.map((s) => s.job.series.id)), { ...DEFAULT_DB_RETRY, signal: this.signal });
+          const claims = waiting.length === 0 ? new Map() : await retryTransient('reading claims', () => this.opts.store.peek(waiting.map((s) => s.job.series.id)), { ...DEFAULT_DB_RETRY, signal: this.writes });
           for (const s of waiting) {
             if (s.state !== 'waiting') continue;
             const seen = claims.get(s.job.series.id) ?? { live: [], dead: false };
@@ -338,7 +283,7 @@ export class ClaimedWork {
             else if (subtractRanges(s.wanted(), seen.live).length > 0) s.state = 'idle';
           }
         } catch (err) {
-          if (!this.signal.aborted) this.failed(err);
+          if (!this.writes.aborted) this.failed(err);
         } finally {
           this.poller = null;
           if (this.order.some((s) => s.state === 'waiting' && s.job.error === null)) this.poll();
@@ -392,9 +337,9 @@ export class ClaimedWork {
   }
 
   private write(fn: () => Promise<void>): void {
-    const p = retryTransient('claiming pages', fn, { ...DEFAULT_DB_RETRY, signal: this.signal })
+    const p = retryTransient('claiming pages', fn, { ...DEFAULT_DB_RETRY, signal: this.writes })
       .catch((err: unknown) => {
-        if (!this.signal.aborted) this.failed(err);
+        if (!this.writes.aborted) this.failed(err);
       })
       .finally(() => this.pendingWrites.delete(p));
     this.pendingWrites.add(p);

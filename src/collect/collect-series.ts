@@ -231,7 +231,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   pump();
   await finished;
   for (const j of states) announce(j);
-  await shared?.finish();
+  await shared?.finish(fatal !== null);
   if (fatal) throw (fatal as { error: unknown }).error;
   return states.map((j) => ({ result: resultOf(j), provenTo: provenOf(j), stored: j.storedRanges() }));
 }

@@ -1,7 +1,7 @@
 // Workers on several addresses of one host (--local-address), against one database: the exchange counts weight per
 // IP (the fake per client address, as Binance does), so each worker spends a whole budget of its own at once —
 // together more than one address's window holds — without a 429, and every row is exact. Their series do not
-// overlap: a series another process holds is skipped whole (page-range claims are not built yet).
+// overlap here (workers sharing series by claims of page ranges: shared-series.test.ts).
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { createFakeExchange, syntheticSymbols, type FakeExchange } from '../support/fake-exchange/index.ts';
