@@ -36,6 +36,9 @@ export interface JobOutcome {
   readonly stored: readonly Range[];
 }
 
+/** How long a large page waits for the one before it, still on the wire, before it is written out of turn. */
+const LARGE_PAGE_PATIENCE_MS = 5000;
+
 /** Errors after which no other series can succeed either: the whole run stops. */
 function isFatal(err: unknown): boolean {
   if (err instanceof DatabaseError) return true;
@@ -77,10 +80,10 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   let heldCandles = 0;
   // A series may have as many pages waiting as it has on the wire, and the run twice that: at most about three
   // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range.
-  // Large pages wait in the places they hold: all but one may wait, and once they hold their candles' worth, a page
-  // hung on the wire lets the others be written out of turn instead of holding every place.
+  // Large pages wait in the places they hold, so the candles they hold bound them; one that waited long for a page
+  // still on the wire (hung) is written out of turn rather than holding its room.
   const buffer = large
-    ? { waiting: 0, perSeries: Math.max(1, concurrency - 1), total: Math.max(1, concurrency - 1), full: () => heldCandles >= large.candles }
+    ? { waiting: 0, perSeries: Math.max(1, concurrency - 1), total: Math.max(1, concurrency - 1), patienceMs: LARGE_PAGE_PATIENCE_MS }
     : { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
   let fatal: { error: unknown } | null = null;
   const shared = opts.share

@@ -55,8 +55,11 @@ export interface WriteBuffer {
   waiting: number;
   readonly perSeries: number;
   readonly total: number;
-  /** Full by another measure than pages (the candles large pages hold: collect-series.ts). */
-  readonly full?: () => boolean;
+  /**
+   * Pages hold room others need while they wait (large pages: collect-series.ts): one that has waited this long for
+   * a page still on the wire is written before it.
+   */
+  readonly patienceMs?: number;
 }
 
 /** A page's answer, sorted into what to store now and what needs another look. */
@@ -268,14 +271,30 @@ export class SeriesJob {
   /**
    * Waits until every `page` task planned before this one has been written (or given up) — the index then grows at
    * its right edge and stays packed — unless the buffer is full while the page whose turn it is is still on the
-   * wire: a hung request must not stop the series, so the page is written out of turn.
+   * wire, or (large pages) the page has waited its patience for one still on the wire: a hung request must not stop
+   * the series, so the page is written out of turn.
    */
   async gate(task: Task): Promise<void> {
     if (task.kind !== 'page' || task.seq === this.nextWrite) return;
     if (this.bufferFull() && this.onWire.has(this.nextWrite)) return;
     this.waiting++;
     this.buffer.waiting++;
-    await new Promise<void>((resolve) => this.gateWaiters.set(task.seq, resolve));
+    await new Promise<void>((resolve) => {
+      const patience = this.buffer.patienceMs;
+      const timer =
+        patience === undefined
+          ? undefined
+          : setTimeout(() => {
+              if (!this.onWire.has(this.nextWrite) || this.gateWaiters.get(task.seq) !== go) return;
+              this.gateWaiters.delete(task.seq);
+              resolve();
+            }, patience);
+      const go = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.gateWaiters.set(task.seq, go);
+    });
     this.waiting--;
     this.buffer.waiting--;
   }
@@ -295,7 +314,7 @@ export class SeriesJob {
   }
 
   private bufferFull(): boolean {
-    return this.waiting >= this.buffer.perSeries || this.buffer.waiting >= this.buffer.total || this.buffer.full?.() === true;
+    return this.waiting >= this.buffer.perSeries || this.buffer.waiting >= this.buffer.total;
   }
 
   private task(kind: TaskKind, range: Range, head: boolean): Task {

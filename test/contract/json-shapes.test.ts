@@ -75,6 +75,12 @@ describe('JSON shapes', { concurrency: false }, () => {
     assert.deepEqual(Object.keys(documentOf(forward)), RUN_KEYS);
   });
 
+  it('gaps --verify with no candle from the archive: every key, nothing checked, exit 0', async () => {
+    const res = await runTarget(t, ['gaps', '--verify', '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(documentOf(res), { files: [], checked: 0, unchanged: 0, replaced: 0, unverified: 0, differing_rows: 0 });
+  });
+
   it('gaps --fill with no gap: a run document all the same, run_id null', async () => {
     const res = await runTarget(t, ['gaps', '--recheck', '--fill', '--json']);
     assert.equal(res.code, 0, res.stderr);
