@@ -71,13 +71,7 @@ export function collectOptions(
   const choice = restOnly ? 'rest' : ctx.config.source;
   const archive = (minPageCandles: number): CandleSource =>
     archiveCandleSource({
-      baseUrl: ctx.config.archiveUrl,
-      http: ctx.http,
-      clock: ctx.clock,
-      timeoutMs: ctx.config.timeoutMs,
-      retries: ctx.config.retries,
-      retryBaseMs: ctx.config.retryBaseMs,
-      stop: ctx.stop,
+      ...archiveFetching(ctx),
       now: resolved.serverTime,
       emit: ctx.events.emit,
       minPageCandles,
@@ -153,4 +147,17 @@ async function metricsAtEnd(ctx: CommandContext, file: string, handle: DatabaseH
   } catch (err) {
     if (!commandFailed) ctx.warn?.(`the metrics file ${file} was not written: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** How the archive's files are fetched (its host, retries, timeout), for a source and for `gaps --verify` alike. */
+export function archiveFetching(ctx: CommandContext) {
+  return {
+    baseUrl: ctx.config.archiveUrl,
+    http: ctx.http,
+    clock: ctx.clock,
+    timeoutMs: ctx.config.timeoutMs,
+    retries: ctx.config.retries,
+    retryBaseMs: ctx.config.retryBaseMs,
+    stop: ctx.stop,
+  };
 }

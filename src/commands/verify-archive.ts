@@ -7,7 +7,7 @@ import { retryTransient } from '../db/retry-transient.js';
 import type { Db } from '../db/schema.js';
 import type { SeriesFilter } from '../db/series-repository.js';
 import type { Range, Series } from '../domain.js';
-import type { CommandContext } from './context.js';
+import { archiveFetching, type CommandContext } from './context.js';
 import { selectTracked } from './forward.js';
 
 /** `gaps --verify`: every archive file the selected series' candles came from, checked against the archive now. */
@@ -45,15 +45,7 @@ function storedCandles(db: Db, series: Series): (ranges: readonly Range[]) => As
  */
 export async function runVerify(ctx: CommandContext, handle: DatabaseHandle, filter: SeriesFilter): Promise<VerifyResult> {
   const series = await selectTracked(handle.db, filter);
-  const http = {
-    baseUrl: ctx.config.archiveUrl,
-    http: ctx.http,
-    clock: ctx.clock,
-    timeoutMs: ctx.config.timeoutMs,
-    retries: ctx.config.retries,
-    retryBaseMs: ctx.config.retryBaseMs,
-    stop: ctx.stop,
-  };
+  const http = archiveFetching(ctx);
   // Three files at a time, each holding its zip and a page of stored candles: the archive costs no weight.
   const limit = pLimit(3);
   const checks: Array<Promise<FileVerdict>> = [];
