@@ -12,6 +12,7 @@ import { jsonOf, runCli, type CliResult } from '../support/run-cli.ts';
 import type { RealKline } from '../support/fake-exchange/index.ts';
 import { scenario } from '../support/scenario.ts';
 import { query, storedKlines } from '../support/stored-rows.ts';
+import { hourlyKline } from '../support/hourly-kline.ts';
 
 const DAY = 86_400_000;
 // 2024-05-10 03:00: the monthly files of January to April are out, the daily ones of 1–8 May (9 May's is expected
@@ -267,11 +268,7 @@ describe('archive in bulk on postgres', () => {
 describe('archive in bulk: rows that do not fit the compact row, and a stale irregular row', () => {
   const H = 3_600_000;
   const T0 = Date.UTC(2024, 4, 1);
-  const row = (i: number, over: Partial<Record<number, string | number>> = {}): RealKline => {
-    const base: RealKline = [T0 + i * H, '10.00000000', '12.00000000', '9.00000000', '11.00000000', '5.00000000', T0 + (i + 1) * H - 1, '50.00000000', 7, '2.00000000', '20.00000000', '0'];
-    for (const [k, v] of Object.entries(over)) (base as unknown[])[Number(k)] = v;
-    return base;
-  };
+  const row = (i: number, over: Partial<Record<number, string | number>> = {}): RealKline => hourlyKline(T0, i, over);
   // Two days of 1h: a candle cut short (its own close time), one whose high has fewer decimals than its open, one
   // with a low above its open (a quality finding), and one with more trades than an integer column holds.
   const ODD = Array.from({ length: 48 }, (_, i) =>

@@ -7,14 +7,11 @@ import { jsonOf } from '../support/run-cli.ts';
 import { describeOnEachDb } from '../support/describe-on-each-db.ts';
 import { scenario } from '../support/scenario.ts';
 import { query, storedKlines } from '../support/stored-rows.ts';
+import { hourlyKline } from '../support/hourly-kline.ts';
 
 const H = 3_600_000;
 const T0 = Date.UTC(2024, 4, 1);
-const row = (i: number, over: Partial<Record<number, string | number>> = {}): RealKline => {
-  const base: RealKline = [T0 + i * H, '10.00000000', '12.00000000', '9.00000000', '11.00000000', '5.00000000', T0 + (i + 1) * H - 1, '50.00000000', 7, '2.00000000', '20.00000000', '0'];
-  for (const [k, v] of Object.entries(over)) (base as unknown[])[Number(k)] = v;
-  return base;
-};
+const row = (i: number, over: Partial<Record<number, string | number>> = {}): RealKline => hourlyKline(T0, i, over);
 const ROWS: RealKline[] = [
   row(0),
   row(1, { 3: '10.50000000' }), // low above open

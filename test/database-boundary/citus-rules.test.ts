@@ -14,6 +14,7 @@ import { createFakeExchange, type FakeExchange, type RealKline } from '../suppor
 import { makeTarget, type Target } from '../support/targets.ts';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.ts';
 import { runTarget } from '../contract/run-in-process.ts';
+import { hourlyKline } from '../support/hourly-kline.ts';
 
 interface Listed {
   table_name: string;
@@ -135,11 +136,7 @@ describe('a store ready for Citus', () => {
   describe('the write statements of real runs', () => {
     const H = 3_600_000;
     const T0 = Date.UTC(2024, 4, 1);
-    const row = (i: number, over: Partial<Record<number, string | number>> = {}): RealKline => {
-      const base: RealKline = [T0 + i * H, '10.00000000', '12.00000000', '9.00000000', '11.00000000', '5.00000000', T0 + (i + 1) * H - 1, '50.00000000', 7, '2.00000000', '20.00000000', '0'];
-      for (const [k, v] of Object.entries(over)) (base as unknown[])[Number(k)] = v;
-      return base;
-    };
+    const row = (i: number, over: Partial<Record<number, string | number>> = {}): RealKline => hourlyKline(T0, i, over);
     // From T0 + 2 h (empty before it), a low above open (a finding), a hole (empty), a candle cut short (irregular).
     const ODD = [row(2), row(3, { 3: '10.50000000' }), row(4), row(7, { 6: T0 + 7 * H + 1_800_000 }), row(8), row(9)];
     const NOW = T0 + 10 * H + 60_000;
