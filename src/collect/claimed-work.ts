@@ -32,6 +32,20 @@ export interface ShareOptions {
    * given up, so a run that finds a series another claimed whole and gave up knows its watermark is set.
    */
   readonly prove?: (job: CollectJob, to: number) => Promise<void>;
+  /**
+   * Where in its list of series this run starts looking, as a fraction of the list (default 0): runs that start
+   * together at different points claim different series at once instead of racing for the same ones.
+   */
+  readonly startAt?: number;
+}
+
+/**
+ * The start of run `runId` as a fraction of its list of series: the golden ratio's multiples, whose fractional parts
+ * spread evenly however many consecutive runs there are (1 → 0.62, 2 → 0.24, 3 → 0.85, 4 → 0.47…).
+ */
+export function spreadStart(runId: number): number {
+  const x = runId * 0.6180339887498949;
+  return x - Math.floor(x);
 }
 
 /**
@@ -99,8 +113,10 @@ export class ClaimedWork {
    */
   want(): boolean {
     if (this.signal.aborted || this.ending) return false;
+    const start = Math.floor((this.opts.startAt ?? 0) * this.order.length);
     while (this.looking < LOOKS_AT_ONCE) {
-      const next = this.order.find((s) => s.state === 'idle' && s.job.error === null);
+      const idle = (s: SharedSeries): boolean => s.state === 'idle' && s.job.error === null;
+      const next = this.order.slice(start).find(idle) ?? this.order.slice(0, start).find(idle);
       if (!next) break;
       const look = this.look(next).finally(() => this.looks.delete(look));
       this.looks.add(look);

@@ -1,3 +1,4 @@
+import { allDone } from '../system/all-done.js';
 import { postgresClaimStore } from '../db/claim-store.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { DEFAULT_DB_RETRY, retryTransient } from '../db/retry-transient.js';
@@ -7,7 +8,7 @@ import { subtractRanges } from '../planner/ranges.js';
 import type { SeriesResult } from '../runlog/run-log.js';
 import type { CandleSource } from './candle-source.js';
 import { collectSeries, type CollectJob } from './collect-series.js';
-import type { ShareOptions } from './claimed-work.js';
+import { spreadStart, type ShareOptions } from './claimed-work.js';
 import { unlistedError } from './planned-jobs.js';
 import type { EmitRunEvent } from '../events/run-events.js';
 
@@ -93,17 +94,20 @@ export async function collectLocked(
     const held = series.filter((s) => !locks.busy.has(s.id)).map((s) => s.id);
     const planAll = async (): Promise<CollectJob[]> => {
       const current = await retryTransient('reading the series', () => reloadSeries(db, held), { ...DEFAULT_DB_RETRY, signal: opts.stop });
-      const jobs: CollectJob[] = [];
-      for (const s of series) {
-        const now = current.get(s.id);
-        const listing = opts.listing(s.symbol);
-        if (!now) jobs.push({ series: s, missing: [], skip: opts.alone === true ? SHARED_ELSEWHERE : BUSY_ELSEWHERE });
-        else if (listing === 'unlisted') jobs.push({ series: now, missing: [], error: unlistedError(s.symbol) });
-        else jobs.push({ ...(await plan(now)), trading: listing === 'trading' });
-      }
-      return jobs;
+      // Every series planned at once: a plan that reads its coverage through a batching reader (db/coverage-loader.ts)
+      // then reads it with the others', where a hundred series one after another would be a few hundred round trips.
+      // A failed read fails the run, once no other read is on its way.
+      return allDone(
+        series.map((s): Promise<CollectJob> => {
+          const now = current.get(s.id);
+          const listing = opts.listing(s.symbol);
+          if (!now) return Promise.resolve({ series: s, missing: [], skip: opts.alone === true ? SHARED_ELSEWHERE : BUSY_ELSEWHERE });
+          if (listing === 'unlisted') return Promise.resolve({ series: now, missing: [], error: unlistedError(s.symbol) });
+          return plan(now).then((job) => ({ ...job, trading: listing === 'trading' }));
+        }),
+      );
     };
-    const share: ShareOptions | null = sharing ? { store: postgresClaimStore(db, sharing.id), emit: opts.emit } : null;
+    const share: ShareOptions | null = sharing ? { store: postgresClaimStore(db, sharing.id), emit: opts.emit, startAt: spreadStart(sharing.id) } : null;
     const common = { db, concurrency: opts.concurrency, stop: opts.stop, emit: opts.emit };
     // Planned once: a pass stores only inside the missing ranges of the series this process holds, so what the next
     // pass lacks is what the one before left, known without reading the series again (a read of every stored candle:

@@ -9,7 +9,7 @@ import { suggestSymbols } from '../input/suggest-symbols.js';
 import { missingWithin } from '../planner/detect-gaps.js';
 import { alignDown, alignUp } from '../planner/intervals.js';
 import { noCoverage, type SeriesCoverage } from '../planner/series-coverage.js';
-import { loadCoverage } from '../db/coverage-repository.js';
+import { coverageLoader } from '../db/coverage-loader.js';
 import type { Series } from '../domain.js';
 import { collectLocked } from '../collect/collect-locked.js';
 import type { CollectJob } from '../collect/collect-series.js';
@@ -104,10 +104,11 @@ async function backfillJob(s: Series, coverage: (s: Series) => Promise<SeriesCov
   return start <= vouched ? { series: s, missing, head, watermark: { span: { from: start, to: end }, vouched } } : { series: s, missing, head };
 }
 
-const readCoverage =
-  (db: Db) =>
-  (s: Series): Promise<SeriesCoverage> =>
-    retryTransient('reading the series', () => loadCoverage(db, s));
+/** The coverage reader of a run's planning: the series planned together are read together (db/coverage-loader.ts). */
+const readCoverage = (db: Db): ((s: Series) => Promise<SeriesCoverage>) => {
+  const { coverage } = coverageLoader(db);
+  return (series) => coverage({ series });
+};
 
 /**
  * Tracks each (symbol, interval) from `since` and stores every closed candle the exchange has in the range that is
@@ -134,10 +135,11 @@ export async function runBackfill(ctx: CommandContext, handle: DatabaseHandle, o
     const tracking = universeId === undefined ? { by: 'name' as const } : { by: 'universe' as const, universeId };
     // Idempotent (insert … on conflict update the tracking, then a read): safe to repeat.
     const series = await retryTransient('registering the series', () => ensureSeries(db, seriesKeys(symbols, opts), tracking));
+    const coverage = readCoverage(db);
     const plan = async (held: Series): Promise<CollectJob> => {
       // Under the series' lock: a run that skips the series never gets here, so it never changes it.
       const s = await retryTransient('extending the series', () => extendSeriesStart(db, held, alignUp(held.interval, opts.since)));
-      return backfillJob(s, readCoverage(db), opts, serverTime);
+      return backfillJob(s, coverage, opts, serverTime);
     };
     ctx.events.emit({ type: 'phase', phase: 'planning' });
     const results = await collectLocked(collectOptions(ctx, handle, client, resolved), series, plan, live, run);

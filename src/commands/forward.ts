@@ -6,7 +6,7 @@ import type { BinanceClient } from '../exchange/binance-client.js';
 import { resolveSymbols, type ResolvedSymbols } from '../exchange/resolve-symbols.js';
 import { alignDown, alignUp } from '../planner/intervals.js';
 import { missingWithin } from '../planner/detect-gaps.js';
-import { loadCoverage, newestCandleEnd } from '../db/coverage-repository.js';
+import { coverageLoader, type CoverageReads } from '../db/coverage-loader.js';
 import type { DatabaseHandle } from '../db/open-database.js';
 import { collectLocked } from '../collect/collect-locked.js';
 import type { CollectJob } from '../collect/collect-series.js';
@@ -121,12 +121,12 @@ function pollable(active: readonly SeriesTracking[], resolved: ResolvedSymbols):
  * series costs no scan; the holes a killed run left behind lie after it too and are fetched. A new entrant has
  * neither: it is fetched from its start.
  */
-async function forwardJob(db: Db, s: Series, serverTime: number): Promise<CollectJob> {
-  const newest = await retryTransient('reading the series', () => newestCandleEnd(db, s));
+async function forwardJob(reads: CoverageReads, s: Series, serverTime: number): Promise<CollectJob> {
+  const newest = await reads.newestEnd(s);
   const from = vouchedWatermark(s, newest);
   const to = alignDown(s.interval, serverTime);
   if (to <= from) return { series: s, missing: [] };
-  const missing = missingWithin(await retryTransient('reading the series', () => loadCoverage(db, s, from)), { from, to });
+  const missing = missingWithin(await reads.coverage({ series: s, from }), { from, to });
   return { series: s, missing, head: newest === null, watermark: { span: { from, to }, vouched: from } };
 }
 
@@ -178,7 +178,8 @@ export async function runForward(ctx: CommandContext, handle: DatabaseHandle, fi
     // An idempotent update: safe to repeat.
     await retryTransient('recording listings', () => markDelisted(db, absent.map((t) => t.series.id), 'ABSENT', serverTime));
     ctx.events.emit({ type: 'phase', phase: 'planning' });
-    const results = await collectLocked(collectOptions(ctx, handle, client, resolved), series, (s) => forwardJob(db, s, serverTime), live, run);
+    const reads = coverageLoader(db);
+    const results = await collectLocked(collectOptions(ctx, handle, client, resolved), series, (s) => forwardJob(reads, s, serverTime), live, run);
     await recordListings(db, series, results, resolved.known, serverTime, ctx.stop);
     return results;
   });
@@ -214,5 +215,6 @@ export async function planForward(ctx: CommandContext, handle: DatabaseHandle, f
   const { series } = pollable(polled, resolved);
   ctx.events.emit({ type: 'phase', phase: 'planning' });
   const options = collectOptions(ctx, handle, client, resolved);
-  return dryRunPlan(ctx, 'forward', client, options, series, (s) => forwardJob(db, s, resolved.serverTime), resolved.serverTime);
+  const reads = coverageLoader(db);
+  return dryRunPlan(ctx, 'forward', client, options, series, (s) => forwardJob(reads, s, resolved.serverTime), resolved.serverTime);
 }
