@@ -4,6 +4,7 @@ import type { Range, Series } from '../domain.js';
 import type { SeriesCoverage } from '../planner/series-coverage.js';
 import { addSlots, alignDown, countSlots } from '../planner/intervals.js';
 import { allDone } from '../system/all-done.js';
+import { oneByOneIfRefused } from './one-by-one-if-refused.js';
 
 const toMs = (v: unknown): number => Number(v);
 
@@ -83,6 +84,13 @@ export interface CoverageWant {
  */
 export async function loadCoverages(db: Kysely<Database>, wants: readonly CoverageWant[]): Promise<SeriesCoverage[]> {
   if (wants.length === 0) return [];
+  return oneByOneIfRefused(
+    () => coveragesAtOnce(db, wants),
+    () => allDone(wants.map((w) => loadCoverage(db, w.series, w.from))),
+  );
+}
+
+async function coveragesAtOnce(db: Kysely<Database>, wants: readonly CoverageWant[]): Promise<SeriesCoverage[]> {
   const ids = wants.map((w) => w.series.id);
   const intervals = wants.map((w) => w.series.interval);
   const froms = wants.map((w) => new Date(w.from ?? w.series.startTime).toISOString());
@@ -139,6 +147,13 @@ export async function newestCandleEnd(db: Kysely<Database>, series: Pick<Series,
 /** The end of each series' newest stored candle, as newestCandleEnd finds one's: one statement for them all. */
 export async function newestCandleEnds(db: Kysely<Database>, series: ReadonlyArray<Pick<Series, 'id' | 'interval'>>): Promise<Array<number | null>> {
   if (series.length === 0) return [];
+  return oneByOneIfRefused(
+    () => newestEndsAtOnce(db, series),
+    () => allDone(series.map((s) => newestCandleEnd(db, s))),
+  );
+}
+
+async function newestEndsAtOnce(db: Kysely<Database>, series: ReadonlyArray<Pick<Series, 'id' | 'interval'>>): Promise<Array<number | null>> {
   const r = await sql<{ i: unknown; end_ms: unknown }>`
     select w.i, (extract(epoch from coalesce(x.close_time, candle_nominal_close(c.open_time, w.interval))) * 1000)::int8 + 1 as end_ms
       from unnest(${series.map((s) => s.id)}::int4[], ${series.map((s) => s.interval)}::text[]) with ordinality as w(series_id, interval, i)
