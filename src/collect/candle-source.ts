@@ -66,7 +66,7 @@ export interface CandleSource {
    * the most pages claimed at once. Absent: each missing range is claimed whole (the archive: a file is not split
    * between runs).
    */
-  readonly claims?: { readonly pageSlots: number; readonly maxPages: number };
+  readonly claims?: ClaimShape;
   /**
    * The open time of the first candle at or after `from` (null: none yet), for a dry run's plan of a series with
    * nothing stored: a run's first answer skips to it, so what lies before it costs no page. Absent when the source
@@ -78,4 +78,10 @@ export interface CandleSource {
    * would fill is assumed filled (a file found missing or short at run time is left to the next source).
    */
   planFiles?(series: SeriesKey, missing: readonly Range[]): PlannedFile[];
+}
+
+/** How a source's pages are claimed (CandleSource.claims): a page's slots and the most pages claimed at once. */
+export interface ClaimShape {
+  readonly pageSlots: number;
+  readonly maxPages: number;
 }

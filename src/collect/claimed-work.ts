@@ -5,7 +5,7 @@ import type { Range } from '../domain.js';
 import type { EmitRunEvent } from '../events/run-events.js';
 import { addSlots, countSlots } from '../planner/intervals.js';
 import { normalizeRanges, subtractRanges } from '../planner/ranges.js';
-import type { CandleSource } from './candle-source.js';
+import type { CandleSource, ClaimShape } from './candle-source.js';
 import { ChainedPlan } from './chained-plan.js';
 import type { CollectJob, SeriesJob, Task } from './series-job.js';
 import { SharedSeries, type HeldClaim } from './shared-series.js';
@@ -77,7 +77,8 @@ export class ClaimedWork {
   private readonly writes: AbortSignal;
 
   constructor(
-    private readonly source: Pick<CandleSource, 'planPages' | 'countPages' | 'claims'>,
+    /** Only a source that says how its pages are claimed is shared (an archive file is not split between runs). */
+    private readonly source: Pick<CandleSource, 'planPages' | 'countPages'> & { readonly claims: ClaimShape },
     private readonly opts: ShareOptions,
     private readonly signal: AbortSignal,
     /** Called when a look brought work, or a wait is over: the engine hands out what there is. */
@@ -99,7 +100,7 @@ export class ClaimedWork {
   /** Registers a series' job (made with `planFor()`'s plan, open). */
   add(job: SeriesJob, plan: ChainedPlan): void {
     const missing = job.job.missing;
-    const whole = this.source.claims === undefined || this.source.countPages(job.series.interval, missing) <= SHORT_SERIES_PAGES;
+    const whole = this.source.countPages(job.series.interval, missing) <= SHORT_SERIES_PAGES;
     const s = new SharedSeries(job, plan, whole);
     // What follows a missing range but the last is stored already, by this run or another: not asked again.
     for (const r of missing.slice(0, -1)) job.fence(r.to);
@@ -324,7 +325,6 @@ export class ClaimedWork {
   /** Where a share of the free ground, claimed from `from`, ends: in whole pages, on the page grid from `from`. */
   private pieceEnd(interval: string, from: number, free: readonly Range[]): number {
     const shape = this.source.claims;
-    if (!shape) return Number.POSITIVE_INFINITY;
     const freePages = normalizeRanges(free).reduce((n, r) => n + Math.ceil(countSlots(interval, r.from, r.to) / shape.pageSlots), 0);
     const pages = Math.min(shape.maxPages, Math.max(MIN_CLAIM_PAGES, Math.ceil(freePages / CLAIM_SHARE)));
     return addSlots(interval, from, pages * shape.pageSlots);

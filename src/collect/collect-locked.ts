@@ -136,7 +136,8 @@ export async function collectLocked(
     const progress = onProgress ? { onProgress: (results: () => SeriesResult[]) => onProgress(() => mergeResults(done, results())) } : {};
     // Shared, each series' watermark is set as soon as it is done (other runs may be waiting for it to be); alone,
     // once every series is.
-    // A source without claims of its own (the archive as the only source) is not shared either, for the same reason.
+    // A source without claims of its own (the archive as the only source) is not shared either, for the same reason
+    // (collectSeries refuses to share one).
     const shareLast = opts.source.claims === undefined ? null : share;
     const proving = shareLast ? { share: { ...shareLast, prove: (job: CollectJob, to: number) => setWatermark(db, job.series, to) } } : {};
     const outcomes = await collectSeries({ ...common, source: opts.source, ...progress, ...proving }, jobs);

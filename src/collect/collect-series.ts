@@ -5,7 +5,7 @@ import { CryptocollectError, DatabaseError, errorMessage, ExchangeError, RUN_END
 import { countSlots } from '../planner/intervals.js';
 import type { SeriesResult } from '../runlog/run-log.js';
 import { writePage } from '../writer/write-page.js';
-import type { CandleSource } from './candle-source.js';
+import type { CandleSource, ClaimShape } from './candle-source.js';
 import type { PreparedPage } from './prepare-page.js';
 import type { EmitRunEvent } from '../events/run-events.js';
 import { SeriesJob, type CollectJob, type SortedAnswer, type Task } from './series-job.js';
@@ -87,7 +87,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     : { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
   let fatal: { error: unknown } | null = null;
   const shared = opts.share
-    ? new ClaimedWork(source, opts.share, stop, () => pump(), (err) => {
+    ? new ClaimedWork(claiming(source), opts.share, stop, () => pump(), (err) => {
         fatal ??= { error: err };
         pump();
       })
@@ -237,4 +237,14 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   await shared?.finish(fatal !== null);
   if (fatal) throw (fatal as { error: unknown }).error;
   return states.map((j) => ({ result: resultOf(j), provenTo: provenOf(j), stored: j.storedRanges() }));
+}
+
+/** A source shared by claims: the caller shares only a source that says how its pages are claimed. */
+function claiming(source: CandleSource): CandleSource & { readonly claims: ClaimShape } {
+  if (!hasClaims(source)) throw new Error(`the ${source.name} source has no claims: it cannot be shared`);
+  return source;
+}
+
+function hasClaims(source: CandleSource): source is CandleSource & { readonly claims: ClaimShape } {
+  return source.claims !== undefined;
 }
