@@ -6,7 +6,8 @@ import type { Db } from '../db/schema.js';
 import { listSeries, type SeriesFilter } from '../db/series-repository.js';
 import { describeRange } from '../planner/describe-range.js';
 import { detectGaps } from '../planner/detect-gaps.js';
-import { loadCoverage } from '../db/coverage-repository.js';
+import { loadCoverages } from '../db/coverage-repository.js';
+import type { SeriesCoverage } from '../planner/series-coverage.js';
 import { asReaped, reapAbandonedRuns } from '../runlog/reap-abandoned-runs.js';
 import { listRuns, type RunRecord } from '../runlog/run-log.js';
 import { listTracking } from '../db/tracking-repository.js';
@@ -71,9 +72,12 @@ export async function runStatus(db: Db, clock: Clock, filter: SeriesFilter, runL
   const series: SeriesStatus[] = [];
   const tracking = new Map((await read(() => listTracking(db, filter))).map((t) => [t.series.id, t]));
   const rankings = await read(() => latestRankings(db));
-  for (const s of await read(() => listSeries(db, filter))) {
+  const listed = await read(() => listSeries(db, filter));
+  // Every series' coverage in a few statements, not three per series.
+  const coverages = await read(() => loadCoverages(db, listed.map((s) => ({ series: s }))));
+  for (const [i, s] of listed.entries()) {
     const t = tracking.get(s.id);
-    const cov = await read(() => loadCoverage(db, s));
+    const cov = coverages[i] as SeriesCoverage;
     const report = detectGaps(cov);
     const gapSizes = report.gaps.map((r) => describeRange(s.interval, r).candles).filter((n) => n > 0);
     const gapCandles = gapSizes.reduce((n, c) => n + c, 0);
