@@ -1,6 +1,6 @@
 // Workers on several addresses of one host (--local-address), against one database: the exchange counts weight per
-// IP (the fake per client address, as Binance does), so each worker spends a whole budget of its own at once —
-// together more than one address's window holds — without a 429, and every row is exact. Their series do not
+// IP (the fake per client address, as Binance does), so each worker spends a budget of its own at once — together
+// more than one address's window holds — without a 429, and every row is exact. Their series do not
 // overlap here (workers sharing series by claims of page ranges: shared-series.test.ts).
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
@@ -27,7 +27,7 @@ describe('workers on their own addresses', () => {
     await fake?.close();
   });
 
-  it('each address has its own budget: both spend ≥ 90% of a window at once, no 429, every row exact', async () => {
+  it('each address has its own budget: together they spend more than one window holds, no 429, every row exact', async () => {
     fake = await createFakeExchange({ now: NOW, latencyMs: 5, symbols: syntheticSymbols(4), rateLimit: { interval: 'SECOND', intervalNum: 2, limit: LIMIT } });
     target = await makeTarget('postgres', fake.url);
     const t = target;
@@ -60,12 +60,13 @@ describe('workers on their own addresses', () => {
       const windows = [...(perWindow.get(w.address) as Map<number, number>).values()];
       for (const u of windows) assert.ok(u <= LIMIT, `${w.address}: a window used ${u} > ${LIMIT}`);
     }
-    // Windows in which both spent nearly a whole window: together more than one budget holds (one shared budget
-    // would give them ≤ LIMIT between them, and 429s past it). Start-up on a loaded machine may thin the first ones.
+    // Windows in which the two together spent more than one address's budget holds: one shared budget would give
+    // them ≤ LIMIT between them in any window, and 429s past it (there were none). How much more depends on how fast
+    // a loaded machine lets them go, so only "more" is asserted.
     const [a, b] = WORKERS.map((w) => perWindow.get(w.address) as Map<number, number>) as [Map<number, number>, Map<number, number>];
-    const both = [...a.keys()].filter((k) => (a.get(k) ?? 0) >= 0.9 * LIMIT && (b.get(k) ?? 0) >= 0.9 * LIMIT);
+    const over = [...a.keys()].filter((k) => (a.get(k) ?? 0) + (b.get(k) ?? 0) > LIMIT);
     const trace = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => x - y).map((k) => `${a.get(k) ?? 0}+${b.get(k) ?? 0}`);
-    assert.ok(both.length >= 2, `only ${both.length} windows in which both workers used ≥ 90% of ${LIMIT}: ${trace.join(' ')}`);
+    assert.ok(over.length >= 2, `only ${over.length} windows in which the two workers together used more than ${LIMIT}: ${trace.join(' ')}`);
 
     for (const w of WORKERS) {
       for (const symbol of w.symbols) assert.deepEqual(await storedKlines(t, symbol, '1m'), fake.expectedKlines(symbol, '1m', SINCE, NOW));
