@@ -1,6 +1,7 @@
-// The weight budget: advertised by the fake exchange as 60 per 2 seconds (not Binance's 6000/min), read from
+// The weight budget: advertised by the fake exchange as 60 per 4 seconds (not Binance's 6000/min), read from
 // exchangeInfo and obeyed by one limiter across all concurrent requests: no 418, at most one 429, and at least
-// 90% of the budget used while it binds.
+// 90% of the budget used while it binds. The window is long enough (30 pages of 1m in 4 s) that the budget, not a
+// loaded machine's CPU, is what binds: at 2 s a loaded CI run once used 89%.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { jsonOf } from '../support/run-cli.ts';
@@ -9,11 +10,11 @@ import { storedKlines } from '../support/stored-rows.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
 const SINCE = Date.UTC(2024, 3, 1);
-const WINDOW_MS = 2000;
+const WINDOW_MS = 4000;
 const LIMIT = 60;
 
 describe('weight budget in a compressed window', () => {
-  const scene = scenario({ db: 'postgres', exchange: { now: NOW, latencyMs: 5, rateLimit: { interval: 'SECOND', intervalNum: 2, limit: LIMIT } } });
+  const scene = scenario({ db: 'postgres', exchange: { now: NOW, latencyMs: 5, rateLimit: { interval: 'SECOND', intervalNum: 4, limit: LIMIT } } });
 
   it('uses ≥ 90% of the advertised budget, never gets banned, at most one 429', async () => {
     const res = await scene.run(['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT,ETHUSDT', '--interval', '1m', '--json']);
