@@ -114,10 +114,14 @@ export class ClaimedWork {
    */
   want(): boolean {
     if (this.signal.aborted || this.ending) return false;
-    const start = Math.floor((this.opts.startAt ?? 0) * this.order.length);
+    const n = this.order.length;
+    const start = Math.floor((this.opts.startAt ?? 0) * n);
     while (this.looking < LOOKS_AT_ONCE) {
-      const idle = (s: SharedSeries): boolean => s.state === 'idle' && s.job.error === null;
-      const next = this.order.slice(start).find(idle) ?? this.order.slice(0, start).find(idle);
+      let next: SharedSeries | undefined;
+      for (let k = 0; k < n && next === undefined; k++) {
+        const s = this.order[(start + k) % n] as SharedSeries;
+        if (s.state === 'idle' && s.job.error === null) next = s;
+      }
       if (!next) break;
       const look = this.look(next).finally(() => this.looks.delete(look));
       this.looks.add(look);
