@@ -1,44 +1,123 @@
-import { compareDecimal } from '../planner/compare-decimal.js';
-import { regularRow } from '../writer/candle-copy-rows.js';
+import type { CandleCopyRowsBuilder } from '../writer/candle-copy-rows.js';
+import { addSlots, alignDown } from '../planner/intervals.js';
 
-const DEC = '(\\d+(?:\\.\\d+)?)';
+const COMMA = 44;
+const DOT = 46;
+const ZERO = 48;
+const NINE = 57;
+const INT4_MAX = 2_147_483_647;
+/** Digits a double holds exactly as an integer (2^53 has 16). */
+const EXACT_DIGITS = 15;
+const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+
 /**
- * The common form of an archive row, in one match: open time in ms or whole µs, seven decimals, close time in ms or
- * µs, a whole trade count, and an `ignore` field of digits. Everything it accepts parseArchiveRow accepts with the
- * same values; whatever it does not (another `ignore`, an odd time) goes to parseArchiveRow, which decides.
- */
-const LINE = new RegExp(`^(\\d{1,13}|\\d{13}000),${DEC},${DEC},${DEC},${DEC},${DEC},(\\d{1,13}|\\d{16}),${DEC},(\\d+),${DEC},${DEC},([0-9.]*)$`);
-
-const ms = (t: string): number => Number(t.length > 13 ? t.slice(0, 13) : t);
-
-/**
- * Reads an archive row on the archive path's fast path (sources/archive-candle-source.ts): no candle object, and the
- * row's own text as the COPY line (writer/candle-copy-rows.ts) when its times are in ms; from 2025 on they are µs
- * and only the two times are written anew. One reader is reused for every row of a file.
+ * Reads an archive row on the archive path's fast path (sources/archive-candle-source.ts) in one scan of its bytes
+ * in the inflated file: no string, no candle object, no regular expression. The common form is an open time in ms or
+ * whole µs, seven decimals, a close time in ms or µs, a whole trade count and an `ignore` field of digits and dots;
+ * its four prices each of at most 15 digits (every Binance price), so that they are read as exact integers of their
+ * scale and compared, and their differences from open computed, in doubles. Everything it accepts parseArchiveRow
+ * accepts with the same values, and what it does not (another `ignore`, an odd time, a longer number) goes to
+ * parseArchiveRow, which decides.
+ *
+ * A row that fits candle_data's compact row becomes its line in candle_data's form (writer/candle-copy-rows.ts
+ * DIRECT_COLUMNS), written as bytes (writer/copy-bytes.ts): the time as ISO text, the differences as PostgreSQL
+ * writes them, the other fields the row's own bytes. Another becomes the staging table's line, the row's own text
+ * when its times are in ms. One reader is reused for every row of a file.
  */
 export class ArchiveLineReader {
   openTime = 0;
   closeTime = 0;
-  /** The row as a line of the staging table's CSV (times in ms). */
-  csv = '';
-  private m: RegExpExecArray | null = null;
+  private buf: Buffer = Buffer.alloc(0);
+  private ok = false;
+  /** Where each of the 12 fields starts, and (the last one) where the line ends plus one. */
+  private readonly starts = new Int32Array(13);
+  /** Open, high, low, close as integers of their own scale, and the scales. */
+  private readonly value = new Float64Array(4);
+  private readonly scale = new Int32Array(4);
+  private readonly digits = new Int32Array(4);
+  private trades = 0;
 
-  /** True when the row has the common form; false: parseArchiveRow must read it (and may reject it). */
-  read(line: string): boolean {
-    const m = LINE.exec(line);
-    this.m = m;
-    if (m === null) return false;
-    const [, o, op, hi, lo, cl, v, c, qv, n, tb, tq, ig] = m as unknown as string[];
-    this.openTime = ms(o!);
-    this.closeTime = ms(c!);
-    this.csv = o!.length > 13 || c!.length > 13 ? `${this.openTime},${op},${hi},${lo},${cl},${v},${this.closeTime},${qv},${n},${tb},${tq},${ig}` : line;
+  /**
+   * Reads the row in bytes `start` to `end` of `buf` (no newline). True when it has the common form; false:
+   * parseArchiveRow must read it (and may reject it).
+   */
+  read(buf: Buffer, start: number, end: number): boolean {
+    this.buf = buf;
+    this.ok = this.scan(buf, start, end);
+    return this.ok;
+  }
+
+  /** The row just read as text, for the general reader. */
+  text(): string {
+    return this.buf.toString('latin1', this.starts[0], this.starts[12]! - 1);
+  }
+
+  private scan(line: Buffer, start: number, n: number): boolean {
+    const starts = this.starts;
+    let i = start;
+    starts[12] = n + 1;
+    for (let f = 0; f < 12; f++) {
+      starts[f] = i;
+      let v = 0;
+      let digits = 0;
+      let dot = -1;
+      for (; i < n; i++) {
+        const c = line[i]!;
+        if (c === COMMA) break;
+        if (c >= ZERO && c <= NINE) {
+          if (digits < 16) v = v * 10 + (c - ZERO);
+          digits++;
+        } else if (c === DOT && dot === -1 && f >= 1 && f !== 6 && f !== 8) dot = digits;
+        else return false;
+      }
+      const end = i;
+      if (f < 11) {
+        if (i === n) return false; // a field short
+        i++; // the comma
+      }
+      const len = end - starts[f]!;
+      if (f === 11) {
+        if (i !== n) return false;
+        continue;
+      }
+      // A decimal: digits, and a dot only between two of them.
+      if (digits === 0 || (dot !== -1 && (dot === 0 || dot === digits))) return false;
+      if ((f === 0 || f === 6) && v > Number.MAX_SAFE_INTEGER) return false;
+      if (f === 0) {
+        if (len <= 13) this.openTime = v;
+        else if (len === 16 && v % 1000 === 0) this.openTime = v / 1000;
+        else return false;
+      } else if (f === 6) {
+        if (len <= 13) this.closeTime = v;
+        else if (len === 16) this.closeTime = (v - (v % 1000)) / 1000;
+        else return false;
+      } else if (f <= 4) {
+        if (digits > EXACT_DIGITS) return false;
+        this.value[f - 1] = v;
+        this.digits[f - 1] = digits;
+        this.scale[f - 1] = dot === -1 ? 0 : digits - dot;
+      } else if (f === 8) {
+        this.trades = digits > 10 ? Number.POSITIVE_INFINITY : v;
+      }
+    }
+    // The four prices scaled to their largest scale must stay exact integers to be compared.
+    const s = this.maxScale();
+    for (let k = 0; k < 4; k++) if (this.digits[k]! + s - this.scale[k]! > EXACT_DIGITS) return false;
     return true;
   }
 
-  /** Whether the row just read surely fits candle_data's compact row (writer/candle-copy-rows.ts regularRow). */
-  regular(interval: string): boolean {
-    const m = this.m;
-    return m !== null && regularRow(interval, this.openTime, this.closeTime, m[9]!, m[2]!, m[3]!, m[4]!, m[5]!);
+  private maxScale(): number {
+    const sc = this.scale;
+    return Math.max(sc[0]!, sc[1]!, sc[2]!, sc[3]!);
+  }
+
+  /** Price k (0 open, 1 high, 2 low, 3 close) as an integer of `scale` decimals (≥ its own). */
+  private scaled(k: number, scale: number): number {
+    return this.value[k]! * POW10[scale - this.scale[k]!]!;
+  }
+
+  private field(f: number): string {
+    return this.buf.toString('latin1', this.starts[f], this.starts[f + 1]! - 1);
   }
 
   /**
@@ -46,12 +125,53 @@ export class ArchiveLineReader {
    * its open (its volumes and trade count cannot be negative in this form). False: it must look itself.
    */
   clean(): boolean {
-    const m = this.m;
-    if (m === null) return false;
-    const [open, high, low, close] = [m[2]!, m[3]!, m[4]!, m[5]!];
-    const lo = compareDecimal(open, close) <= 0 ? open : close;
-    const hi = lo === open ? close : open;
-    if (compareDecimal(low, lo) > 0 || compareDecimal(hi, high) > 0 || compareDecimal(low, high) > 0) return false;
+    if (!this.ok) return false;
+    const s = this.maxScale();
+    const open = this.scaled(0, s);
+    const high = this.scaled(1, s);
+    const low = this.scaled(2, s);
+    const close = this.scaled(3, s);
+    const lo = open <= close ? open : close;
+    const hi = open <= close ? close : open;
+    if (low > lo || hi > high || low > high) return false;
     return this.closeTime > this.openTime;
   }
+
+  /**
+   * Adds the row just read to `copy`: straight for candle_data when it surely fits the compact row (the conditions
+   * of writer/candle-copy-rows.ts regularRow), else staged.
+   */
+  copyTo(copy: CandleCopyRowsBuilder, interval: string): void {
+    if (!this.ok) return;
+    const { openTime, closeTime, scale: sc } = this;
+    const so = sc[0]!;
+    const regular = alignDown(interval, openTime) === openTime && closeTime === addSlots(interval, openTime, 1) - 1
+      && this.trades <= INT4_MAX && sc[1]! >= so && sc[2]! >= so && sc[3]! >= so;
+    if (regular) {
+      const { buf, starts: st } = this;
+      const out = copy.direct;
+      // At most: the time (24), the row's own bytes, three signs and dots, and the line's end.
+      out.ensure(40 + (st[12]! - st[0]!) + copy.lineEndBytes);
+      // open_time, open, the three differences, volume, then quote volume, trades, taker base, taker quote as they
+      // lie in the row (DIRECT_COLUMNS).
+      out.time(openTime);
+      out.copy(buf, st[1]! - 1, st[2]!);
+      for (let k = 1; k <= 3; k++) {
+        out.scaled(this.scaled(k, sc[k]!) - this.scaled(0, sc[k]!), sc[k]!);
+        out.byte(COMMA);
+      }
+      out.copy(buf, st[5]!, st[6]!);
+      out.copy(buf, st[7]!, st[11]! - 1);
+      copy.endDirect(openTime);
+    } else {
+      const f = (k: number): string => this.field(k);
+      const staged = st16(this.starts, 0) || st16(this.starts, 6)
+        ? `${openTime},${f(1)},${f(2)},${f(3)},${f(4)},${f(5)},${closeTime},${f(7)},${f(8)},${f(9)},${f(10)},${f(11)}`
+        : this.text();
+      copy.pushStaged(staged, openTime);
+    }
+  }
 }
+
+/** Whether field `f` is 16 characters (a time in µs). */
+const st16 = (starts: Int32Array, f: number): boolean => starts[f + 1]! - 1 - starts[f]! === 16;

@@ -61,3 +61,30 @@ export async function* zipEntryLines(zip: Buffer): AsyncGenerator<string[]> {
   }
   if (carry.trim() !== '') yield [clean(carry)];
 }
+
+/**
+ * The zip's one entry inflated, a chunk at a time, each chunk cut after its last newline (the rest goes with the
+ * next one): a reader scans whole lines of bytes without turning them into strings (sources/archive-candle-source.ts).
+ * The last chunk may end without a newline.
+ */
+export async function* zipEntryChunks(zip: Buffer): AsyncGenerator<Buffer> {
+  const entry = locateEntry(zip);
+  const source = Readable.from([entry.data]);
+  const stream = entry.method === 8 ? source.pipe(createInflateRaw({ chunkSize: 256 * 1024 })) : source;
+  let carry: Buffer | null = null;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const nl = chunk.lastIndexOf(10);
+      if (nl === -1) {
+        carry = carry ? Buffer.concat([carry, chunk]) : chunk;
+        continue;
+      }
+      const whole = chunk.subarray(0, nl + 1);
+      yield carry ? Buffer.concat([carry, whole]) : whole;
+      carry = nl + 1 < chunk.length ? chunk.subarray(nl + 1) : null;
+    }
+  } catch (err) {
+    throw new BadZipError(`the zip does not inflate: ${(err as Error).message}`);
+  }
+  if (carry) yield carry;
+}

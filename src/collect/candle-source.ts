@@ -1,4 +1,4 @@
-import type { Range, SeriesKey } from '../domain.js';
+import type { Range, Series, SeriesKey } from '../domain.js';
 import type { PreparedPage } from './prepare-page.js';
 
 /**
@@ -58,9 +58,10 @@ export interface CandleSource {
    * Fetches one page: the candles of `series` from `range.from` on, checked and interpreted for `range` (which
    * candles are final, which stretches the answer shows empty, what is left to ask). `exact`: what lies after the
    * range is another run's to fetch (a claimed range's end), so the request asks for no more candles than the range
-   * holds where the source can.
+   * holds where the source can. `series` carries its id: a source whose pages are rows in candle_data's own form
+   * (the archive's: writer/candle-copy-rows.ts) writes it into them.
    */
-  fetchPage(series: SeriesKey, range: Range, exact?: boolean): Promise<PreparedPage>;
+  fetchPage(series: Pick<Series, 'id' | 'symbol' | 'interval'>, range: Range, exact?: boolean): Promise<PreparedPage>;
   /**
    * How a series shared with other runs is split into claimed ranges (collect/claimed-work.ts): a page's slots and
    * the most pages claimed at once. Absent: each missing range is claimed whole (the archive: a file is not split

@@ -11,17 +11,20 @@ import type { Database } from './schema.js';
 export const COPY_FROM_STDIN = /^\s*copy\s[^;]*\sfrom\s+stdin\b[^;]*$/i;
 
 /** The data of a COPY statement, if `text` is one and `parameters` carry it. */
-export function copyData(text: string, parameters: readonly unknown[]): readonly string[] | null {
+export function copyData(text: string, parameters: readonly unknown[]): readonly CopyPiece[] | null {
   if (!COPY_FROM_STDIN.test(text) || parameters.length !== 1) return null;
   const data = parameters[0];
-  return Array.isArray(data) && data.every((p) => typeof p === 'string') ? (data as string[]) : null;
+  return Array.isArray(data) && data.every((p) => typeof p === 'string' || p instanceof Uint8Array) ? (data as CopyPiece[]) : null;
 }
+
+/** A piece of a COPY's data: text, or its bytes (Latin-1: the rows are ASCII). */
+export type CopyPiece = string | Uint8Array;
 
 /**
  * Copies rows (one a line, in pieces of any size) into `table`'s `columns`, on `db` — a transaction, so that what
  * uses the rows sees them. `text`: fields tab-separated; `csv`: comma-separated, an empty field NULL. The names are
  * the caller's constants, never input.
  */
-export async function copyIn(db: Kysely<Database>, table: string, columns: readonly string[], pieces: readonly string[], format: 'text' | 'csv' = 'text'): Promise<void> {
+export async function copyIn(db: Kysely<Database>, table: string, columns: readonly string[], pieces: readonly CopyPiece[], format: 'text' | 'csv' = 'text'): Promise<void> {
   await db.executeQuery(CompiledQuery.raw(`copy ${table} (${columns.join(', ')}) from stdin${format === 'csv' ? ' with (format csv)' : ''}`, [pieces]));
 }

@@ -4,10 +4,10 @@ import { downloadArchiveFile, type ArchiveHttp } from '../archive/download-archi
 import { ArchivePagePlan, archivePath, planArchivePages, type ArchivePage } from '../archive/archive-pages.js';
 import { ArchiveLineReader } from '../archive/archive-line-reader.js';
 import { BadRowError, parseArchiveRow } from '../archive/parse-archive-row.js';
-import { BadZipError, zipEntryLines } from '../archive/zip-entry-lines.js';
+import { BadZipError, zipEntryChunks } from '../archive/zip-entry-lines.js';
 import type { CandleSource } from '../collect/candle-source.js';
 import type { ArchiveProvenance, PreparedPage } from '../collect/prepare-page.js';
-import type { Range, SeriesKey } from '../domain.js';
+import type { Range, Series } from '../domain.js';
 import { InternalError } from '../errors.js';
 import type { ArchiveFileOutcome, EmitRunEvent } from '../events/run-events.js';
 import { addSlots } from '../planner/intervals.js';
@@ -74,13 +74,15 @@ function isArchivePage(range: Range): range is ArchivePage {
   return p.kind !== undefined && p.period !== undefined && p.parts !== undefined && p.candles !== undefined;
 }
 
+const NO_ROWS: CandleCopyRows = new CandleCopyRowsBuilder(0).take();
+
 /** What is left for another source: the whole page, as if the file held nothing. */
 function nothing(range: ArchivePage): PreparedPage {
   const page = { empties: [...range.parts], answeredTo: range.to, rest: null, notYet: null, nextOpen: null, firstCandle: null };
-  return { page, candles: new CandleCopyRowsBuilder().take(), findings: [], newestOpen: null };
+  return { page, candles: NO_ROWS, findings: [], newestOpen: null };
 }
 
-async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, range: Range, down: { reason: string | null }): Promise<PreparedPage> {
+async function fetchArchivePage(o: ArchiveSourceOptions, series: Pick<Series, 'id' | 'symbol' | 'interval'>, range: Range, down: { reason: string | null }): Promise<PreparedPage> {
   if (!isArchivePage(range)) throw new InternalError(`archive page without its file: ${JSON.stringify(range)}`);
   const { symbol, interval } = series;
   const path = archivePath(symbol, interval, range.kind, range.period);
@@ -117,7 +119,7 @@ async function fetchArchivePage(o: ArchiveSourceOptions, series: SeriesKey, rang
 
   let read: FileRows;
   try {
-    read = await readRows(zip.body, interval, range);
+    read = await readRows(zip.body, series.id, interval, range);
   } catch (err) {
     if (!(err instanceof BadRowError || err instanceof BadZipError)) throw err;
     said('rejected', 0, 0, err.message);
@@ -155,8 +157,8 @@ interface FileRows {
  * whole (its order cannot be trusted for the rest), so the page's order and range checks (validatePage) hold by
  * construction.
  */
-async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promise<FileRows> {
-  const copy = new CandleCopyRowsBuilder();
+async function readRows(zip: Buffer, seriesId: number, interval: string, page: ArchivePage): Promise<FileRows> {
+  const copy = new CandleCopyRowsBuilder(seriesId);
   const findings: QualityFinding[] = [];
   const runs: Array<{ from: number; to: number }> = [];
   const covered: Array<{ from: number; to: number }> = [];
@@ -166,10 +168,16 @@ async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promi
   let prev = Number.NEGATIVE_INFINITY;
   let part = 0;
   const reader = new ArchiveLineReader();
-  for await (const lines of zipEntryLines(zip)) for (const line of lines) {
-    // The common form is read without a candle object; anything else by parseArchiveRow, which may reject it.
-    const fast = reader.read(line);
-    const parsed = fast ? null : parseArchiveRow(line);
+  for await (const chunk of zipEntryChunks(zip)) for (let at = 0; at < chunk.length; ) {
+    const nl = chunk.indexOf(10, at);
+    const start = at;
+    let stop = nl === -1 ? chunk.length : nl;
+    at = stop + 1;
+    if (stop > start && chunk[stop - 1] === 13) stop--;
+    if (stop === start) continue; // an empty line
+    // The common form is read without a string or a candle object; anything else by parseArchiveRow, which may reject it.
+    const fast = reader.read(chunk, start, stop);
+    const parsed = fast ? null : parseArchiveRow(chunk.toString('latin1', start, stop));
     const openTime = parsed?.openTime ?? reader.openTime;
     const closeTime = parsed?.closeTime ?? reader.closeTime;
     rows++;
@@ -179,11 +187,11 @@ async function readRows(zip: Buffer, interval: string, page: ArchivePage): Promi
     while (page.parts[part] !== undefined && page.parts[part]!.to <= openTime) part++;
     const p = page.parts[part];
     if (p === undefined || openTime < p.from) continue;
-    if (fast && reader.clean()) copy.pushLine(reader.csv, openTime, reader.regular(interval));
+    if (fast && reader.clean()) reader.copyTo(copy, interval);
     else {
-      const c = parsed ?? parseArchiveRow(line);
+      const c = parsed ?? parseArchiveRow(reader.text());
       checkCandleValues(c, findings);
-      copy.push(c);
+      copy.push(c, interval);
     }
     first ??= openTime;
     last = openTime;

@@ -1,25 +1,36 @@
 import type { Candle } from '../domain.js';
 import { addSlots, alignDown } from '../planner/intervals.js';
+import { CopyBytes } from './copy-bytes.js';
+import { decimalDifference } from './decimal-difference.js';
 
 /**
- * A large page's candles as the rows of a `COPY … FROM STDIN` in CSV format (writer/stage-copy-rows.ts): one line a
- * candle, its fields in COPY_COLUMNS' order — the archive's own, so that an archive row checked as it is can be
- * copied as it is — times in epoch milliseconds. The fields are decimal strings and integers the source checked
- * (archive/parse-archive-row.ts, archive/archive-line-reader.ts), so none holds a comma, a quote or a newline and
- * nothing needs quoting; numeric parses them exactly, scale included.
+ * Rows of a `COPY … FROM STDIN` in CSV format, one line a candle, in pieces of a few thousand lines. The fields are
+ * decimal strings, integers and times the source checked (archive/parse-archive-row.ts,
+ * archive/archive-line-reader.ts), so none holds a comma, a quote or a newline and nothing needs quoting; numeric
+ * parses them exactly, scale included.
+ */
+export interface CopyPieces {
+  readonly count: number;
+  readonly pieces: readonly (string | Uint8Array)[];
+}
+
+/**
+ * A large page's candles (an archive file's) as COPY rows, in two parts:
+ * - `direct`: the candles seen to fit candle_data's compact row (regularRow), already in its form (DIRECT_COLUMNS,
+ *   as bytes: writer/copy-bytes.ts), so that they can be copied straight into candle_data with nothing left for the
+ *   database to compute (writer/write-copy-rows.ts): nearly every candle of every file;
+ * - `staged`: the others, in the archive's own form (COPY_COLUMNS), for the staging table and the statement that
+ *   decides what each needs (writer/stage-copy-rows.ts, writer/page-statement.ts).
  */
 export interface CandleCopyRows {
   readonly format: 'copy';
+  /** The series the direct rows name (their last field). */
+  readonly seriesId: number;
   readonly count: number;
-  /** The rows' text, a few thousand rows a piece. */
-  readonly pieces: readonly string[];
-  /** The first and last open time (null: no row). */
+  readonly direct: CopyPieces;
+  readonly staged: CopyPieces;
+  /** The first and last open time of all the rows (null: no row). */
   readonly span: { readonly first: number; readonly last: number } | null;
-  /**
-   * Whether some row may not fit candle_data's compact row (writer/write-page.ts `odd`): false only when every row
-   * was seen to fit (regularRow), so the statement may leave irregular_candles out of its inserts.
-   */
-  readonly mayBeIrregular: boolean;
 }
 
 const INT4_MAX = 2_147_483_647;
@@ -31,8 +42,9 @@ const scale = (d: string): number => {
 /**
  * True when a candle surely fits candle_data's compact row: its open time on the interval's grid (where this
  * calendar arithmetic and the database's candle_nominal_close agree), its close time the nominal one, its trade
- * count an integer, and high, low and close with no fewer decimals than open. False when in any doubt: the
- * statement then decides, as for every REST page.
+ * count an integer, and high, low and close with no fewer decimals than open (so that open plus their difference
+ * gives them back with their own scale: sql/000005). False when in any doubt: the statement then decides, as for
+ * every REST page.
  */
 export function regularRow(interval: string, openTime: number, closeTime: number, trades: string, open: string, high: string, low: string, close: string): boolean {
   if (alignDown(interval, openTime) !== openTime || closeTime !== addSlots(interval, openTime, 1) - 1) return false;
@@ -41,43 +53,36 @@ export function regularRow(interval: string, openTime: number, closeTime: number
   return scale(high) >= s && scale(low) >= s && scale(close) >= s;
 }
 
-/** The staging table's columns the rows fill, in their order: the archive's 12 (open time, the prices, volume, close time, …, `ignore`). */
+/** The staging table's columns the staged rows fill, in their order: the archive's 12 (open time, the prices, volume, close time, …, `ignore`). */
 export const COPY_COLUMNS = ['o', 'op', 'hi', 'lo', 'cl', 'v', 'c', 'qv', 'n', 'tb', 'tq', 'ig'] as const;
+
+/**
+ * candle_data's columns the direct rows fill, in their order: quote volume to taker buy quote volume in the
+ * archive's order, so that the fast reader copies them as one stretch of the row (archive/archive-line-reader.ts);
+ * the series id last.
+ */
+export const DIRECT_COLUMNS = [
+  'open_time', 'open', 'high_minus_open', 'low_minus_open', 'close_minus_open', 'volume',
+  'quote_volume', 'trades', 'taker_buy_base_volume', 'taker_buy_quote_volume', 'series_id',
+] as const;
 
 /** Rows per piece: short enough that a piece's row texts die young. */
 const PIECE_ROWS = 2048;
 
-/**
- * COPY rows built one candle at a time, for a source that reads a large page row by row (a month of the archive):
- * the page's candles never exist as objects all at once. Every few thousand rows the lines are joined into one flat
- * piece: the fields (slices of the inflated text, which they would keep alive) then die in the young generation,
- * and only the pieces outlive a collection, so a page costs its text's size in the old generation and no more.
- */
-export class CandleCopyRowsBuilder {
+/** Lines joined into flat pieces every PIECE_ROWS. */
+class Pieces {
   private lines: string[] = [];
   private pieces: string[] = [];
   private n = 0;
-  private first: number | null = null;
-  private last = 0;
-  private irregular = false;
-
-  /** A candle, in open-time order; `regular`: it surely fits the compact row (regularRow). */
-  push(c: Candle, regular = false): void {
-    this.pushLine(`${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.closeTime},${c.quoteVolume},${c.trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume},`, c.openTime, regular);
-  }
-
-  /** A row already in the copy's form (archive/archive-line-reader.ts), without its newline, in open-time order. */
-  pushLine(line: string, openTime: number, regular: boolean): void {
-    this.lines.push(line);
-    this.n++;
-    this.first ??= openTime;
-    this.last = openTime;
-    if (!regular) this.irregular = true;
-    if (this.lines.length === PIECE_ROWS) this.seal();
-  }
 
   get count(): number {
     return this.n;
+  }
+
+  push(line: string): void {
+    this.lines.push(line);
+    this.n++;
+    if (this.lines.length === PIECE_ROWS) this.seal();
   }
 
   private seal(): void {
@@ -86,14 +91,83 @@ export class CandleCopyRowsBuilder {
     this.lines = [];
   }
 
-  /** The rows so far, and a fresh start. */
-  take(): CandleCopyRows {
+  take(): CopyPieces {
     this.seal();
-    const rows: CandleCopyRows = { format: 'copy', count: this.n, pieces: this.pieces, span: this.first === null ? null : { first: this.first, last: this.last }, mayBeIrregular: this.irregular };
+    const taken = { count: this.n, pieces: this.pieces };
     this.pieces = [];
     this.n = 0;
+    return taken;
+  }
+}
+
+/**
+ * COPY rows built one candle at a time, for a source that reads a large page row by row (a month of the archive):
+ * the page's candles never exist as objects all at once. Every few thousand rows the lines are joined into one flat
+ * piece: the fields (slices of the inflated text, which they would keep alive) then die in the young generation,
+ * and only the pieces outlive a collection, so a page costs its text's size in the old generation and no more.
+ */
+export class CandleCopyRowsBuilder {
+  /** The direct rows, written as bytes by the builder and by the archive's fast reader. */
+  readonly direct = new CopyBytes();
+  private staged = new Pieces();
+  private first: number | null = null;
+  private last = 0;
+  /** `,<series id>\n`: every direct line's end. */
+  private readonly lineEnd: Buffer;
+
+  constructor(private readonly seriesId: number) {
+    this.lineEnd = Buffer.from(`,${seriesId}\n`, 'latin1');
+  }
+
+  /** Ends a direct line the caller wrote into `direct` (the series id and the newline added here). */
+  endDirect(openTime: number): void {
+    this.direct.copy(this.lineEnd, 0, this.lineEnd.length);
+    this.direct.endLine();
+    this.saw(openTime);
+  }
+
+  /** Bytes a direct line may take besides what the caller writes: the series id and the newline. */
+  get lineEndBytes(): number {
+    return this.lineEnd.length;
+  }
+
+  /** A row in the staging table's form (archive/archive-line-reader.ts), without its newline, in open-time order. */
+  pushStaged(line: string, openTime: number): void {
+    this.staged.push(line);
+    this.saw(openTime);
+  }
+
+  /** A candle read the slow way, in open-time order: straight to candle_data if it fits the compact row, else staged. */
+  push(c: Candle, interval: string): void {
+    const trades = String(c.trades);
+    if (regularRow(interval, c.openTime, c.closeTime, trades, c.open, c.high, c.low, c.close)) {
+      // The price differences computed exactly here (writer/decimal-difference.ts): the database only parses them.
+      const [high, low, close] = [c.high, c.low, c.close].map((p) => decimalDifference(p, c.open));
+      const rest = `,${c.open},${high},${low},${close},${c.volume},${c.quoteVolume},${trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume}`;
+      this.direct.ensure(32 + rest.length + this.lineEnd.length);
+      this.direct.time(c.openTime);
+      this.direct.text(rest);
+      this.endDirect(c.openTime);
+    } else {
+      this.pushStaged(`${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.closeTime},${c.quoteVolume},${trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume},`, c.openTime);
+    }
+  }
+
+  get count(): number {
+    return this.direct.count + this.staged.count;
+  }
+
+  private saw(openTime: number): void {
+    this.first ??= openTime;
+    this.last = openTime;
+  }
+
+  /** The rows so far, and a fresh start. */
+  take(): CandleCopyRows {
+    const direct = this.direct.take();
+    const staged = this.staged.take();
+    const rows: CandleCopyRows = { format: 'copy', seriesId: this.seriesId, count: direct.count + staged.count, direct, staged, span: this.first === null ? null : { first: this.first, last: this.last } };
     this.first = null;
-    this.irregular = false;
     return rows;
   }
 }

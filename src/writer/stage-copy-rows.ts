@@ -1,14 +1,14 @@
 import { sql, type Kysely } from 'kysely';
-import { copyIn } from '../db/copy-in.js';
+import { copyIn, type CopyPiece } from '../db/copy-in.js';
 import type { Database } from '../db/schema.js';
-import { COPY_COLUMNS, type CandleCopyRows } from './candle-copy-rows.js';
+import { COPY_COLUMNS, DIRECT_COLUMNS, type CopyPieces } from './candle-copy-rows.js';
 
 /**
- * Where a bulk page waits between its COPY and the statement that stores it: a temporary table, the session's own
- * (nothing another process or connection sees, nothing for Citus to distribute), emptied at each commit, made by the
- * first bulk page of a session. Typed, so COPY parses each decimal exactly once and a bad field fails the copy. Its
- * columns are the archive's, in its order (writer/candle-copy-rows.ts); `ig`, the archive's unused last field, is
- * never read.
+ * Where a bulk page's staged rows (writer/candle-copy-rows.ts: those not seen to fit the compact row, nearly never)
+ * wait between their COPY and the statement that stores them: a temporary table, the session's own (nothing another
+ * process or connection sees, nothing for Citus to distribute), emptied at each commit, made by the first such page
+ * of a session. Typed, so COPY parses each decimal exactly once and a bad field fails the copy. Its columns are the
+ * archive's, in its order; `ig`, the archive's unused last field, is never read.
  */
 const STAGING = sql`
   create temp table if not exists candle_staging (
@@ -21,7 +21,28 @@ const STAGING = sql`
 export const STAGED_ROWS = sql`pg_temp.candle_staging as t`;
 
 /** Copies `rows` into the session's staging table, in the transaction `trx` that then stores them. */
-export async function stageCopyRows(trx: Kysely<Database>, rows: CandleCopyRows): Promise<void> {
+export async function stageCopyRows(trx: Kysely<Database>, rows: CopyPieces): Promise<void> {
   await STAGING.execute(trx);
   await copyIn(trx, 'pg_temp.candle_staging', COPY_COLUMNS, rows.pieces, 'csv');
+}
+
+/**
+ * Where a bulk page's direct rows wait when they cannot be copied straight into candle_data (writer/write-copy-rows.ts:
+ * some may be stored already, or an irregular row lies among them): candle_data's columns, as the COPY has them.
+ */
+const DIRECT_STAGING = sql`
+  create temp table if not exists candle_direct_staging (
+    open_time timestamptz not null, trades int4, open numeric not null, high_minus_open numeric not null,
+    low_minus_open numeric not null, close_minus_open numeric not null, volume numeric not null,
+    quote_volume numeric not null, taker_buy_base_volume numeric not null, taker_buy_quote_volume numeric not null,
+    series_id int4 not null
+  ) on commit delete rows`;
+
+/** The direct rows as staged, named as candle_data's columns. */
+export const DIRECT_STAGED_ROWS = sql`pg_temp.candle_direct_staging`;
+
+/** Copies direct rows into the session's direct staging table, in `trx`. */
+export async function stageDirectRows(trx: Kysely<Database>, pieces: readonly CopyPiece[]): Promise<void> {
+  await DIRECT_STAGING.execute(trx);
+  await copyIn(trx, 'pg_temp.candle_direct_staging', DIRECT_COLUMNS, pieces, 'csv');
 }

@@ -19,6 +19,8 @@ import { timePageWrites } from './page-write.ts';
 
 /** BENCH_BIN=<other checkout>/bin/cryptocollect.js times another build against the same exchange and scenarios. */
 const BIN = process.env.BENCH_BIN ?? OWN_BIN;
+/** BENCH_CLI_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node options for each CLI run (a profile of the CLI alone). */
+const CLI_NODE_ARGS = (process.env.BENCH_CLI_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
 /** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, archive, bulk, bulkrest, pagewrite, budget, workers, pglite, hangs, deephangs, deepsince, generator, export). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (name: string): boolean => ONLY === null || ONLY.has(name);
@@ -203,7 +205,7 @@ function cli(fakeUrl: string, args: string[], databaseUrl: string | undefined, s
   };
   if (databaseUrl) env.DATABASE_URL = databaseUrl;
   else delete process.env.DATABASE_URL;
-  return measure([BIN, ...args, '--json', '--quiet'], env, onSpawn);
+  return measure([...CLI_NODE_ARGS, BIN, ...args, '--json', '--quiet'], env, onSpawn);
 }
 
 /** The stored candles of a database as one digest (every value, in order), to compare two databases' results. */

@@ -96,19 +96,14 @@ describe('archive in bulk on postgres', () => {
   });
 
   it('a COPY the server refuses (disk full) ends the run with the documented line and exit code, nothing half stored', async () => {
-    // An event trigger arms the session's staging table as it is made: each row it receives raises disk full, so
-    // the COPY itself fails.
-    await inDb(`create function cc_full() returns trigger language plpgsql as $$ begin raise exception 'injected: no space left' using errcode = '53100'; end $$`);
-    await inDb(`create function cc_arm() returns event_trigger language plpgsql as $$
-      declare r record;
+    // A trigger on candle_data raises disk full for each row a COPY (an archive page, copied straight in) brings, so
+    // the COPY itself fails; any other insert goes through.
+    await inDb(`create function cc_full() returns trigger language plpgsql as $$
       begin
-        for r in select * from pg_event_trigger_ddl_commands() where command_tag = 'CREATE TABLE' loop
-          if r.object_identity like '%.candle_staging' then
-            execute format('create trigger cc_full before insert on %s for each row execute function cc_full()', r.object_identity);
-          end if;
-        end loop;
+        if current_query() ilike 'copy%' then raise exception 'injected: no space left' using errcode = '53100'; end if;
+        return new;
       end $$`);
-    await inDb(`create event trigger cc_arm on ddl_command_end when tag in ('CREATE TABLE') execute function cc_arm()`);
+    await inDb(`create trigger cc_full before insert on candle_data for each row execute function cc_full()`);
     try {
       const res = await scene.run(BACKFILL);
       const line = 'storing BTCUSDT 1m candles failed: the database server is out of disk space (injected: no space left)';
@@ -118,7 +113,7 @@ describe('archive in bulk on postgres', () => {
       assert.deepEqual(await inDb('select count(*)::int as n from candle_data'), [{ n: 0 }]);
       assert.deepEqual(await inDb('select count(*)::int as n from archive_provenance'), [{ n: 0 }]);
     } finally {
-      await inDb('drop event trigger cc_arm');
+      await inDb('drop trigger cc_full on candle_data');
     }
   });
 

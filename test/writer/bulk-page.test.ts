@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { openDatabase, type DatabaseHandle } from '../../src/db/open-database.ts';
 import { ensureSeries } from '../../src/db/series-repository.ts';
 import type { Candle, Series } from '../../src/domain.ts';
-import { CandleCopyRowsBuilder, regularRow } from '../../src/writer/candle-copy-rows.ts';
+import { CandleCopyRowsBuilder } from '../../src/writer/candle-copy-rows.ts';
 import { writePage } from '../../src/writer/write-page.ts';
 import { describeOnEachDb } from '../support/describe-on-each-db.ts';
 import { makeTarget, type Target } from '../support/targets.ts';
@@ -30,9 +30,9 @@ const candle = (i: number, over: Partial<Candle> = {}): Candle => ({
   ...over,
 });
 
-function page(candles: readonly Candle[]): ReturnType<CandleCopyRowsBuilder['take']> {
-  const b = new CandleCopyRowsBuilder();
-  for (const c of candles) b.push(c, regularRow('1m', c.openTime, c.closeTime, String(c.trades), c.open, c.high, c.low, c.close));
+function page(candles: readonly Candle[], seriesId: number): ReturnType<CandleCopyRowsBuilder['take']> {
+  const b = new CandleCopyRowsBuilder(seriesId);
+  for (const c of candles) b.push(c, '1m');
   return b.take();
 }
 
@@ -60,8 +60,9 @@ describeOnEachDb('a bulk page through writePage', (kind) => {
 
   it('stores every candle exactly, irregular ones too, then nothing when written again', async () => {
     const candles = [candle(0), candle(1, { closeTime: T0 + M + 30_000 - 1 }), candle(2, { high: '101.5' }), candle(3, { trades: 3_000_000_000 }), candle(4)];
-    const rows = page(candles);
-    assert.equal(rows.mayBeIrregular, true);
+    const rows = page(candles, series.id);
+    // The regular candles go straight into candle_data, the three irregular ones through the staging table.
+    assert.deepEqual([rows.direct.count, rows.staged.count], [2, 3]);
     const write = { candles: rows, empties: [], findings: [], provenance: { ...provenance, ranges: [{ from: T0, to: T0 + 5 * M }] } };
     assert.equal(await writePage(handle.db, series, write), 5);
     assert.deepEqual(await stored(), candles.map(text));
@@ -73,17 +74,38 @@ describeOnEachDb('a bulk page through writePage', (kind) => {
 
   it('a page overlapping stored candles stores only the others, and says so', async () => {
     const candles = [candle(3, { trades: 3_000_000_000 }), candle(4), candle(5), candle(6)];
-    const rows = page(candles);
+    const rows = page(candles, series.id);
     assert.equal(await writePage(handle.db, series, { candles: rows, empties: [], findings: [], provenance: { ...provenance, ranges: [{ from: T0 + 3 * M, to: T0 + 7 * M }] } }), 2);
     const all = [candle(0), candle(1, { closeTime: T0 + M + 30_000 - 1 }), candle(2, { high: '101.5' }), candle(3, { trades: 3_000_000_000 }), candle(4), candle(5), candle(6)];
     assert.deepEqual(await stored(), all.map(text));
-    const regular = page([candle(7), candle(8)]);
-    assert.equal(regular.mayBeIrregular, false);
+    const regular = page([candle(7), candle(8)], series.id);
+    assert.deepEqual([regular.direct.count, regular.staged.count], [2, 0]);
     assert.equal(await writePage(handle.db, series, { candles: regular, empties: [], findings: [] }), 2);
     const { rows: prov } = await sql<{ f: string; t: string }>`select (extract(epoch from from_time) * 1000)::int8::text as f, (extract(epoch from to_time) * 1000)::int8::text as t from archive_provenance order by from_time`.execute(handle.db);
     assert.deepEqual(prov, [
       { f: String(T0), t: String(T0 + 5 * M) },
       { f: String(T0 + 3 * M), t: String(T0 + 7 * M) },
     ]);
+  });
+  it('a regular page overlapping stored candles, all copied straight at first, stores only the others', async () => {
+    const before = await stored();
+    const rows = page([candle(8), candle(9), candle(10)], series.id);
+    assert.deepEqual([rows.direct.count, rows.staged.count], [3, 0]);
+    assert.equal(await writePage(handle.db, series, { candles: rows, empties: [], findings: [] }), 2);
+    assert.deepEqual(await stored(), [...before, text(candle(9)), text(candle(10))]);
+  });
+
+  it('a candle stored again where a delete straight from candle_data left its irregular row comes back regular', async () => {
+    // Candle 2 had a high of fewer decimals (an irregular row); deleted from candle_data alone, its irregular row stays.
+    await sql`delete from candle_data where series_id = ${series.id} and open_time = ${new Date(T0 + 2 * M)}::timestamptz`.execute(handle.db);
+    const { rows: left } = await sql<{ n: number }>`select count(*)::int as n from irregular_candles where series_id = ${series.id} and open_time = ${new Date(T0 + 2 * M)}::timestamptz`.execute(handle.db);
+    assert.deepEqual(left, [{ n: 1 }]);
+    const rows = page([candle(2)], series.id);
+    assert.deepEqual([rows.direct.count, rows.staged.count], [1, 0]);
+    assert.equal(await writePage(handle.db, series, { candles: rows, empties: [], findings: [] }), 1);
+    const { rows: got } = await sql<{ high: string }>`select high::text from candles where symbol = 'BTCUSDT' and interval = '1m' and open_time = ${new Date(T0 + 2 * M)}::timestamptz`.execute(handle.db);
+    assert.deepEqual(got, [{ high: '101.00000000' }]);
+    const { rows: gone } = await sql<{ n: number }>`select count(*)::int as n from irregular_candles where series_id = ${series.id} and open_time = ${new Date(T0 + 2 * M)}::timestamptz`.execute(handle.db);
+    assert.deepEqual(gone, [{ n: 0 }]);
   });
 });
