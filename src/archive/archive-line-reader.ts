@@ -4,11 +4,12 @@ import { addSlots, alignDown } from '../planner/intervals.js';
 const COMMA = 44;
 const DOT = 46;
 const ZERO = 48;
-const NINE = 57;
 const INT4_MAX = 2_147_483_647;
 /** Digits a double holds exactly as an integer (2^53 has 16). */
 const EXACT_DIGITS = 15;
 const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
+/** Fields that may hold a dot: the decimals and `ignore`, not the times and the trade count. */
+const DOT_ALLOWED = Uint8Array.from([0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1]);
 
 /**
  * Reads an archive row on the archive path's fast path (sources/archive-candle-source.ts) in one scan of its bytes
@@ -58,16 +59,18 @@ export class ArchiveLineReader {
     starts[12] = n + 1;
     for (let f = 0; f < 12; f++) {
       starts[f] = i;
+      const dotAllowed = DOT_ALLOWED[f] === 1;
+      // Past 16 digits `v` is no longer exact, but no field whose value is used may have that many.
       let v = 0;
       let digits = 0;
       let dot = -1;
       for (; i < n; i++) {
-        const c = line[i]!;
-        if (c === COMMA) break;
-        if (c >= ZERO && c <= NINE) {
-          if (digits < 16) v = v * 10 + (c - ZERO);
+        const d = line[i]! - ZERO;
+        if (d >= 0 && d <= 9) {
+          v = v * 10 + d;
           digits++;
-        } else if (c === DOT && dot === -1 && f >= 1 && f !== 6 && f !== 8) dot = digits;
+        } else if (d === COMMA - ZERO) break;
+        else if (d === DOT - ZERO && dot === -1 && dotAllowed) dot = digits;
         else return false;
       }
       const end = i;

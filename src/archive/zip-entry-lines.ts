@@ -79,8 +79,14 @@ export async function* zipEntryChunks(zip: Buffer): AsyncGenerator<Buffer> {
         carry = carry ? Buffer.concat([carry, chunk]) : chunk;
         continue;
       }
-      const whole = chunk.subarray(0, nl + 1);
-      yield carry ? Buffer.concat([carry, whole]) : whole;
+      let from = 0;
+      if (carry) {
+        // Only the line that spans the two chunks is copied, not the chunk.
+        const first = chunk.indexOf(10);
+        yield Buffer.concat([carry, chunk.subarray(0, first + 1)]);
+        from = first + 1;
+      }
+      if (from <= nl) yield chunk.subarray(from, nl + 1);
       carry = nl + 1 < chunk.length ? chunk.subarray(nl + 1) : null;
     }
   } catch (err) {

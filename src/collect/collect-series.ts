@@ -205,14 +205,20 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       let owner: SeriesJob | undefined;
       // A series' pages after its first go before its answer only when no other series can use the slot — nor a
       // claim on its way (shared series).
+      // Large pages go first to a series holding none: a series' pages are written one after another, so pages of
+      // one series held at once would leave all but one waiting, where pages of several are written side by side.
       for (const speculate of [false, true]) {
         if (speculate && shared && shared.pagesLeft() < concurrency && shared.want()) break;
-        for (const job of live) {
-          task = job.take(speculate);
-          if (task) {
-            owner = job;
-            break;
+        for (const idleFirst of large && !speculate ? IDLE_FIRST : ANY) {
+          for (const job of live) {
+            if (idleFirst && job.alive > 0) continue;
+            task = job.take(speculate);
+            if (task) {
+              owner = job;
+              break;
+            }
           }
+          if (task) break;
         }
         if (task) break;
       }
@@ -238,6 +244,9 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   if (fatal) throw (fatal as { error: unknown }).error;
   return states.map((j) => ({ result: resultOf(j), provenTo: provenOf(j), stored: j.storedRanges() }));
 }
+
+const IDLE_FIRST = [true, false] as const;
+const ANY = [false] as const;
 
 /** A source shared by claims: the caller shares only a source that says how its pages are claimed. */
 function claiming(source: CandleSource): CandleSource & { readonly claims: ClaimShape } {

@@ -20,11 +20,18 @@ export function copyData(text: string, parameters: readonly unknown[]): readonly
 /** A piece of a COPY's data: text, or its bytes (Latin-1: the rows are ASCII). */
 export type CopyPiece = string | Uint8Array;
 
+const OPTIONS = {
+  text: '',
+  csv: ' with (format csv)',
+  commas: " with (delimiter ',')",
+} as const;
+
 /**
  * Copies rows (one a line, in pieces of any size) into `table`'s `columns`, on `db` — a transaction, so that what
- * uses the rows sees them. `text`: fields tab-separated; `csv`: comma-separated, an empty field NULL. The names are
- * the caller's constants, never input.
+ * uses the rows sees them. `text`: fields tab-separated; `csv`: comma-separated, an empty field NULL; `commas`: the
+ * text format with commas between fields, for fields that hold no comma, backslash or newline and are never NULL
+ * (the server reads it faster than CSV, which looks for quotes). The names are the caller's constants, never input.
  */
-export async function copyIn(db: Kysely<Database>, table: string, columns: readonly string[], pieces: readonly CopyPiece[], format: 'text' | 'csv' = 'text'): Promise<void> {
-  await db.executeQuery(CompiledQuery.raw(`copy ${table} (${columns.join(', ')}) from stdin${format === 'csv' ? ' with (format csv)' : ''}`, [pieces]));
+export async function copyIn(db: Kysely<Database>, table: string, columns: readonly string[], pieces: readonly CopyPiece[], format: keyof typeof OPTIONS = 'text'): Promise<void> {
+  await db.executeQuery(CompiledQuery.raw(`copy ${table} (${columns.join(', ')}) from stdin${OPTIONS[format]}`, [pieces]));
 }

@@ -17,12 +17,13 @@ import { CandleCopyRowsBuilder, type CandleCopyRows } from '../writer/candle-cop
 
 /**
  * Files downloaded, parsed or waiting for their write at once: the archive is a CDN with no weight, the limits are
- * our memory and CPU. A file is taken while fewer than HELD_CANDLES candles are held (so two months of `1m` at
- * most: one parsed while the other is written), and small files (a day of `1m`: 1,440) go many at a time and share
- * their round trips.
+ * our memory and CPU. A file is taken while fewer than HELD_CANDLES candles are held (so three months of `1m` at
+ * most, about 6 MB of rows each: one parsed while two are written, of two series — collect/collect-series.ts — so
+ * that the database copies on both cores while the CLI reads), and small files (a day of `1m`: 1,440) go many at
+ * a time and share their round trips.
  */
 export const ARCHIVE_CONCURRENCY = 12;
-const HELD_CANDLES = 60_000;
+const HELD_CANDLES = 100_000;
 
 export interface ArchiveSourceOptions extends ArchiveHttp {
   /** The exchange's clock when the run began: which files the archive should hold by now. */

@@ -4,7 +4,8 @@ import { CopyBytes } from './copy-bytes.js';
 import { decimalDifference } from './decimal-difference.js';
 
 /**
- * Rows of a `COPY … FROM STDIN` in CSV format, one line a candle, in pieces of a few thousand lines. The fields are
+ * Rows of a `COPY … FROM STDIN`, comma-separated (CSV for the staged rows, the text format with commas for the
+ * direct ones: db/copy-in.ts), one line a candle, in pieces of a few thousand lines. The fields are
  * decimal strings, integers and times the source checked (archive/parse-archive-row.ts,
  * archive/archive-line-reader.ts), so none holds a comma, a quote or a newline and nothing needs quoting; numeric
  * parses them exactly, scale included.

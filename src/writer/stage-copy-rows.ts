@@ -44,5 +44,5 @@ export const DIRECT_STAGED_ROWS = sql`pg_temp.candle_direct_staging`;
 /** Copies direct rows into the session's direct staging table, in `trx`. */
 export async function stageDirectRows(trx: Kysely<Database>, pieces: readonly CopyPiece[]): Promise<void> {
   await DIRECT_STAGING.execute(trx);
-  await copyIn(trx, 'pg_temp.candle_direct_staging', DIRECT_COLUMNS, pieces, 'csv');
+  await copyIn(trx, 'pg_temp.candle_direct_staging', DIRECT_COLUMNS, pieces, 'commas');
 }

@@ -33,7 +33,7 @@ export async function writeCopyRows(db: Kysely<Database>, series: Pick<Series, '
     if (direct.count > 0 && span !== null) {
       const { pieces } = direct;
       if (!skipStored && !(await irregularWithin(trx, series.id, span))) {
-        await copyIn(trx, 'candle_data', DIRECT_COLUMNS, pieces, 'csv');
+        await copyIn(trx, 'candle_data', DIRECT_COLUMNS, pieces, 'commas');
         written += direct.count;
       } else {
         await stageDirectRows(trx, pieces);

@@ -1,6 +1,7 @@
 // The cost of writing one month of `1m` (44,640 candles) as a page, in this process, on a fresh database: the page
 // statement with its candles as columns (how REST's pages go, and how the archive's went before it wrote in bulk)
-// against the bulk path (COPY into the staging table, then the same statement from it). Medians of `months`.
+// against the bulk path (the rows in candle_data's own form, one COPY straight into it, then the statement for the
+// rest of the page). Medians of `months`.
 import { openDatabase } from '../../src/db/open-database.ts';
 import { ensureSeries } from '../../src/db/series-repository.ts';
 import type { Candle } from '../../src/domain.ts';

@@ -478,7 +478,7 @@ try {
   if (wanted('pagewrite')) {
     const db = await createDatabase(clusterHandle, 'bench_pagewrite');
     const t = await timePageWrites(db, 8);
-    for (const [name, ms] of [['columns (unnest), as REST pages', t.columnsMs], ['COPY into staging, then the statement', t.bulkMs]] as const) {
+    for (const [name, ms] of [['columns (unnest), as REST pages', t.columnsMs], ['COPY straight into candle_data, as the archive’s pages', t.bulkMs]] as const) {
       rows.push({ scenario: `page write: a month of 1m (${t.candles.toLocaleString('en-US')}), ${name}`, database: 'postgres', exitCode: 0, wallS: ms / 1000, floorS: null, ratio: null, candles: t.candles, candlesPerS: t.candles / (ms / 1000), requests: 0, weight: '-', peakRssMb: 0, bytesPerCandle: null, floorBytesPerCandle: null, notes: 'in-process, median of 8 months, candles prepared before the clock' });
     }
   }
