@@ -243,8 +243,8 @@ describe('archive in bulk on postgres', () => {
     assert.equal(scene.fake.archiveRequests().filter((r) => r.path.includes('/ETHUSDT/')).length, 0);
     assert.deepEqual(await storedKlines(scene.target, 'ETHUSDT', '1h'), scene.fake.expectedKlines('ETHUSDT', '1h', SINCE, NOW));
 
-    // Unreachable: once the first files (those on the wire together: two months' worth) failed, the run asks the
-    // archive nothing more; REST takes the rest.
+    // Unreachable: once the first files (those on the wire together: three months' worth, the candles the archive
+    // source holds at once) failed, the run asks the archive nothing more; REST takes the rest.
     const other = await scene.makeTarget('postgres', { ...AUTO, CRYPTOCOLLECT_RETRIES: '0' });
     const down = await runCli(other, [...BACKFILL, '--archive-url', 'http://127.0.0.1:1', '--log-format', 'json', '--log-level', 'debug']);
     assert.equal(down.code, 0, down.stderr);
@@ -255,7 +255,7 @@ describe('archive in bulk on postgres', () => {
       .map((l) => JSON.parse(l) as { file: string; outcome: string; reason: string | null });
     assert.deepEqual(
       outcomes.map((o) => [o.file, o.outcome, o.reason?.startsWith('not asked') ? 'not asked' : o.reason]).sort(),
-      [...MONTHS.slice(0, 2).map((f) => [f, 'failed', 'connection refused']), ...[...MONTHS.slice(2), ...DAYS].map((f) => [f, 'failed', 'not asked'])].sort(),
+      [...MONTHS.slice(0, 3).map((f) => [f, 'failed', 'connection refused']), ...[...MONTHS.slice(3), ...DAYS].map((f) => [f, 'failed', 'not asked'])].sort(),
     );
   });
 });
