@@ -21,7 +21,7 @@ import { timePageWrites } from './page-write.ts';
 const BIN = process.env.BENCH_BIN ?? OWN_BIN;
 /** BENCH_CLI_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof": node options for each CLI run (a profile of the CLI alone). */
 const CLI_NODE_ARGS = (process.env.BENCH_CLI_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, archive, bulk, bulkrest, pagewrite, budget, workers, pglite, hangs, deephangs, deepsince, generator, export). */
+/** BENCH_ONLY=deep,budget runs only the scenarios named (headline, noop, deep, archive, archivepglite, bulk, bulkrest, pagewrite, budget, workers, pglite, hangs, deephangs, deepsince, generator, export). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : null;
 const wanted = (name: string): boolean => ONLY === null || ONLY.has(name);
 
@@ -293,7 +293,17 @@ try {
     const stored = await storedBytesPerCandle(db);
     const requests = (await fake.stop()).slice(warmed);
     const files = requests.filter((r) => r.path.startsWith('/data/') && r.path.endsWith('.zip') && r.status === 200).length;
-    rows.push(row('archive: 1 × 1m × one year (auto)', 'postgres', run, null, stored, weightUse(requests, 60_000, 6000), `${files} archive files, ${(stored.candles / (run.wallMs / 1000)).toFixed(0)} candles/s end to end`));
+    rows.push(row('archive: 1 × 1m × one year (auto)', 'postgres', run, null, stored, weightUse(requests, 60_000, 6000), `${files} archive files, ${(stored.candles / (run.wallMs / 1000)).toFixed(0)} candles/s end to end`));  }
+  // The same deep job from the fake archive into a new embedded data directory (the archive's COPY as a blob).
+  if (wanted('archivepglite')) {
+    const fake = await startFake([]);
+    const warmed = await warmArchive(fake.url, ['BTCUSDT'], '1m', Date.UTC(2023, 10, 1), Date.parse(NOW));
+    await rm(dataDir, { recursive: true, force: true });
+    const run = await cli(fake.url, ['backfill', '--since', '2023-11-01', '--symbols', 'BTCUSDT', '--interval', '1m'], undefined, 'auto');
+    const requests = (await fake.stop()).slice(warmed);
+    const files = requests.filter((r) => r.path.startsWith('/data/') && r.path.endsWith('.zip') && r.status === 200).length;
+    const candles = (JSON.parse(run.stdout) as { candles_written: number }).candles_written;
+    rows.push(row('archive: 1 × 1m × one year (auto) on the embedded database', 'pglite', run, null, { candles, bytesPerCandle: 0 }, weightUse(requests, 60_000, 6000), `${files} archive files, ${(candles / (run.wallMs / 1000)).toFixed(0)} candles/s end to end`));
   }
   // The issue's bulk job: 20 symbols × 1m × two years (≈ 21 M candles) from the fake archive (`--source auto`), the
   // COPY ceiling for the same rows on the same server (copy-ceiling.ts), and the same job via REST only at the real
