@@ -11,24 +11,12 @@ import type { Candle, Series } from '../../src/domain.ts';
 import { CandleCopyRowsBuilder } from '../../src/writer/candle-copy-rows.ts';
 import { writePage } from '../../src/writer/write-page.ts';
 import { describeOnEachDb } from '../support/describe-on-each-db.ts';
+import { minuteCandle } from '../support/minute-candle.ts';
 import { makeTarget, type Target } from '../support/targets.ts';
 
 const M = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
-const candle = (i: number, over: Partial<Candle> = {}): Candle => ({
-  openTime: T0 + i * M,
-  closeTime: T0 + (i + 1) * M - 1,
-  open: '100.10000000',
-  high: '101.00000000',
-  low: '99.50000000',
-  close: '100.20000000',
-  volume: '3.25000000',
-  quoteVolume: '325.81250000',
-  trades: 17 + i,
-  takerBuyBaseVolume: '1.00000000',
-  takerBuyQuoteVolume: '100.15000000',
-  ...over,
-});
+const candle = (i: number, over: Partial<Candle> = {}): Candle => minuteCandle(T0, i, over);
 
 function page(candles: readonly Candle[], seriesId: number): ReturnType<CandleCopyRowsBuilder['take']> {
   const b = new CandleCopyRowsBuilder(seriesId);
