@@ -1,10 +1,8 @@
-import type { CandleCopyRowsBuilder } from '../writer/candle-copy-rows.js';
-import { addSlots, alignDown } from '../planner/intervals.js';
+import { fitsCompactRow, type CandleCopyRowsBuilder } from '../writer/candle-copy-rows.js';
 
 const COMMA = 44;
 const DOT = 46;
 const ZERO = 48;
-const INT4_MAX = 2_147_483_647;
 /** Digits a double holds exactly as an integer (2^53 has 16). */
 const EXACT_DIGITS = 15;
 const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
@@ -141,16 +139,13 @@ export class ArchiveLineReader {
   }
 
   /**
-   * Adds the row just read to `copy`: straight for candle_data when it surely fits the compact row (the conditions
-   * of writer/candle-copy-rows.ts regularRow), else staged.
+   * Adds the row just read to `copy`: straight for candle_data when it surely fits the compact row
+   * (writer/candle-copy-rows.ts fitsCompactRow), else staged.
    */
   copyTo(copy: CandleCopyRowsBuilder, interval: string): void {
     if (!this.ok) return;
     const { openTime, closeTime, scale: sc } = this;
-    const so = sc[0]!;
-    const regular = alignDown(interval, openTime) === openTime && closeTime === addSlots(interval, openTime, 1) - 1
-      && this.trades <= INT4_MAX && sc[1]! >= so && sc[2]! >= so && sc[3]! >= so;
-    if (regular) {
+    if (fitsCompactRow(interval, openTime, closeTime, this.trades, sc[0]!, sc[1]!, sc[2]!, sc[3]!)) {
       const { buf, starts: st } = this;
       const out = copy.direct;
       // At most: the time (24), the row's own bytes, three signs and dots, and the line's end.

@@ -193,6 +193,15 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     emit({ type: 'series-finished', symbol: r.symbol, interval: r.interval, status: r.status, candles: r.candles_written, error: r.error, ms });
   };
   let over = false;
+  /** The first series in turn with a task to start (`idleOnly`: among those holding none), and its task. */
+  const pick = (speculate: boolean, idleOnly: boolean): { task: Task; owner: SeriesJob } | null => {
+    for (const owner of live) {
+      if (idleOnly && owner.alive > 0) continue;
+      const task = owner.take(speculate);
+      if (task) return { task, owner };
+    }
+    return null;
+  };
   function pump(): void {
     // A look for claims may come back after the pass ended: nothing more starts then.
     if (over) return;
@@ -201,28 +210,18 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       live = live.filter((j) => !j.finished);
     }
     while (!fatal && !stop.aborted && onWire < concurrency && (large === undefined || onWire === 0 || heldCandles < large.candles)) {
-      let task: Task | null = null;
-      let owner: SeriesJob | undefined;
+      let picked: { task: Task; owner: SeriesJob } | null = null;
       // A series' pages after its first go before its answer only when no other series can use the slot — nor a
       // claim on its way (shared series).
-      // Large pages go first to a series holding none: a series' pages are written one after another, so pages of
-      // one series held at once would leave all but one waiting, where pages of several are written side by side.
       for (const speculate of [false, true]) {
         if (speculate && shared && shared.pagesLeft() < concurrency && shared.want()) break;
-        for (const idleFirst of large && !speculate ? IDLE_FIRST : ANY) {
-          for (const job of live) {
-            if (idleFirst && job.alive > 0) continue;
-            task = job.take(speculate);
-            if (task) {
-              owner = job;
-              break;
-            }
-          }
-          if (task) break;
-        }
-        if (task) break;
+        // Large pages go first to a series holding none: a series' pages are written one after another, so pages of
+        // one series held at once would leave all but one waiting, where pages of several are written side by side.
+        picked = (large && !speculate ? pick(false, true) : null) ?? pick(speculate, false);
+        if (picked) break;
       }
-      if (!task || !owner) break;
+      if (!picked) break;
+      const { task, owner } = picked;
       onWire++;
       if (large) heldCandles += large.cost(task.range);
       alive++;
@@ -244,9 +243,6 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   if (fatal) throw (fatal as { error: unknown }).error;
   return states.map((j) => ({ result: resultOf(j), provenTo: provenOf(j), stored: j.storedRanges() }));
 }
-
-const IDLE_FIRST = [true, false] as const;
-const ANY = [false] as const;
 
 /** A source shared by claims: the caller shares only a source that says how its pages are claimed. */
 function claiming(source: CandleSource): CandleSource & { readonly claims: ClaimShape } {

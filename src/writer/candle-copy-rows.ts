@@ -1,3 +1,4 @@
+import type { CopyPiece } from '../db/copy-in.js';
 import type { Candle } from '../domain.js';
 import { addSlots, alignDown } from '../planner/intervals.js';
 import { CopyBytes } from './copy-bytes.js';
@@ -12,7 +13,7 @@ import { decimalDifference } from './decimal-difference.js';
  */
 export interface CopyPieces {
   readonly count: number;
-  readonly pieces: readonly (string | Uint8Array)[];
+  readonly pieces: readonly CopyPiece[];
 }
 
 /**
@@ -34,7 +35,8 @@ export interface CandleCopyRows {
   readonly span: { readonly first: number; readonly last: number } | null;
 }
 
-const INT4_MAX = 2_147_483_647;
+/** Above this, a trade count is kept in irregular_candles (candle_data.trades is an integer). */
+export const INT4_MAX = 2_147_483_647;
 const scale = (d: string): number => {
   const dot = d.indexOf('.');
   return dot === -1 ? 0 : d.length - dot - 1;
@@ -48,10 +50,13 @@ const scale = (d: string): number => {
  * every REST page.
  */
 export function regularRow(interval: string, openTime: number, closeTime: number, trades: string, open: string, high: string, low: string, close: string): boolean {
+  return fitsCompactRow(interval, openTime, closeTime, trades.length > 10 ? Number.POSITIVE_INFINITY : Number(trades), scale(open), scale(high), scale(low), scale(close));
+}
+
+/** regularRow's test on what a reader already has as numbers: the trade count, and each price's number of decimals. */
+export function fitsCompactRow(interval: string, openTime: number, closeTime: number, trades: number, openScale: number, highScale: number, lowScale: number, closeScale: number): boolean {
   if (alignDown(interval, openTime) !== openTime || closeTime !== addSlots(interval, openTime, 1) - 1) return false;
-  if (trades.length > 10 || Number(trades) > INT4_MAX) return false;
-  const s = scale(open);
-  return scale(high) >= s && scale(low) >= s && scale(close) >= s;
+  return trades <= INT4_MAX && highScale >= openScale && lowScale >= openScale && closeScale >= openScale;
 }
 
 /** The staging table's columns the staged rows fill, in their order: the archive's 12 (open time, the prices, volume, close time, …, `ignore`). */
@@ -103,9 +108,9 @@ class Pieces {
 
 /**
  * COPY rows built one candle at a time, for a source that reads a large page row by row (a month of the archive):
- * the page's candles never exist as objects all at once. Every few thousand rows the lines are joined into one flat
- * piece: the fields (slices of the inflated text, which they would keep alive) then die in the young generation,
- * and only the pieces outlive a collection, so a page costs its text's size in the old generation and no more.
+ * the page's candles never exist as objects all at once. The direct rows are bytes from the start
+ * (writer/copy-bytes.ts); the staged ones are joined every few thousand into one flat piece, so that their fields
+ * (slices of the text, which they would keep alive) die in the young generation.
  */
 export class CandleCopyRowsBuilder {
   /** The direct rows, written as bytes by the builder and by the archive's fast reader. */

@@ -2,7 +2,7 @@
  * `a - b` for two unsigned decimal strings ("58404.53000000", "0.00002853"), exactly, written as PostgreSQL writes
  * `a::numeric - b::numeric`: with the larger of the two scales, a leading `-` when negative, no sign on zero, no
  * leading zeros but the one before the dot. So a difference computed here and stored by COPY is the very value the
- * database's own subtraction stores (writer/write-page.ts), display scale included.
+ * database's own subtraction stores (writer/page-statement.ts), display scale included.
  *
  * Runs three times for every candle of an archive file, so the common case (at most 15 digits in all: every Binance
  * price) is done in doubles, which hold such integers exactly; longer ones fall back to BigInt.

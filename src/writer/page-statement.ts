@@ -5,8 +5,7 @@ import type { ArchiveProvenance } from '../collect/prepare-page.js';
 import type { QualityFinding } from '../planner/validate-page.js';
 import type { PageWrite } from './write-page.js';
 
-/** Above this, a trade count is kept in irregular_candles (candle_data.trades is an integer). */
-const INT4_MAX = 2_147_483_647;
+import { INT4_MAX } from './candle-copy-rows.js';
 
 /** Where a page's candles come from, for its statement. */
 export interface RowSource {
@@ -14,8 +13,6 @@ export interface RowSource {
   readonly rows: RawBuilder<unknown>;
   /** Computed once and kept for the statement's several parts (unnested parameters), or read again by each (a table). */
   readonly materialize: boolean;
-  /** Some candle may need irregular_candles; false: each surely fits the compact row (candle-copy-rows.ts regularRow). */
-  readonly irregular: boolean;
   /** The first and last open time, when known: the bounds of the irregular rows to clear, without reading the rows. */
   readonly span: { readonly first: number; readonly last: number } | null;
   /** How many candles it holds. */
@@ -55,8 +52,7 @@ export function isUniqueViolation(err: unknown): boolean {
  * candle_data must not lend its values to the candle stored again in its place. So a stored candle's irregular row
  * is written over (an irregular candle) or deleted (a regular one). Only candles this statement stored count: with
  * `skipStored`, those already there keep theirs. The delete looks within the page's open times only (an index range
- * holding no row, nearly always), and touches other keys than the insert, as one statement's parts must. A page
- * whose candles were each seen to fit the compact row (an archive file's, nearly always) has no irregular insert.
+ * holding no row, nearly always), and touches other keys than the insert, as one statement's parts must.
  */
 function candleParts(series: Pick<Series, 'id' | 'interval'>, source: RowSource, skipStored: boolean): RawBuilder<unknown>[] {
   const { rows, materialize } = source;
@@ -89,7 +85,7 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, source: RowSource,
       ${onConflict}
       returning open_time
     )`,
-    ...(source.irregular ? [sql`irregular as (
+    sql`irregular as (
       insert into irregular_candles (series_id, open_time, close_time, trades, high, low, close)
       select ${series.id}::int4, open_time,
              nullif(close_time, candle_nominal_close(open_time, ${series.interval}::text)),
@@ -101,7 +97,7 @@ function candleParts(series: Pick<Series, 'id' | 'interval'>, source: RowSource,
        where odd
       on conflict (series_id, open_time) do update
         set close_time = excluded.close_time, trades = excluded.trades, high = excluded.high, low = excluded.low, close = excluded.close
-    )`] : []),
+    )`,
     sql`cleared as (
       delete from irregular_candles x
        where x.series_id = ${series.id}::int4

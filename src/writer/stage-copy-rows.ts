@@ -28,15 +28,10 @@ export async function stageCopyRows(trx: Kysely<Database>, rows: CopyPieces): Pr
 
 /**
  * Where a bulk page's direct rows wait when they cannot be copied straight into candle_data (writer/write-copy-rows.ts:
- * some may be stored already, or an irregular row lies among them): candle_data's columns, as the COPY has them.
+ * some may be stored already, or an irregular row lies among them): candle_data's own columns and types (no key, no
+ * index), so that it cannot drift from the table.
  */
-const DIRECT_STAGING = sql`
-  create temp table if not exists candle_direct_staging (
-    open_time timestamptz not null, trades int4, open numeric not null, high_minus_open numeric not null,
-    low_minus_open numeric not null, close_minus_open numeric not null, volume numeric not null,
-    quote_volume numeric not null, taker_buy_base_volume numeric not null, taker_buy_quote_volume numeric not null,
-    series_id int4 not null
-  ) on commit delete rows`;
+const DIRECT_STAGING = sql`create temp table if not exists candle_direct_staging (like candle_data) on commit delete rows`;
 
 /** The direct rows as staged, named as candle_data's columns. */
 export const DIRECT_STAGED_ROWS = sql`pg_temp.candle_direct_staging`;

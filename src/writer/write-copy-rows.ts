@@ -41,7 +41,7 @@ export async function writeCopyRows(db: Kysely<Database>, series: Pick<Series, '
       }
     }
     if (staged.count > 0) await stageCopyRows(trx, staged);
-    const source = staged.count > 0 ? { rows: STAGED_ROWS, materialize: false, irregular: true, span, count: staged.count } : null;
+    const source = staged.count > 0 ? { rows: STAGED_ROWS, materialize: false, span, count: staged.count } : null;
     return written + (await runPageStatement(trx, series, page, source, skipStored));
   });
 }

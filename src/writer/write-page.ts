@@ -35,7 +35,7 @@ export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' 
     ? candles.count > 0
       ? (skipStored: boolean) => writeCopyRows(db, series, page, candles, skipStored)
       : (skipStored: boolean) => runPageStatement(db, series, page, null, skipStored)
-    : (skipStored: boolean) => runPageStatement(db, series, page, { rows: unnestColumns(candles), materialize: true, irregular: true, span: null, count: candles.count }, skipStored);
+    : (skipStored: boolean) => runPageStatement(db, series, page, { rows: unnestColumns(candles), materialize: true, span: null, count: candles.count }, skipStored);
   // The planner asks only for what is missing and a range has one writer at a time, so a page's candles are new
   // but for a write retried after its commit went unacknowledged. A plain insert is then the fast path (ON CONFLICT
   // checks cost a quarter of the statement); the statement that skips stored candles runs only if it fails on one.
