@@ -1,8 +1,9 @@
-import type { Candle, Range } from '../domain.js';
+import type { Candle, Range, Series } from '../domain.js';
 import { interpretPage, type PageResult } from '../planner/interpret-page.js';
 import { validatePage, type QualityFinding } from '../planner/validate-page.js';
-import { candleColumns, type CandleColumns } from '../writer/candle-columns.js';
+import type { CandleColumns } from '../writer/candle-columns.js';
 import type { CandleCopyRows } from '../writer/candle-copy-rows.js';
+import { restCopyRows } from '../writer/rest-copy-rows.js';
 
 /** What a page's answer says, without its candles. */
 export type PageFacts = Omit<PageResult, 'candles'> & {
@@ -20,10 +21,10 @@ export interface ArchiveProvenance {
   readonly ranges: readonly Range[];
 }
 
-/** A page's answer as it waits for its write: encoded columns or COPY rows, not a thousand parsed rows. */
+/** A page's answer as it waits for its write: COPY rows (or columns), not a thousand parsed rows. */
 export interface PreparedPage {
   readonly page: PageFacts;
-  /** Columns for a REST page; COPY rows for an archive file's (tens of thousands of candles, written in bulk). */
+  /** COPY rows: a REST page's thousand candles, an archive file's tens of thousands (writer/write-copy-rows.ts). */
   readonly candles: CandleColumns | CandleCopyRows;
   readonly findings: readonly QualityFinding[];
   /** The newest open time anywhere in the answer, in the range or past it. */
@@ -34,9 +35,9 @@ export interface PreparedPage {
 
 /**
  * Checks and interprets one klines answer for `range`, in the tick it is parsed (collect-series.ts), and encodes
- * the candles to store into a few flat strings.
+ * the candles to store as the rows of one COPY (writer/rest-copy-rows.ts): a few buffers, not a thousand objects.
  */
-export function preparePage(interval: string, range: Range, raw: readonly Candle[], answerTime: number | undefined, limit: number): PreparedPage {
+export function preparePage(series: Pick<Series, 'id' | 'interval'>, range: Range, raw: readonly Candle[], answerTime: number | undefined, limit: number): PreparedPage {
   const checked = validatePage(range, raw);
   let newestOpen: number | null = null;
   let nextOpen: number | null = null;
@@ -44,8 +45,8 @@ export function preparePage(interval: string, range: Range, raw: readonly Candle
     if (newestOpen === null || c.openTime > newestOpen) newestOpen = c.openTime;
     if (c.openTime >= range.to && (nextOpen === null || c.openTime < nextOpen)) nextOpen = c.openTime;
   }
-  const { candles, ...page } = interpretPage(interval, range, { candles: checked.candles, newestOpen, nextOpen, full: raw.length >= limit, answerTime });
+  const { candles, ...page } = interpretPage(series.interval, range, { candles: checked.candles, newestOpen, nextOpen, full: raw.length >= limit, answerTime });
   // A candle not final yet is not stored, so neither is what was found wrong with it: it is checked again when it is.
   const findings = checked.findings.filter((f) => f.openTime < page.answeredTo);
-  return { page: { ...page, firstCandle: candles[0]?.openTime ?? null }, candles: candleColumns(candles), findings, newestOpen };
+  return { page: { ...page, firstCandle: candles[0]?.openTime ?? null }, candles: restCopyRows(series.id, series.interval, candles), findings, newestOpen };
 }

@@ -25,7 +25,7 @@ export function restCandleSource(client: BinanceClient): CandleSource {
       // of this answer (they would be fetched twice). The range lies in the past, so its last candle is final by the
       // answer's own time.
       const limit = exact ? Math.max(1, Math.min(KLINES_PAGE_LIMIT, countSlots(series.interval, range.from, range.to))) : KLINES_PAGE_LIMIT;
-      return client.klinesFrom(series.symbol, series.interval, range.from, (candles, answerTime) => preparePage(series.interval, range, candles, answerTime, limit), limit);
+      return client.klinesFrom(series.symbol, series.interval, range.from, (candles, answerTime) => preparePage(series, range, candles, answerTime, limit), limit);
     },
     // One candle's page costs the same weight as a full one, and is quicker to answer.
     firstOpenFrom: (series, from) => client.klinesFrom(series.symbol, series.interval, from, (candles) => candles[0]?.openTime ?? null, 1),

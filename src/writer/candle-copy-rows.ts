@@ -1,5 +1,6 @@
 import type { CopyPiece } from '../db/copy-in.js';
 import type { Candle } from '../domain.js';
+import type { CandleColumns } from './candle-columns.js';
 import { addSlots, alignDown } from '../planner/intervals.js';
 import { CopyBytes } from './copy-bytes.js';
 import { decimalDifference } from './decimal-difference.js';
@@ -17,12 +18,13 @@ export interface CopyPieces {
 }
 
 /**
- * A large page's candles (an archive file's) as COPY rows, in two parts:
+ * A page's candles as COPY rows, in two parts:
  * - `direct`: the candles seen to fit candle_data's compact row (regularRow), already in its form (DIRECT_COLUMNS,
  *   as bytes: writer/copy-bytes.ts), so that they can be copied straight into candle_data with nothing left for the
- *   database to compute (writer/write-copy-rows.ts): nearly every candle of every file;
- * - `staged`: the others, in the archive's own form (COPY_COLUMNS), for the staging table and the statement that
- *   decides what each needs (writer/stage-copy-rows.ts, writer/page-statement.ts).
+ *   database to compute (writer/write-copy-rows.ts): nearly every candle of every page;
+ * - `staged`: the others, for the statement that decides what each needs (writer/page-statement.ts): an archive
+ *   file's in the archive's own form (COPY_COLUMNS), through the staging table (writer/stage-copy-rows.ts); a REST
+ *   page's as columns (writer/rest-copy-rows.ts), a few at most, which need no table.
  */
 export interface CandleCopyRows {
   readonly format: 'copy';
@@ -30,7 +32,7 @@ export interface CandleCopyRows {
   readonly seriesId: number;
   readonly count: number;
   readonly direct: CopyPieces;
-  readonly staged: CopyPieces;
+  readonly staged: CopyPieces | CandleColumns;
   /** The first and last open time of all the rows (null: no row). */
   readonly span: { readonly first: number; readonly last: number } | null;
 }
@@ -71,6 +73,9 @@ export const DIRECT_COLUMNS = [
   'open_time', 'open', 'high_minus_open', 'low_minus_open', 'close_minus_open', 'volume',
   'quote_volume', 'trades', 'taker_buy_base_volume', 'taker_buy_quote_volume', 'series_id',
 ] as const;
+
+/** Bytes a direct line of the common kind takes, about (a 1m candle of BTCUSDT: 130). */
+const LINE_ESTIMATE = 160;
 
 /** Rows per piece: short enough that a piece's row texts die young. */
 const PIECE_ROWS = 2048;
@@ -113,15 +118,17 @@ class Pieces {
  * (slices of the text, which they would keep alive) die in the young generation.
  */
 export class CandleCopyRowsBuilder {
-  /** The direct rows, written as bytes by the builder and by the archive's fast reader. */
-  readonly direct = new CopyBytes();
+  /** The direct rows, written as bytes by the builder, the archive's fast reader and writer/rest-copy-rows.ts. */
+  readonly direct: CopyBytes;
   private staged = new Pieces();
   private first: number | null = null;
   private last = 0;
   /** `,<series id>\n`: every direct line's end. */
   private readonly lineEnd: Buffer;
 
-  constructor(private readonly seriesId: number) {
+  /** `expectedRows`, when known and few (a REST page): the bytes to ask for at first, not a whole piece. */
+  constructor(private readonly seriesId: number, expectedRows?: number) {
+    this.direct = new CopyBytes(expectedRows === undefined ? undefined : expectedRows * LINE_ESTIMATE);
     this.lineEnd = Buffer.from(`,${seriesId}\n`, 'latin1');
   }
 
@@ -146,17 +153,19 @@ export class CandleCopyRowsBuilder {
   /** A candle read the slow way, in open-time order: straight to candle_data if it fits the compact row, else staged. */
   push(c: Candle, interval: string): void {
     const trades = String(c.trades);
-    if (regularRow(interval, c.openTime, c.closeTime, trades, c.open, c.high, c.low, c.close)) {
-      // The price differences computed exactly here (writer/decimal-difference.ts): the database only parses them.
-      const [high, low, close] = [c.high, c.low, c.close].map((p) => decimalDifference(p, c.open));
-      const rest = `,${c.open},${high},${low},${close},${c.volume},${c.quoteVolume},${trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume}`;
-      this.direct.ensure(32 + rest.length + this.lineEnd.length);
-      this.direct.time(c.openTime);
-      this.direct.text(rest);
-      this.endDirect(c.openTime);
-    } else {
-      this.pushStaged(`${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.closeTime},${c.quoteVolume},${trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume},`, c.openTime);
-    }
+    if (regularRow(interval, c.openTime, c.closeTime, trades, c.open, c.high, c.low, c.close)) this.pushDirect(c);
+    else this.pushStaged(`${c.openTime},${c.open},${c.high},${c.low},${c.close},${c.volume},${c.closeTime},${c.quoteVolume},${trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume},`, c.openTime);
+  }
+
+  /** A candle regularRow says fits, its prices unsigned, as its direct line, in open-time order. */
+  pushDirect(c: Candle): void {
+    // The price differences computed exactly here (writer/decimal-difference.ts): the database only parses them.
+    const [high, low, close] = [c.high, c.low, c.close].map((p) => decimalDifference(p, c.open));
+    const rest = `,${c.open},${high},${low},${close},${c.volume},${c.quoteVolume},${c.trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume}`;
+    this.direct.ensure(32 + rest.length + this.lineEnd.length);
+    this.direct.time(c.openTime);
+    this.direct.text(rest);
+    this.endDirect(c.openTime);
   }
 
   get count(): number {
@@ -169,10 +178,10 @@ export class CandleCopyRowsBuilder {
   }
 
   /** The rows so far, and a fresh start. */
-  take(): CandleCopyRows {
+  take(): CandleCopyRows & { readonly staged: CopyPieces } {
     const direct = this.direct.take();
     const staged = this.staged.take();
-    const rows: CandleCopyRows = { format: 'copy', seriesId: this.seriesId, count: direct.count + staged.count, direct, staged, span: this.first === null ? null : { first: this.first, last: this.last } };
+    const rows = { format: 'copy' as const, seriesId: this.seriesId, count: direct.count + staged.count, direct, staged, span: this.first === null ? null : { first: this.first, last: this.last } };
     this.first = null;
     return rows;
   }

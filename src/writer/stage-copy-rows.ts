@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
-import { copyIn, type CopyPiece } from '../db/copy-in.js';
+import { copyIn } from '../db/copy-in.js';
 import type { Database } from '../db/schema.js';
-import { COPY_COLUMNS, DIRECT_COLUMNS, type CopyPieces } from './candle-copy-rows.js';
+import { COPY_COLUMNS, type CopyPieces } from './candle-copy-rows.js';
 
 /**
  * Where a bulk page's staged rows (writer/candle-copy-rows.ts: those not seen to fit the compact row, nearly never)
@@ -24,20 +24,4 @@ export const STAGED_ROWS = sql`pg_temp.candle_staging as t`;
 export async function stageCopyRows(trx: Kysely<Database>, rows: CopyPieces): Promise<void> {
   await STAGING.execute(trx);
   await copyIn(trx, 'pg_temp.candle_staging', COPY_COLUMNS, rows.pieces, 'csv');
-}
-
-/**
- * Where a bulk page's direct rows wait when they cannot be copied straight into candle_data (writer/write-copy-rows.ts:
- * some may be stored already, or an irregular row lies among them): candle_data's own columns and types (no key, no
- * index), so that it cannot drift from the table.
- */
-const DIRECT_STAGING = sql`create temp table if not exists candle_direct_staging (like candle_data) on commit delete rows`;
-
-/** The direct rows as staged, named as candle_data's columns. */
-export const DIRECT_STAGED_ROWS = sql`pg_temp.candle_direct_staging`;
-
-/** Copies direct rows into the session's direct staging table, in `trx`. */
-export async function stageDirectRows(trx: Kysely<Database>, pieces: readonly CopyPiece[]): Promise<void> {
-  await DIRECT_STAGING.execute(trx);
-  await copyIn(trx, 'pg_temp.candle_direct_staging', DIRECT_COLUMNS, pieces, 'commas');
 }

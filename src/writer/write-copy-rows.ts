@@ -3,23 +3,29 @@ import type { Series } from '../domain.js';
 import { copyIn } from '../db/copy-in.js';
 import { InternalError } from '../errors.js';
 import type { Database } from '../db/schema.js';
-import { DIRECT_COLUMNS, type CandleCopyRows } from './candle-copy-rows.js';
-import { runPageStatement } from './page-statement.js';
-import { DIRECT_STAGED_ROWS, stageCopyRows, stageDirectRows, STAGED_ROWS } from './stage-copy-rows.js';
+import { DIRECT_COLUMNS, type CandleCopyRows, type CopyPieces } from './candle-copy-rows.js';
+import type { CandleColumns } from './candle-columns.js';
+import { runPageStatement, type RowSource } from './page-statement.js';
+import { stageCopyRows, STAGED_ROWS } from './stage-copy-rows.js';
+import { unnestColumns } from './unnest-columns.js';
+import { withoutStored } from './without-stored.js';
 import type { PageWrite } from './write-page.js';
 
+type Span = { readonly first: number; readonly last: number };
+
 /**
- * Stores a page of COPY rows (an archive file's: up to tens of thousands of candles) in one transaction: it commits
- * whole or not at all, with its exchange-empty ranges, findings and provenance (writer/page-statement.ts).
+ * Stores a page of COPY rows (a REST page's thousand candles, an archive file's tens of thousands) in one
+ * transaction: it commits whole or not at all, with its exchange-empty ranges, findings and provenance
+ * (writer/page-statement.ts).
  *
  * The direct rows — candles that fit candle_data's compact row, already in its form (writer/candle-copy-rows.ts):
  * nearly all — are copied straight into candle_data. That is a bulk load and nothing else, the least work the
- * database can do for them, where copying into a staging table and then inserting from it did about twice that.
- * Straight is the way when nothing can be in the way: the first attempt (writer/write-page.ts), and no irregular row
- * within the page's span. A candle already stored fails the COPY whole (unique violation), and writePage then tries
- * again with `skipStored`; an irregular row there — left by a delete straight from candle_data, sql/000008 — must
- * be cleared for each candle stored in its place. Either way the rows then go through a staging table and one
- * insert that skips stored candles and clears their irregular rows.
+ * database can do for them: an unnest of columns, or a staging table and an insert from it, cost it two to three
+ * times as much. Two things can be in the way, and neither needs a temporary table:
+ * - an irregular row left within the page's span by a delete straight from candle_data (sql/000008): it would lend
+ *   its values to the candle stored in its place, so such rows (those with no candle_data row) are deleted first;
+ * - a candle already stored: it fails the COPY whole (unique violation), and writePage (writer/write-page.ts) tries
+ *   again with `skipStored`, which leaves out of the copy the lines of the candles stored within the span.
  *
  * The staged rows (those not seen to fit, nearly never) go through the page statement as before, in the same
  * transaction. Returns the number of candles that were not stored before.
@@ -31,50 +37,43 @@ export async function writeCopyRows(db: Kysely<Database>, series: Pick<Series, '
     let written = 0;
     const { direct, staged, span } = rows;
     if (direct.count > 0 && span !== null) {
-      const { pieces } = direct;
-      if (!skipStored && !(await irregularWithin(trx, series.id, span))) {
-        await copyIn(trx, 'candle_data', DIRECT_COLUMNS, pieces, 'commas');
-        written += direct.count;
-      } else {
-        await stageDirectRows(trx, pieces);
-        written += await insertStagedDirect(trx, series.id, span, skipStored);
-      }
+      await clearOrphanedIrregular(trx, series.id, span);
+      const copied = skipStored ? withoutStored(direct.pieces, await storedWithin(trx, series.id, span)) : direct;
+      if (copied.count > 0) await copyIn(trx, 'candle_data', DIRECT_COLUMNS, copied.pieces, 'commas');
+      written += copied.count;
     }
-    if (staged.count > 0) await stageCopyRows(trx, staged);
-    const source = staged.count > 0 ? { rows: STAGED_ROWS, materialize: false, span, count: staged.count } : null;
-    return written + (await runPageStatement(trx, series, page, source, skipStored));
+    return written + (await runPageStatement(trx, series, page, await stagedSource(trx, staged, span), skipStored));
   });
 }
 
-/** Whether irregular_candles holds a row of the series within the span: an index range that is nearly always empty. */
-async function irregularWithin(trx: Kysely<Database>, seriesId: number, span: { first: number; last: number }): Promise<boolean> {
-  const r = await sql<{ found: boolean }>`
-    select exists (
-      select 1 from irregular_candles
-       where series_id = ${seriesId}::int4 and open_time between ${new Date(span.first)}::timestamptz and ${new Date(span.last)}::timestamptz
-    ) as found`.execute(trx);
-  return r.rows[0]?.found === true;
+/** The staged rows as the page statement's row source: columns as parameters, or archive rows through the staging table. */
+async function stagedSource(trx: Kysely<Database>, staged: CopyPieces | CandleColumns, span: Span | null): Promise<RowSource | null> {
+  if (staged.count === 0) return null;
+  if ('pieces' in staged) {
+    await stageCopyRows(trx, staged);
+    return { rows: STAGED_ROWS, materialize: false, span, count: staged.count };
+  }
+  return { rows: unnestColumns(staged), materialize: true, span, count: staged.count };
 }
 
 /**
- * The staged direct rows into candle_data (skipping stored ones with `skipStored`), and the irregular rows of the
- * candles stored cleared: each is regular, so the compact row alone gives it back.
+ * Deletes the series' irregular rows within the span that belong to no stored candle (left by a delete straight
+ * from candle_data): an index range that holds no row, nearly always. A stored candle's own irregular row stays.
  */
-async function insertStagedDirect(trx: Kysely<Database>, seriesId: number, span: { first: number; last: number }, skipStored: boolean): Promise<number> {
-  const columns = sql.raw(DIRECT_COLUMNS.join(', '));
-  const r = await sql<{ written: unknown }>`
-    with stored as (
-      insert into candle_data (${columns})
-      select ${columns} from ${DIRECT_STAGED_ROWS} order by open_time
-      ${skipStored ? sql`on conflict (series_id, open_time) do nothing` : sql``}
-      returning open_time
-    ),
-    cleared as (
-      delete from irregular_candles x
-       where x.series_id = ${seriesId}::int4
-         and x.open_time between ${new Date(span.first)}::timestamptz and ${new Date(span.last)}::timestamptz
-         and x.open_time in (select open_time from stored)
-    )
-    select count(*) as written from stored`.execute(trx);
-  return Number(r.rows[0]?.written ?? 0);
+async function clearOrphanedIrregular(trx: Kysely<Database>, seriesId: number, span: Span): Promise<void> {
+  await sql`
+    delete from irregular_candles x
+     where x.series_id = ${seriesId}::int4
+       and x.open_time between ${new Date(span.first)}::timestamptz and ${new Date(span.last)}::timestamptz
+       and not exists (select 1 from candle_data d where d.series_id = x.series_id and d.open_time = x.open_time)`.execute(trx);
+}
+
+/** The open times (epoch ms) of the series' candles stored within the span. */
+async function storedWithin(trx: Kysely<Database>, seriesId: number, span: Span): Promise<Set<number>> {
+  const r = await sql<{ t: number }>`
+    select (extract(epoch from open_time) * 1000)::float8 as t
+      from candle_data
+     where series_id = ${seriesId}::int4
+       and open_time between ${new Date(span.first)}::timestamptz and ${new Date(span.last)}::timestamptz`.execute(trx);
+  return new Set(r.rows.map((row) => Number(row.t)));
 }

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { Range, Series } from '../domain.js';
 import type { Database } from '../db/schema.js';
 import type { ArchiveProvenance } from '../collect/prepare-page.js';
@@ -6,10 +6,11 @@ import type { QualityFinding } from '../planner/validate-page.js';
 import type { CandleColumns } from './candle-columns.js';
 import { isCopyRows, type CandleCopyRows } from './candle-copy-rows.js';
 import { isUniqueViolation, runPageStatement } from './page-statement.js';
+import { unnestColumns } from './unnest-columns.js';
 import { writeCopyRows } from './write-copy-rows.js';
 
 export interface PageWrite {
-  /** Columns (a REST page), or COPY rows (an archive file's page, written in bulk). */
+  /** COPY rows (a REST page, an archive file's), or columns (the page statement alone). */
   readonly candles: CandleColumns | CandleCopyRows;
   /** Parts of the answered range where the exchange has no candle. */
   readonly empties: readonly Range[];
@@ -19,14 +20,14 @@ export interface PageWrite {
 }
 
 /**
- * Stores one answered page in one statement — its candles, the ranges in it where the exchange had none, and its
- * data-quality findings — so it commits whole or not at all without a transaction's extra round trips. Idempotent
- * (a page stored twice changes nothing), so a run killed at any instant loses at most the pages in flight and the
- * next run simply asks for them again. Candles go in through `unnest` of columns: a dozen parameters whatever the
- * page size. Returns the number of candles that were not stored before.
+ * Stores one answered page whole or not at all — its candles, the ranges in it where the exchange had none, and its
+ * data-quality findings — idempotently (a page stored twice changes nothing), so a run killed at any instant loses at
+ * most the pages in flight and the next run simply asks for them again. Returns the number of candles that were not
+ * stored before.
  *
- * A page of COPY rows (tens of thousands: an archive file) is copied in bulk, in one transaction with the same
- * statement's other parts (writer/write-copy-rows.ts): it still commits whole or not at all, with its provenance.
+ * A page of COPY rows (REST's and the archive's pages: writer/rest-copy-rows.ts, writer/candle-copy-rows.ts) is
+ * copied in one transaction with the page statement's other parts (writer/write-copy-rows.ts). A page of columns
+ * goes in one statement, its candles through `unnest` of a dozen parameters whatever the page size.
  */
 export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' | 'interval'>, page: PageWrite): Promise<number> {
   const { candles } = page;
@@ -45,20 +46,4 @@ export async function writePage(db: Kysely<Database>, series: Pick<Series, 'id' 
     if (!isUniqueViolation(err)) throw err;
     return write(true);
   }
-}
-
-/** A page's columns as a row source: each column one text parameter, split again by the server. */
-function unnestColumns(candles: CandleColumns): RawBuilder<unknown> {
-  return sql`unnest(string_to_array(${candles.openTime}, ',')::int8[],
-                string_to_array(${candles.closeTime}, ',')::int8[],
-                string_to_array(${candles.trades}, ',')::int8[],
-                string_to_array(${candles.open}, ',')::numeric[],
-                string_to_array(${candles.high}, ',')::numeric[],
-                string_to_array(${candles.low}, ',')::numeric[],
-                string_to_array(${candles.close}, ',')::numeric[],
-                string_to_array(${candles.volume}, ',')::numeric[],
-                string_to_array(${candles.quoteVolume}, ',')::numeric[],
-                string_to_array(${candles.takerBuyBaseVolume}, ',')::numeric[],
-                string_to_array(${candles.takerBuyQuoteVolume}, ',')::numeric[])
-           as t(o, c, n, op, hi, lo, cl, v, qv, tb, tq)`;
 }

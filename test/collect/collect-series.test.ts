@@ -52,7 +52,7 @@ function controlledSource(opts: { holes?: readonly Range[]; emptyAnswers?: Candl
             for (let t = range.from; t < opts.end && candles.length < PAGE; t += M) {
               if (!(opts.holes ?? []).some((h) => t >= h.from && t < h.to)) candles.push(candle(t));
             }
-            resolve(preparePage(series.interval, range, candles, opts.end + 5_000, PAGE));
+            resolve(preparePage(series, range, candles, opts.end + 5_000, PAGE));
           },
           fail: reject,
         };

@@ -1,7 +1,7 @@
 // A role without the TEMPORARY privilege (which PUBLIC has by default, and a cautious DBA may revoke) can import
-// the archive's regular pages, which are copied straight into candle_data; a page that needs a temporary table (a
-// candle that does not fit the compact row) is refused with the documented permission error, and nothing of it is
-// stored.
+// the archive's regular pages, which are copied straight into candle_data, also over candles stored already; an
+// archive page that needs a temporary table (a candle that does not fit the compact row) is refused with the
+// documented permission error, and nothing of it is stored. A REST page needs none, irregular candles and all.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
@@ -9,6 +9,7 @@ import { openDatabase, type DatabaseHandle } from '../../src/db/open-database.ts
 import { ensureSeries } from '../../src/db/series-repository.ts';
 import type { Candle, Series } from '../../src/domain.ts';
 import { CandleCopyRowsBuilder } from '../../src/writer/candle-copy-rows.ts';
+import { restCopyRows } from '../../src/writer/rest-copy-rows.ts';
 import { writePage } from '../../src/writer/write-page.ts';
 import { createRole, WRITER_GRANTS, type Role } from '../database-boundary/roles.ts';
 import { query } from '../support/stored-rows.ts';
@@ -62,5 +63,25 @@ describe('a bulk page written by a role without TEMPORARY', () => {
       return true;
     });
     assert.equal(await count(), 2);
+  });
+
+  it('stores a regular archive page over candles stored already: only the new ones, with no temporary table', async () => {
+    assert.equal(await writePage(handle.db, series, { candles: page([candle(1), candle(2), candle(3)]), empties: [], findings: [] }), 2);
+    assert.equal(await count(), 4);
+  });
+
+  it('stores a REST page with irregular candles, over a stored one, with no temporary table', async () => {
+    const candles = [candle(3), candle(4, { high: '101.5' }), candle(5, { trades: 3_000_000_000 }), candle(6)];
+    const rows = restCopyRows(series.id, '1m', candles);
+    assert.deepEqual([rows.direct.count, rows.staged.count], [2, 2]);
+    assert.equal(await writePage(handle.db, series, { candles: rows, empties: [], findings: [] }), 3);
+    const { rows: got } = await sql<{ high: string; trades: string }>`
+      select high::text, trades::text from candles where symbol = 'BTCUSDT' and interval = '1m' and open_time >= ${new Date(T0 + 3 * 60_000)}::timestamptz order by open_time`.execute(handle.db);
+    assert.deepEqual(got, [
+      { high: '101.00000000', trades: '20' },
+      { high: '101.5', trades: '21' },
+      { high: '101.00000000', trades: '3000000000' },
+      { high: '101.00000000', trades: '23' },
+    ]);
   });
 });
