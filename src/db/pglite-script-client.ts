@@ -1,5 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
-import { copyData } from './copy-in.js';
+import { copyData, type CopyPiece } from './copy-in.js';
 import { abandonBackend } from './pglite-abort-guard.js';
 import type { WatchedNodeFS } from './watched-node-fs.js';
 
@@ -20,7 +20,7 @@ export function scriptCapable(pg: PGlite, fs: WatchedNodeFS): PGlite {
       const refusals = fs.refusals;
       try {
         const data = copyData(text, params);
-        if (data !== null) return await pg.query(text.replace(/(\sfrom\s+)stdin\b/i, "$1'/dev/blob'"), [], { blob: new Blob([...data]) });
+        if (data !== null) return await pg.query(text.replace(/(\sfrom\s+)stdin\b/i, "$1'/dev/blob'"), [], { blob: blobOf(data) });
         if (params.length > 0) return await pg.query(text, params);
         const results = await pg.exec(text);
         return results[results.length - 1] ?? { rows: [], fields: [], affectedRows: 0 };
@@ -34,4 +34,24 @@ export function scriptCapable(pg: PGlite, fs: WatchedNodeFS): PGlite {
     },
   };
   return client as unknown as PGlite;
+}
+
+/**
+ * The COPY's data as what PGlite reads `/dev/blob` from. PGlite asks its blob for nothing but `arrayBuffer()`, once
+ * per statement, and reads the device from that buffer; a real Blob would copy every page's bytes twice more (into
+ * the Blob, then out of it), each copy a native allocation of the page's size. So the pieces are copied once, into
+ * one buffer of exactly their length, and that buffer is the answer.
+ */
+function blobOf(pieces: readonly CopyPiece[]): Blob {
+  let length = 0;
+  const bytes = pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p));
+  for (const b of bytes) length += b.byteLength;
+  const buffer = new ArrayBuffer(length);
+  const view = new Uint8Array(buffer);
+  let at = 0;
+  for (const b of bytes) {
+    view.set(b, at);
+    at += b.byteLength;
+  }
+  return { arrayBuffer: () => Promise.resolve(buffer), size: length } as unknown as Blob;
 }

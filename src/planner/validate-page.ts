@@ -22,7 +22,9 @@ export interface ValidatedPage {
   readonly findings: QualityFinding[];
 }
 
-const neg = (v: string): boolean => compareDecimal(v, '0') < 0;
+// A decimal string (`-?digits[.digits]`: exchange/parse-klines.ts) is below zero only if it has a sign, which is rare:
+// the comparison runs for those alone ("-0.00" is not below zero).
+const neg = (v: string): boolean => v.charCodeAt(0) === 45 && compareDecimal(v, '0') < 0;
 
 /** The volume columns that may not be negative, by their stored names. */
 const VOLUMES: ReadonlyArray<readonly [string, (c: Candle) => string]> = [

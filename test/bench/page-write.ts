@@ -1,12 +1,14 @@
-// The cost of writing one month of `1m` (44,640 candles) as a page, in this process, on a fresh database: the page
-// statement with its candles as columns (how REST's pages go, and how the archive's went before it wrote in bulk)
-// against the bulk path (the rows in candle_data's own form, one COPY straight into it, then the statement for the
-// rest of the page). Medians of `months`.
+// The cost of writing one month of `1m` (44,640 candles), in this process, on a fresh database: as one page, the
+// page statement with its candles as columns (how every page went before the bulk path) against the bulk path (the
+// rows in candle_data's own form, one COPY straight into it, then the statement for the rest of the page); and as
+// REST's pages of 1,000 candles, columns (until 2026-12-02) against COPY rows (writer/rest-copy-rows.ts). Medians
+// of `months`.
 import { openDatabase } from '../../src/db/open-database.ts';
 import { ensureSeries } from '../../src/db/series-repository.ts';
 import type { Candle } from '../../src/domain.ts';
 import { candleColumns } from '../../src/writer/candle-columns.ts';
 import { CandleCopyRowsBuilder } from '../../src/writer/candle-copy-rows.ts';
+import { restCopyRows } from '../../src/writer/rest-copy-rows.ts';
 import { writePage, type PageWrite } from '../../src/writer/write-page.ts';
 import { generateCandle } from '../support/fake-exchange/candle-generator.ts';
 import { profileFor } from '../support/fake-exchange/symbol-profile.ts';
@@ -14,6 +16,9 @@ import { profileFor } from '../support/fake-exchange/symbol-profile.ts';
 export interface PageWriteTimes {
   readonly columnsMs: number;
   readonly bulkMs: number;
+  /** The month as pages of 1,000: columns, and REST's COPY rows. */
+  readonly restColumnsMs: number;
+  readonly restCopyMs: number;
   readonly candles: number;
 }
 
@@ -33,13 +38,14 @@ export async function timePageWrites(databaseUrl: string, months: number): Promi
   const handle = await openDatabase({ databaseUrl, dataDir: '/nonexistent', poolSize: 2 });
   try {
     const data = Array.from({ length: months }, (_, m) => month(m));
-    const time = async (symbol: string, page: (candles: Candle[], seriesId: number) => PageWrite['candles']): Promise<number> => {
+    const time = async (symbol: string, page: (candles: Candle[], seriesId: number) => PageWrite['candles'], pageSize = Number.POSITIVE_INFINITY): Promise<number> => {
       const [series] = await ensureSeries(handle.db, [{ symbol, interval: '1m', startTime: Date.UTC(2023, 0, 1) }]);
       const ms: number[] = [];
       for (const candles of data) {
-        const write = { candles: page(candles, series!.id), empties: [], findings: [] };
+        const writes = [];
+        for (let at = 0; at < candles.length; at += Math.min(pageSize, candles.length)) writes.push({ candles: page(candles.slice(at, at + pageSize), series!.id), empties: [], findings: [] });
         const started = performance.now();
-        await writePage(handle.db, series!, write);
+        for (const write of writes) await writePage(handle.db, series!, write);
         ms.push(performance.now() - started);
       }
       return median(ms);
@@ -50,7 +56,9 @@ export async function timePageWrites(databaseUrl: string, months: number): Promi
       for (const c of candles) b.push(c, '1m');
       return b.take();
     });
-    return { columnsMs, bulkMs, candles: data[0]!.length };
+    const restColumnsMs = await time('RESTCOLUMNS', candleColumns, 1000);
+    const restCopyMs = await time('RESTCOPY', (candles, seriesId) => restCopyRows(seriesId, '1m', candles), 1000);
+    return { columnsMs, bulkMs, restColumnsMs, restCopyMs, candles: data[0]!.length };
   } finally {
     await handle.close();
   }

@@ -488,7 +488,12 @@ try {
   if (wanted('pagewrite')) {
     const db = await createDatabase(clusterHandle, 'bench_pagewrite');
     const t = await timePageWrites(db, 8);
-    for (const [name, ms] of [['columns (unnest), as REST pages', t.columnsMs], ['COPY straight into candle_data, as the archive’s pages', t.bulkMs]] as const) {
+    for (const [name, ms] of [
+      ['one page, columns (unnest)', t.columnsMs],
+      ['one page, COPY straight into candle_data, as the archive’s', t.bulkMs],
+      ['pages of 1,000, columns, as REST’s until 2026-12-02', t.restColumnsMs],
+      ['pages of 1,000, COPY straight into candle_data, as REST’s', t.restCopyMs],
+    ] as const) {
       rows.push({ scenario: `page write: a month of 1m (${t.candles.toLocaleString('en-US')}), ${name}`, database: 'postgres', exitCode: 0, wallS: ms / 1000, floorS: null, ratio: null, candles: t.candles, candlesPerS: t.candles / (ms / 1000), requests: 0, weight: '-', peakRssMb: 0, bytesPerCandle: null, floorBytesPerCandle: null, notes: 'in-process, median of 8 months, candles prepared before the clock' });
     }
   }
