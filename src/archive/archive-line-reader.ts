@@ -1,11 +1,9 @@
 import { fitsCompactRow, type CandleCopyRowsBuilder } from '../writer/candle-copy-rows.js';
+import { EXACT_DIGITS, exactAtCommonScale, POW10 } from '../writer/exact-prices.js';
 
 const COMMA = 44;
 const DOT = 46;
 const ZERO = 48;
-/** Digits a double holds exactly as an integer (2^53 has 16). */
-const EXACT_DIGITS = 15;
-const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
 /** Fields that may hold a dot: the decimals and `ignore`, not the times and the trade count. */
 const DOT_ALLOWED = Uint8Array.from([0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1]);
 
@@ -102,9 +100,7 @@ export class ArchiveLineReader {
       }
     }
     // The four prices scaled to their largest scale must stay exact integers to be compared.
-    const s = this.maxScale();
-    for (let k = 0; k < 4; k++) if (this.digits[k]! + s - this.scale[k]! > EXACT_DIGITS) return false;
-    return true;
+    return exactAtCommonScale(this.digits, this.scale);
   }
 
   private maxScale(): number {

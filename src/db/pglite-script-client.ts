@@ -53,5 +53,5 @@ function blobOf(pieces: readonly CopyPiece[]): Blob {
     view.set(b, at);
     at += b.byteLength;
   }
-  return { arrayBuffer: () => Promise.resolve(buffer), size: length } as unknown as Blob;
+  return { arrayBuffer: () => Promise.resolve(buffer) } as unknown as Blob;
 }

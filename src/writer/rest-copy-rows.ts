@@ -1,13 +1,11 @@
 import type { Candle } from '../domain.js';
 import { candleColumns } from './candle-columns.js';
 import { CandleCopyRowsBuilder, fitsCompactRow, regularRow, type CandleCopyRows } from './candle-copy-rows.js';
+import { EXACT_DIGITS, exactAtCommonScale, POW10 } from './exact-prices.js';
 
 const COMMA = 44;
 const DOT = 46;
 const ZERO = 48;
-/** Digits a double holds exactly as an integer (2^53 has 16). */
-const EXACT_DIGITS = 15;
-const POW10 = Array.from({ length: 16 }, (_, i) => 10 ** i);
 /** Bytes a line takes at most besides its volumes' text: the time (24), open, three differences, commas. */
 const LINE_BYTES = 24 + 4 * (EXACT_DIGITS + 3) + 12;
 
@@ -26,7 +24,12 @@ export function restCopyRows(seriesId: number, interval: string, candles: readon
   const rows = new CandleCopyRowsBuilder(seriesId, candles.length);
   const out = rows.direct;
   const others: Candle[] = [];
+  // The span of all the candles, those kept as columns too (they come in order but for a page the exchange sent out of it).
+  let first: number | null = null;
+  let last = 0;
   for (const c of candles) {
+    if (first === null || c.openTime < first) first = c.openTime;
+    if (c.openTime > last) last = c.openTime;
     if (!read(c)) {
       // A price of more than 15 digits (none on Binance so far) takes the general way; a negative one (an abnormal
       // candle) the statement.
@@ -60,12 +63,6 @@ export function restCopyRows(seriesId: number, interval: string, candles: readon
     rows.endDirect(c.openTime);
   }
   const direct = rows.take();
-  let first: number | null = null;
-  let last = 0;
-  for (const c of candles) {
-    if (first === null || c.openTime < first) first = c.openTime;
-    if (c.openTime > last) last = c.openTime;
-  }
   return { ...direct, count: candles.length, staged: candleColumns(others), span: first === null ? null : { first, last } };
 }
 
@@ -83,10 +80,7 @@ const digitCount = new Int32Array(4);
  * statement then takes the candle.
  */
 function read(c: Candle): boolean {
-  if (!price(0, c.open) || !price(1, c.high) || !price(2, c.low) || !price(3, c.close)) return false;
-  const s = Math.max(scale[0]!, scale[1]!, scale[2]!, scale[3]!);
-  for (let k = 0; k < 4; k++) if (digitCount[k]! + s - scale[k]! > EXACT_DIGITS) return false;
-  return true;
+  return price(0, c.open) && price(1, c.high) && price(2, c.low) && price(3, c.close) && exactAtCommonScale(digitCount, scale);
 }
 
 function price(k: number, text: string): boolean {

@@ -7,6 +7,7 @@ import { ArchiveLineReader } from '../../src/archive/archive-line-reader.ts';
 import { parseArchiveRow } from '../../src/archive/parse-archive-row.ts';
 import { checkCandleValues, type QualityFinding } from '../../src/planner/validate-page.ts';
 import { CandleCopyRowsBuilder } from '../../src/writer/candle-copy-rows.ts';
+import { seededDecimals } from '../support/seeded-decimals.ts';
 
 const MS = '1704067200000,42283.58000000,42298.62000000,42261.02000000,42298.61000000,35.92724000,1704067259999,1519573.28203800,1327,23.04327000,974625.01281720,0';
 const US = '1735689600000000,93576.00000000,93610.93000000,93537.50000000,93610.93000000,8.21827000,1735689659999999,768851.59943780,1209,4.47045000,418223.43102560,0';
@@ -81,15 +82,7 @@ describe('the fast reading of archive rows', () => {
   });
 
   it('reads 20,000 generated rows exactly as the general reader does: times, checks, and the lines it makes', () => {
-    let seed = 7;
-    const next = (k: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % k;
-    };
-    const price = (whole: number, scale: number): string => {
-      const w = String(next(10 ** whole));
-      return scale === 0 ? w : `${w}.${String(next(10 ** Math.min(scale, 9))).padStart(scale, '0')}`;
-    };
+    const { next, price } = seededDecimals(7);
     const reader = new ArchiveLineReader();
     const intervals = ['1s', '1m', '1h', '1d'] as const;
     let fast = 0;

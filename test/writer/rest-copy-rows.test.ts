@@ -7,6 +7,7 @@ import type { Candle } from '../../src/domain.ts';
 import { CandleCopyRowsBuilder } from '../../src/writer/candle-copy-rows.ts';
 import { restCopyRows } from '../../src/writer/rest-copy-rows.ts';
 import { minuteCandle } from '../support/minute-candle.ts';
+import { seededDecimals } from '../support/seeded-decimals.ts';
 
 const T0 = Date.UTC(2024, 0, 1);
 const text = (pieces: readonly (string | Uint8Array)[]): string[] =>
@@ -51,15 +52,7 @@ describe('a REST page as COPY rows', () => {
   });
 
   it('makes the general path’s lines of 20,000 generated candles, and keeps the same ones aside', () => {
-    let seed = 11;
-    const next = (k: number): number => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return seed % k;
-    };
-    const price = (whole: number, scale: number): string => {
-      const w = String(next(10 ** whole));
-      return scale === 0 ? w : `${w}.${String(next(10 ** Math.min(scale, 9))).padStart(scale, '0')}`;
-    };
+    const { next, price } = seededDecimals(11);
     const steps = { '1s': 1000, '1m': 60_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
     const seen = { direct: 0, staged: 0 };
     for (const interval of Object.keys(steps) as (keyof typeof steps)[]) {
