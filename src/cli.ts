@@ -6,6 +6,7 @@ import { packageVersion } from './cli/version.js';
 import { InterruptedError, UsageError } from './errors.js';
 import { EXIT } from './exit-codes.js';
 import { limitHeapGrowth } from './heap-growth.js';
+import { afterRunning } from './system/after-running.js';
 
 export type { Io } from './cli/io.js';
 
@@ -101,7 +102,8 @@ export async function main(argv: readonly string[]): Promise<void> {
       process.stderr.write(jsonLogs ? jsonLogLine('warn', 'signal', line, { signal }) : `cryptocollect: ${line}\n`);
       stop.abort(new InterruptedError(`interrupted by ${signal}`));
       // A request that hangs would hold the exit for its whole timeout: give the wire a few seconds, then cut it.
-      setTimeout(() => cancel.abort(new InterruptedError(`interrupted by ${signal}`)), STOP_GRACE_MS).unref();
+      // Seconds of the process running: a loaded host that stalls it must not cut answers that have arrived.
+      afterRunning(STOP_GRACE_MS, () => cancel.abort(new InterruptedError(`interrupted by ${signal}`)));
     } else {
       // Committed pages are safe; the page in flight is simply fetched again by the next run.
       process.exit(EXIT.interrupted);
