@@ -36,6 +36,9 @@ export async function runPageStatement(db: Kysely<Database>, series: Pick<Series
   return Number(result.rows[0]?.written ?? 0);
 }
 
+/** Whether the page has anything for the page statement besides candles: exchange-empty ranges, findings, provenance. */
+export const hasPageParts = (page: PageWrite): boolean => page.empties.length > 0 || page.findings.length > 0 || (page.provenance !== undefined && page.provenance.ranges.length > 0);
+
 /** The SQLSTATE is kept by the database boundary's translation (db/database-failure.ts) as `sqlstate`. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { sqlstate?: unknown; code?: unknown } | null;
