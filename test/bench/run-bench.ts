@@ -15,6 +15,7 @@ import { profileFor } from '../support/fake-exchange/symbol-profile.ts';
 import { BIN as OWN_BIN } from '../support/run-cli.ts';
 import { klinesFetched, type KlineAnswer } from '../support/klines-fetched.ts';
 import { copyCeiling } from './copy-ceiling.ts';
+import { quietServer } from './quiet-server.ts';
 import { timePageWrites } from './page-write.ts';
 
 /** BENCH_BIN=<other checkout>/bin/cryptocollect.js times another build against the same exchange and scenarios. */
@@ -258,6 +259,7 @@ try {
     const dry = await cli(fakeDry.url, [...args, '--dry-run'], db);
     await fakeDry.stop();
     const planned = JSON.parse(dry.stdout) as { requests: number; weight: number };
+    await quietServer(clusterHandle.url);
     const run = await cli(fake.url, args, db);
     const made = JSON.parse(run.stdout) as { requests: number; weight: number };
     const stored = await storedBytesPerCandle(db);
@@ -443,6 +445,7 @@ try {
   }
   // 5: the headline job on the embedded database (PGlite).
   if (wanted('pglite')) {
+    await quietServer(clusterHandle.url);
     const fake = await startFake(['--symbols', '100', '--all-listed']);
     const symbols = await listSymbols(fake.url);
     await rm(dataDir, { recursive: true, force: true });
