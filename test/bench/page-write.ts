@@ -1,9 +1,9 @@
 // The cost of writing one month of `1m` (44,640 candles), in this process, on a fresh database: as one page, the
 // page statement with its candles as columns (how every page went before the bulk path) against the bulk path (the
 // rows in candle_data's own form, one COPY straight into it, then the statement for the rest of the page); and as
-// REST's pages of 1,000 candles, columns (until 2026-12-02) against COPY rows (writer/rest-copy-rows.ts). Medians
-// of `months`.
-import { openDatabase } from '../../src/db/open-database.ts';
+// REST's pages of 1,000 candles, columns (until 2026-12-02) against COPY rows (writer/rest-copy-rows.ts), and the
+// latter on the embedded store. Medians of `months`.
+import { openDatabase, type DatabaseHandle } from '../../src/db/open-database.ts';
 import { ensureSeries } from '../../src/db/series-repository.ts';
 import type { Candle } from '../../src/domain.ts';
 import { candleColumns } from '../../src/writer/candle-columns.ts';
@@ -34,31 +34,48 @@ function month(m: number): Candle[] {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
+type PageOf = (candles: Candle[], seriesId: number) => PageWrite['candles'];
+
+/** The median time of writing each month of `data` to a series of its own as pages of `pageSize` made by `page`. */
+async function timeWrites(handle: DatabaseHandle, data: Candle[][], symbol: string, page: PageOf, pageSize = Number.POSITIVE_INFINITY): Promise<number> {
+  const [series] = await ensureSeries(handle.db, [{ symbol, interval: '1m', startTime: Date.UTC(2023, 0, 1) }]);
+  const ms: number[] = [];
+  for (const candles of data) {
+    const writes = [];
+    for (let at = 0; at < candles.length; at += Math.min(pageSize, candles.length)) writes.push({ candles: page(candles.slice(at, at + pageSize), series!.id), empties: [], findings: [] });
+    const started = performance.now();
+    for (const write of writes) await writePage(handle.db, series!, write);
+    ms.push(performance.now() - started);
+  }
+  return median(ms);
+}
+
+const restPages: PageOf = (candles, seriesId) => restCopyRows(seriesId, '1m', candles);
+
 export async function timePageWrites(databaseUrl: string, months: number): Promise<PageWriteTimes> {
   const handle = await openDatabase({ databaseUrl, dataDir: '/nonexistent', poolSize: 2 });
   try {
     const data = Array.from({ length: months }, (_, m) => month(m));
-    const time = async (symbol: string, page: (candles: Candle[], seriesId: number) => PageWrite['candles'], pageSize = Number.POSITIVE_INFINITY): Promise<number> => {
-      const [series] = await ensureSeries(handle.db, [{ symbol, interval: '1m', startTime: Date.UTC(2023, 0, 1) }]);
-      const ms: number[] = [];
-      for (const candles of data) {
-        const writes = [];
-        for (let at = 0; at < candles.length; at += Math.min(pageSize, candles.length)) writes.push({ candles: page(candles.slice(at, at + pageSize), series!.id), empties: [], findings: [] });
-        const started = performance.now();
-        for (const write of writes) await writePage(handle.db, series!, write);
-        ms.push(performance.now() - started);
-      }
-      return median(ms);
-    };
-    const columnsMs = await time('COLUMNS', candleColumns);
-    const bulkMs = await time('BULK', (candles, seriesId) => {
+    const columnsMs = await timeWrites(handle, data, 'COLUMNS', candleColumns);
+    const bulkMs = await timeWrites(handle, data, 'BULK', (candles, seriesId) => {
       const b = new CandleCopyRowsBuilder(seriesId);
       for (const c of candles) b.push(c, '1m');
       return b.take();
     });
-    const restColumnsMs = await time('RESTCOLUMNS', candleColumns, 1000);
-    const restCopyMs = await time('RESTCOPY', (candles, seriesId) => restCopyRows(seriesId, '1m', candles), 1000);
+    const restColumnsMs = await timeWrites(handle, data, 'RESTCOLUMNS', candleColumns, 1000);
+    const restCopyMs = await timeWrites(handle, data, 'RESTCOPY', restPages, 1000);
     return { columnsMs, bulkMs, restColumnsMs, restCopyMs, candles: data[0]!.length };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The same month as REST's pages of 1,000 COPY rows, on a new embedded store in `dataDir`: the median of `months`. */
+export async function timeEmbeddedRestPages(dataDir: string, months: number): Promise<{ ms: number; candles: number }> {
+  const handle = await openDatabase({ dataDir, poolSize: 1 });
+  try {
+    const data = Array.from({ length: months }, (_, m) => month(m));
+    return { ms: await timeWrites(handle, data, 'RESTCOPY', restPages, 1000), candles: data[0]!.length };
   } finally {
     await handle.close();
   }

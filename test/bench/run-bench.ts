@@ -16,7 +16,7 @@ import { BIN as OWN_BIN } from '../support/run-cli.ts';
 import { klinesFetched, type KlineAnswer } from '../support/klines-fetched.ts';
 import { copyCeiling } from './copy-ceiling.ts';
 import { quietServer } from './quiet-server.ts';
-import { timePageWrites } from './page-write.ts';
+import { timeEmbeddedRestPages, timePageWrites } from './page-write.ts';
 
 /** BENCH_BIN=<other checkout>/bin/cryptocollect.js times another build against the same exchange and scenarios. */
 const BIN = process.env.BENCH_BIN ?? OWN_BIN;
@@ -498,6 +498,13 @@ try {
       ['pages of 1,000, COPY straight into candle_data, as REST’s', t.restCopyMs],
     ] as const) {
       rows.push({ scenario: `page write: a month of 1m (${t.candles.toLocaleString('en-US')}), ${name}`, database: 'postgres', exitCode: 0, wallS: ms / 1000, floorS: null, ratio: null, candles: t.candles, candlesPerS: t.candles / (ms / 1000), requests: 0, weight: '-', peakRssMb: 0, bytesPerCandle: null, floorBytesPerCandle: null, notes: 'in-process, median of 8 months, candles prepared before the clock' });
+    }
+    const embeddedDir = await mkdtemp(path.join(tmpdir(), 'cc-bench-pagewrite-'));
+    try {
+      const e = await timeEmbeddedRestPages(embeddedDir, 8);
+      rows.push({ scenario: `page write: a month of 1m (${e.candles.toLocaleString('en-US')}), pages of 1,000, COPY straight into candle_data, as REST’s`, database: 'pglite', exitCode: 0, wallS: e.ms / 1000, floorS: null, ratio: null, candles: e.candles, candlesPerS: e.candles / (e.ms / 1000), requests: 0, weight: '-', peakRssMb: 0, bytesPerCandle: null, floorBytesPerCandle: null, notes: `in-process, median of 8 months, ${(e.ms / Math.ceil(e.candles / 1000)).toFixed(1)} ms a page` });
+    } finally {
+      await rm(embeddedDir, { recursive: true, force: true });
     }
   }
   if (wanted('generator')) {
