@@ -9,6 +9,7 @@ import { jsonOf, startCli } from '../support/run-cli.ts';
 import { describeOnEachDb } from '../support/describe-on-each-db.ts';
 import { scenario } from '../support/scenario.ts';
 import { countCandles, query, storedKlines } from '../support/stored-rows.ts';
+import { STOP_GRACE_MS } from '../../src/cli.ts';
 
 const NOW = Date.UTC(2024, 5, 1, 0, 30);
 const SINCE = Date.UTC(2024, 3, 15); // 47 days of 1m candles: 68 pages, many more than are in flight at a signal
@@ -102,5 +103,31 @@ describe('signals at any moment', () => {
     assert.match(res.stderr, /SIGTERM received/);
     const runs = await query<{ status: string }>(scene.target, `select status from runs order by id desc limit 1`);
     assert.equal(runs[0]?.status, 'interrupted');
+  });
+});
+
+describe('a process stalled right after the first signal', () => {
+  // Answers take a second: those asked for before the signal arrive while the process is stopped.
+  const scene = scenario({ db: 'postgres', exchange: { now: NOW, latencyMs: 1000 }, env: { CRYPTOCOLLECT_CONCURRENCY: '3' } });
+
+  it('is not cut off by the grace: the pages that arrived meanwhile still commit, exit 130', { timeout: 60_000 }, async () => {
+    const child = await scene.start(['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
+    await waitForKlineRequests(scene.fake, 4);
+    const reacted = new Promise<void>((resolve) => {
+      child.child.stderr?.on('data', (chunk: Buffer) => {
+        if (chunk.toString().includes('SIGTERM received')) resolve();
+      });
+    });
+    child.child.kill('SIGTERM');
+    await reacted;
+    // Stopped for longer than the grace, as a host too loaded to run it would hold it.
+    child.child.kill('SIGSTOP');
+    await new Promise((r) => setTimeout(r, STOP_GRACE_MS + 1500));
+    child.child.kill('SIGCONT');
+    const res = await child.done;
+    assert.equal(res.code, 130, res.stderr);
+    const requested = scene.fake.klineRequests().length;
+    assert.equal(await countCandles(scene.target), requested * 1000);
+    assert.equal(jsonOf<{ candles_written: number }>(res).candles_written, requested * 1000);
   });
 });
