@@ -15,8 +15,8 @@ type Span = { readonly first: number; readonly last: number };
 
 /**
  * Stores a page of COPY rows (a REST page's thousand candles, an archive file's tens of thousands) in one
- * transaction — its one COPY, when it holds nothing else — : it commits whole or not at all, with its exchange-empty
- * ranges, findings and provenance (writer/page-statement.ts).
+ * transaction (a page of candles alone: its one COPY), so that it commits whole or not at all, with its
+ * exchange-empty ranges, findings and provenance (writer/page-statement.ts).
  *
  * The direct rows — candles that fit candle_data's compact row, already in its form (writer/candle-copy-rows.ts):
  * nearly all — are copied straight into candle_data. That is a bulk load and nothing else, the least work the
@@ -35,7 +35,7 @@ export async function writeCopyRows(db: Kysely<Database>, series: Pick<Series, '
   if (rows.seriesId !== series.id) throw new InternalError(`a page of series ${rows.seriesId} was to be stored as series ${series.id}`);
   const { direct, staged, span } = rows;
   // Nearly every REST page holds only direct rows: its COPY alone is its transaction, and the begin and commit around
-  // it would be two more statements (on the embedded store, a seventh of a page's time). The orphaned irregular
+  // it would be two more statements (on the embedded store, about 5 % of a page's time). The orphaned irregular
   // rows are deleted first, in a statement of its own: they belong to no candle, so removing them is right whether
   // or not the COPY then commits.
   if (!skipStored && direct.count > 0 && span !== null && staged.count === 0 && !hasPageParts(page)) {
