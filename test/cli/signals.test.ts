@@ -113,9 +113,12 @@ describe('a process stalled right after the first signal', () => {
   it('is not cut off by the grace: the pages that arrived meanwhile still commit, exit 130', { timeout: 60_000 }, async () => {
     const child = await scene.start(['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'BTCUSDT', '--interval', '1m', '--json']);
     await waitForKlineRequests(scene.fake, 4);
+    // The line may come in more than one chunk.
+    let said = '';
     const reacted = new Promise<void>((resolve) => {
       child.child.stderr?.on('data', (chunk: Buffer) => {
-        if (chunk.toString().includes('SIGTERM received')) resolve();
+        said += chunk.toString();
+        if (said.includes('SIGTERM received')) resolve();
       });
     });
     child.child.kill('SIGTERM');

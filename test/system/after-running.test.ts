@@ -28,7 +28,16 @@ it('a held process uses up one step of the grace, and what waited is handled fir
 
 it('without a stall it ends after its steps, once', async () => {
   let calls = 0;
-  afterRunning(30, () => calls++, 10);
-  await new Promise((r) => setTimeout(r, 120));
+  // Its timers do not keep the process alive: this one does, while the test waits.
+  const alive = setInterval(() => undefined, 1000);
+  await new Promise<void>((resolve) =>
+    afterRunning(30, () => {
+      calls++;
+      resolve();
+    }, 10),
+  );
+  // Had it set another step, that step would have come by now.
+  await new Promise((r) => setTimeout(r, 50));
+  clearInterval(alive);
   assert.equal(calls, 1);
 });
