@@ -21,7 +21,8 @@ export function linesDisplay(stream: NodeJS.WritableStream, line: () => string, 
       if (stopped) return;
       stopped = true;
       clearInterval(timer);
-      if (last !== undefined) stream.write(`${last}\n`);
+      const line = last?.();
+      if (line !== undefined) stream.write(`${line}\n`);
     },
   };
 }

@@ -7,6 +7,9 @@ export interface ProgressDisplay {
   moved(): void;
   /** A line that stays: a finished series, a note. Above the live lines on a terminal. */
   log(line: string): void;
-  /** Ends the display (idempotent); `last`, when given, stays as its last line. */
-  stop(last?: string): void;
+  /**
+   * Ends the display (idempotent); the line `last` makes, if any, stays as its last line. It is made after the
+   * display's final redraw, so that the time it tells is never less than a time already drawn.
+   */
+  stop(last?: () => string | undefined): void;
 }

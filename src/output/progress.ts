@@ -86,9 +86,11 @@ export async function createProgress(options: ProgressOptions): Promise<Progress
     listener: progressListener(figures, display, paint),
     note: (text) => display.log(text),
     stop() {
-      const snap = figures.snapshot();
-      // Only a recorded run has an end to tell; one that failed is told by the error line that follows.
-      display.stop(snap.status === null ? undefined : finalLine(snap, columns(), paint));
+      display.stop(() => {
+        const snap = figures.snapshot();
+        // Only a recorded run has an end to tell; one that failed is told by the error line that follows.
+        return snap.status === null ? undefined : finalLine(snap, columns(), paint);
+      });
     },
   };
 }

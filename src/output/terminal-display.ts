@@ -68,7 +68,8 @@ export function terminalDisplay(stream: NodeJS.WriteStream, lines: (columns: num
         multibar.stop();
         process.removeListener('exit', onExit);
       }
-      if (last !== undefined) stream.write(`${last}\n`);
+      const line = last?.();
+      if (line !== undefined) stream.write(`${line}\n`);
     },
   };
 }
