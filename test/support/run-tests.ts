@@ -11,9 +11,10 @@
  *   see test-database.ts) and a migrated embedded store
  *   (CRYPTOCOLLECT_TEST_PGLITE_TEMPLATE, see pglite-template.ts); removes them
  *   afterwards. The embedded one is made by the built CLI (dist/).
- * - Runs `node --import tsx --test --test-concurrency=6 --test-reporter=spec`
- *   on the given files, or on every `*.test.ts` under test/ (except test/bench/);
- *   a `--test-concurrency=N` of your own wins.
+ * - Bundles the given files, or every `*.test.ts` under test/ (except test/bench/),
+ *   into plain JavaScript (bundle-tests.ts: no TypeScript loader in the test
+ *   processes), and runs `node --enable-source-maps --test --test-concurrency=6
+ *   --test-reporter=spec` on the bundles; a `--test-concurrency=N` of your own wins.
  *   Arguments starting with `-` are passed through to node (e.g.
  *   `--test-name-pattern=foo`; `--test-reporter=tap` replaces spec, whose
  *   summary lines read `ℹ pass N` rather than TAP's `# pass N`). Use the
@@ -22,10 +23,11 @@
  *   output, so the runner's `# pass N` / `# fail N` summary stays last.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleTestFiles } from './bundle-tests.ts';
 import { startPostgresCluster, type PostgresCluster } from './postgres-cluster.ts';
 import { createPgliteTemplate, TEST_PGLITE_TEMPLATE_ENV } from './pglite-template.ts';
 import { createTemplateDatabase, TEST_PG_TEMPLATE_ENV, TEST_PG_URL_ENV } from './test-database.ts';
@@ -110,6 +112,14 @@ async function main(): Promise<void> {
   };
   for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(s, onSignal);
 
+  // Bundled while the databases are made: a folder of this run's own, so that two runs in one clone never meet.
+  const bundleRoot = join(repoRoot, 'node_modules', '.cache', 'cryptocollect-tests');
+  mkdirSync(bundleRoot, { recursive: true });
+  const bundleDir = mkdtempSync(join(bundleRoot, 'run-'));
+  process.on('exit', () => rmSync(bundleDir, { recursive: true, force: true }));
+  const bundled = bundleTestFiles(files, repoRoot, bundleDir);
+  bundled.catch(() => undefined);
+
   // The embedded template takes longest (a WASM initdb): the tests start while it is built, and wait for it only
   // where they copy it.
   const pgliteTemplate = await orExit('make a folder for the embedded template store', createPgliteTemplate());
@@ -136,7 +146,8 @@ async function main(): Promise<void> {
 
   // A `--test-reporter=…` given on the command line replaces the default spec reporter.
   const reporter = passthrough.some((a) => a.startsWith('--test-reporter')) ? [] : ['--test-reporter=spec'];
-  const nodeArgs = ['--import', 'tsx', '--test', `--test-concurrency=${CONCURRENCY}`, ...reporter, ...passthrough, ...files];
+  const bundles = await orExit('bundle the test files', bundled);
+  const nodeArgs = ['--enable-source-maps', '--test', `--test-concurrency=${CONCURRENCY}`, ...reporter, ...passthrough, ...bundles];
   const code = await new Promise<number>((resolveCode) => {
     child = spawn(process.execPath, nodeArgs, { stdio: 'inherit', env: process.env });
     child.on('error', (e) => {

@@ -34,8 +34,24 @@ export function priceAt(p: SymbolProfile, t: number): number {
 
 /** Price rounded to the symbol's tick, in 1e-8 units, never below one tick. */
 function priceUnits(p: SymbolProfile, t: number): bigint {
-  const ticks = Math.max(1, Math.round((priceAt(p, t) * 1e8) / p.tickUnits));
-  return BigInt(ticks) * BigInt(p.tickUnits);
+  return BigInt(priceTicks(p, priceAt(p, t))) * BigInt(p.tickUnits);
+}
+
+function priceTicks(p: SymbolProfile, price: number): number {
+  return Math.max(1, Math.round((price * 1e8) / p.tickUnits));
+}
+
+// The price a candle closes at is the next one's open: a page's candles each need it twice, one call apart.
+let lastPriceProfile: SymbolProfile | null = null;
+let lastPriceTime = NaN;
+let lastPrice = 0;
+function priceAtOnce(p: SymbolProfile, t: number): number {
+  if (p !== lastPriceProfile || t !== lastPriceTime) {
+    lastPrice = priceAt(p, t);
+    lastPriceProfile = p;
+    lastPriceTime = t;
+  }
+  return lastPrice;
 }
 
 const intervalSalt = new Map<string, number>();
@@ -59,6 +75,11 @@ const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
  * ones scaled by the elapsed fraction, so a client storing it holds values that differ from the final.
  */
 export function generateCandle(p: SymbolProfile, interval: Interval, open: number, now = Infinity): RealKline {
+  return now > closeTimeOf(interval, open) ? (finalCandle(p, interval, open) ?? bigintCandle(p, interval, open, now)) : bigintCandle(p, interval, open, now);
+}
+
+/** generateCandle in BigInt throughout: any candle, the still-open one included. */
+function bigintCandle(p: SymbolProfile, interval: Interval, open: number, now: number): RealKline {
   const closeTime = closeTimeOf(interval, open);
   const seed = seedFor(p, interval);
   const dur = closeTime - open + 1;
@@ -101,4 +122,60 @@ export function generateCandle(p: SymbolProfile, interval: Interval, open: numbe
     formatUnits(mulUnits(vol, vwap)), grow(trades, elapsed, dur),
     formatUnits(taker), formatUnits(mulUnits(taker, vwap)), '0',
   ];
+}
+
+/**
+ * A closed candle as bigintCandle makes it, value for value, at a fraction of its cost (the fake serves and the tests
+ * expect millions): the same floats in the same order, and the integer maths in doubles, which is exact while every
+ * value stays a safe integer; the two products of a volume and a price, which need not, stay BigInt. Undefined when
+ * a value would not be safe (bigintCandle then makes the candle).
+ */
+function finalCandle(p: SymbolProfile, interval: Interval, open: number): RealKline | undefined {
+  const closeTime = closeTimeOf(interval, open);
+  const seed = seedFor(p, interval);
+  const dur = closeTime - open + 1;
+  const tick = p.tickUnits;
+  const openPrice = priceAtOnce(p, open);
+  const o = priceTicks(p, openPrice) * tick;
+  if (unit(seed, open, 1) < FLAT_SHARE) {
+    if (!Number.isSafeInteger(o)) return undefined;
+    const s = unitsText(o);
+    return [open, s, s, s, s, ZERO_TEXT, closeTime, ZERO_TEXT, 0, ZERO_TEXT, ZERO_TEXT, '0'];
+  }
+  const c = priceTicks(p, priceAtOnce(p, closeTime + 1)) * tick;
+  const minutes = nominalMs(interval) / 60_000;
+  const wickScale = (openPrice * 1e8 * 0.0007 * Math.sqrt(minutes)) / p.tickUnits;
+  const upTicks = Math.floor(wickScale * unit(seed, open, 2));
+  const downTicks = Math.floor(wickScale * unit(seed, open, 3));
+  const mid = priceTicks(p, priceAt(p, open + Math.floor(dur / 2))) * tick;
+  const h = Math.max(o, c, mid) + tick * upTicks;
+  const l = Math.max(tick, Math.min(o, c, mid) - tick * downTicks);
+
+  const dailyCycle = 1 + 0.4 * Math.sin((TWO_PI * (open % DAY)) / DAY + p.phases[11]!);
+  const usd = p.usdPerMinute * minutes * (0.25 + 1.5 * unit(seed, open, 4)) * dailyCycle;
+  const steps = Math.min(Number.MAX_SAFE_INTEGER / 4, Math.floor(usd / p.baseUsd / p.volStep));
+  const takerSteps = Math.floor(steps * (0.3 + 0.4 * unit(seed, open, 5)));
+  const trades = steps === 0 ? 0 : Math.max(1, Math.round(usd / p.avgTradeUsd));
+  const vol = steps * p.volStepUnits;
+  const taker = takerSteps * p.volStepUnits;
+  const sum = o + h + l + c;
+  // o, c and mid are safe when h is (h ≥ each, all positive); l is at most h; the sum bounds the four.
+  if (!Number.isSafeInteger(sum) || !Number.isSafeInteger(vol) || !Number.isSafeInteger(taker) || !Number.isSafeInteger(steps * 1)) return undefined;
+  if (!Number.isSafeInteger(tick * upTicks) || !Number.isSafeInteger(tick * downTicks)) return undefined;
+  const vwap = BigInt((sum - (sum % 4)) / 4);
+  return [
+    open, unitsText(o), unitsText(h), unitsText(l), unitsText(c), unitsText(vol), closeTime,
+    formatUnits(mulUnits(BigInt(vol), vwap)), trades,
+    unitsText(taker), formatUnits(mulUnits(BigInt(taker), vwap)), '0',
+  ];
+}
+
+const ZERO_TEXT = formatUnits(0n);
+
+/** formatUnits for a safe, non-negative integer held in a double. */
+function unitsText(units: number): string {
+  const frac = units % 100_000_000;
+  const whole = (units - frac) / 100_000_000;
+  const fracText = String(frac);
+  return `${whole}.${fracText.length === 8 ? fracText : '00000000'.slice(fracText.length) + fracText}`;
 }
