@@ -1,4 +1,5 @@
-import { fitsCompactRow, type CandleCopyRowsBuilder } from '../writer/candle-copy-rows.js';
+import { DIRECT_ROW_BYTES, fitsCompactRow, type CandleCopyRowsBuilder } from '../writer/candle-copy-rows.js';
+import { numericBytes } from '../writer/copy-bytes.js';
 import { EXACT_DIGITS, exactAtCommonScale, POW10 } from '../writer/exact-prices.js';
 
 const COMMA = 44;
@@ -16,9 +17,9 @@ const DOT_ALLOWED = Uint8Array.from([0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1]);
  * accepts with the same values, and what it does not (another `ignore`, an odd time, a longer number) goes to
  * parseArchiveRow, which decides.
  *
- * A row that fits candle_data's compact row becomes its line in candle_data's form (writer/candle-copy-rows.ts
- * DIRECT_COLUMNS), written as bytes (writer/copy-bytes.ts): the time as ISO text, the differences as PostgreSQL
- * writes them, the other fields the row's own bytes. Another becomes the staging table's line, the row's own text
+ * A row that fits candle_data's compact row becomes its row in candle_data's form (writer/candle-copy-rows.ts
+ * DIRECT_COLUMNS), in COPY's binary format (writer/copy-bytes.ts): the time in microseconds, the differences and
+ * the other decimals as numerics read from their digits, the trade count an integer. Another becomes the staging table's line, the row's own text
  * when its times are in ms. One reader is reused for every row of a file.
  */
 export class ArchiveLineReader {
@@ -32,6 +33,8 @@ export class ArchiveLineReader {
   private readonly value = new Float64Array(4);
   private readonly scale = new Int32Array(4);
   private readonly digits = new Int32Array(4);
+  /** Where each field's dot is (its end when it has none). */
+  private readonly dots = new Int32Array(12);
   private trades = 0;
 
   /**
@@ -70,6 +73,7 @@ export class ArchiveLineReader {
         else return false;
       }
       const end = i;
+      this.dots[f] = dot === -1 ? end : starts[f]! + dot;
       if (f < 11) {
         if (i === n) return false; // a field short
         i++; // the comma
@@ -144,18 +148,21 @@ export class ArchiveLineReader {
     if (fitsCompactRow(interval, openTime, closeTime, this.trades, sc[0]!, sc[1]!, sc[2]!, sc[3]!)) {
       const { buf, starts: st } = this;
       const out = copy.direct;
-      // At most: the time (24), the row's own bytes, three signs and dots, and the line's end.
-      out.ensure(40 + (st[12]! - st[0]!) + copy.lineEndBytes);
-      // open_time, open, the three differences, volume, then quote volume, trades, taker base, taker quote as they
-      // lie in the row (DIRECT_COLUMNS).
+      // At most: the field count, time and trade count, each decimal's numeric (its characters, about half as many
+      // bytes, and its header) and the series id.
+      out.ensure(DIRECT_ROW_BYTES + 3 * numericBytes(2 * EXACT_DIGITS) + numericBytes(st[12]! - st[0]!) * 5 + copy.lineEndBytes);
+      // open_time, open, the three differences, volume, then quote volume, trades, taker base, taker quote
+      // (DIRECT_COLUMNS).
+      copy.beginDirect();
       out.time(openTime);
-      out.copy(buf, st[1]! - 1, st[2]!);
-      for (let k = 1; k <= 3; k++) {
-        out.scaled(this.scaled(k, sc[k]!) - this.scaled(0, sc[k]!), sc[k]!);
-        out.byte(COMMA);
-      }
-      out.copy(buf, st[5]!, st[6]!);
-      out.copy(buf, st[7]!, st[11]! - 1);
+      const dots = this.dots;
+      out.decimal(buf, st[1]!, st[2]! - 1, dots[1]);
+      for (let k = 1; k <= 3; k++) out.scaled(this.scaled(k, sc[k]!) - this.scaled(0, sc[k]!), sc[k]!);
+      out.decimal(buf, st[5]!, st[6]! - 1, dots[5]);
+      out.decimal(buf, st[7]!, st[8]! - 1, dots[7]);
+      out.int4(this.trades);
+      out.decimal(buf, st[9]!, st[10]! - 1, dots[9]);
+      out.decimal(buf, st[10]!, st[11]! - 1, dots[10]);
       copy.endDirect(openTime);
     } else {
       const f = (k: number): string => this.field(k);

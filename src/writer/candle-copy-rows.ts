@@ -2,15 +2,14 @@ import type { CopyPiece } from '../db/copy-in.js';
 import type { Candle } from '../domain.js';
 import type { CandleColumns } from './candle-columns.js';
 import { addSlots, alignDown } from '../planner/intervals.js';
-import { CopyBytes } from './copy-bytes.js';
+import { CopyBytes, numericBytes } from './copy-bytes.js';
 import { decimalDifference } from './decimal-difference.js';
 
 /**
- * Rows of a `COPY … FROM STDIN`, comma-separated (CSV for the staged rows, the text format with commas for the
- * direct ones: db/copy-in.ts), one line a candle, in pieces of a few thousand lines. The fields are
- * decimal strings, integers and times the source checked (archive/parse-archive-row.ts,
- * archive/archive-line-reader.ts), so none holds a comma, a quote or a newline and nothing needs quoting; numeric
- * parses them exactly, scale included.
+ * Rows of a `COPY … FROM STDIN`, in pieces: the direct ones in the binary format (writer/copy-bytes.ts), the staged
+ * ones as CSV, one line a candle, a few thousand lines a piece (db/copy-in.ts). The staged fields are decimal
+ * strings, integers and times the source checked (archive/parse-archive-row.ts, archive/archive-line-reader.ts), so
+ * none holds a comma, a quote or a newline and nothing needs quoting; numeric parses them exactly, scale included.
  */
 export interface CopyPieces {
   readonly count: number;
@@ -66,16 +65,18 @@ export const COPY_COLUMNS = ['o', 'op', 'hi', 'lo', 'cl', 'v', 'c', 'qv', 'n', '
 
 /**
  * candle_data's columns the direct rows fill, in their order: quote volume to taker buy quote volume in the
- * archive's order, so that the fast reader copies them as one stretch of the row (archive/archive-line-reader.ts);
- * the series id last.
+ * archive's order (archive/archive-line-reader.ts); the series id last.
  */
 export const DIRECT_COLUMNS = [
   'open_time', 'open', 'high_minus_open', 'low_minus_open', 'close_minus_open', 'volume',
   'quote_volume', 'trades', 'taker_buy_base_volume', 'taker_buy_quote_volume', 'series_id',
 ] as const;
 
-/** Bytes a direct line of the common kind takes, about (a 1m candle of BTCUSDT: 130). */
-const LINE_ESTIMATE = 160;
+/** Bytes a direct row of the common kind takes, about (a 1m candle of BTCUSDT: 170). */
+const LINE_ESTIMATE = 200;
+
+/** Bytes of a direct row besides its numerics and series id: the field count, the time, the trade count. */
+export const DIRECT_ROW_BYTES = 2 + 12 + 8;
 
 /** Rows per piece: short enough that a piece's row texts die young. */
 const PIECE_ROWS = 2048;
@@ -123,23 +124,30 @@ export class CandleCopyRowsBuilder {
   private staged = new Pieces();
   private first: number | null = null;
   private last = 0;
-  /** `,<series id>\n`: every direct line's end. */
+  /** The series id's field: every direct row's end. */
   private readonly lineEnd: Buffer;
 
   /** `expectedRows`, when known and few (a REST page): the bytes to ask for at first, not a whole piece. */
   constructor(private readonly seriesId: number, expectedRows?: number) {
     this.direct = new CopyBytes(expectedRows === undefined ? undefined : expectedRows * LINE_ESTIMATE);
-    this.lineEnd = Buffer.from(`,${seriesId}\n`, 'latin1');
+    this.lineEnd = Buffer.alloc(8);
+    this.lineEnd.writeInt32BE(4, 0);
+    this.lineEnd.writeInt32BE(seriesId, 4);
   }
 
-  /** Ends a direct line the caller wrote into `direct` (the series id and the newline added here). */
+  /** Starts a direct row: the caller then writes its fields but the last (DIRECT_COLUMNS) into `direct`. */
+  beginDirect(): void {
+    this.direct.beginRow(DIRECT_COLUMNS.length);
+  }
+
+  /** Ends a direct row the caller wrote into `direct` (the series id added here). */
   endDirect(openTime: number): void {
     this.direct.copy(this.lineEnd, 0, this.lineEnd.length);
-    this.direct.endLine();
+    this.direct.endRow();
     this.saw(openTime);
   }
 
-  /** Bytes a direct line may take besides what the caller writes: the series id and the newline. */
+  /** Bytes a direct row may take besides what the caller writes: the series id. */
   get lineEndBytes(): number {
     return this.lineEnd.length;
   }
@@ -160,11 +168,15 @@ export class CandleCopyRowsBuilder {
   /** A candle regularRow says fits, its prices unsigned, as its direct line, in open-time order. */
   pushDirect(c: Candle): void {
     // The price differences computed exactly here (writer/decimal-difference.ts): the database only parses them.
-    const [high, low, close] = [c.high, c.low, c.close].map((p) => decimalDifference(p, c.open));
-    const rest = `,${c.open},${high},${low},${close},${c.volume},${c.quoteVolume},${c.trades},${c.takerBuyBaseVolume},${c.takerBuyQuoteVolume}`;
-    this.direct.ensure(32 + rest.length + this.lineEnd.length);
-    this.direct.time(c.openTime);
-    this.direct.text(rest);
+    const decimals = [c.open, ...[c.high, c.low, c.close].map((p) => decimalDifference(p, c.open)), c.volume, c.quoteVolume];
+    const taker = [c.takerBuyBaseVolume, c.takerBuyQuoteVolume];
+    const out = this.direct;
+    out.ensure(DIRECT_ROW_BYTES + [...decimals, ...taker].reduce((sum, d) => sum + numericBytes(d.length), 0) + this.lineEnd.length);
+    this.beginDirect();
+    out.time(c.openTime);
+    for (const d of decimals) out.decimalText(d);
+    out.int4(c.trades);
+    for (const d of taker) out.decimalText(d);
     this.endDirect(c.openTime);
   }
 

@@ -1,13 +1,13 @@
 import type { Candle } from '../domain.js';
 import { candleColumns } from './candle-columns.js';
-import { CandleCopyRowsBuilder, fitsCompactRow, regularRow, type CandleCopyRows } from './candle-copy-rows.js';
+import { CandleCopyRowsBuilder, DIRECT_ROW_BYTES, fitsCompactRow, regularRow, type CandleCopyRows } from './candle-copy-rows.js';
+import { numericBytes } from './copy-bytes.js';
 import { EXACT_DIGITS, exactAtCommonScale, POW10 } from './exact-prices.js';
 
-const COMMA = 44;
 const DOT = 46;
 const ZERO = 48;
-/** Bytes a line takes at most besides its volumes' text: the time (24), open, three differences, commas. */
-const LINE_BYTES = 24 + 4 * (EXACT_DIGITS + 3) + 12;
+/** Bytes a row takes at most besides its decimals' numerics: the field count, time and trades, three differences. */
+const LINE_BYTES = DIRECT_ROW_BYTES + 3 * numericBytes(EXACT_DIGITS + 3);
 
 /**
  * A REST page's candles as COPY rows (writer/candle-copy-rows.ts), so that it is stored as the archive's pages are:
@@ -17,8 +17,9 @@ const LINE_BYTES = 24 + 4 * (EXACT_DIGITS + 3) + 12;
  * they need no staging table, so a role without TEMPORARY stores every REST page as it always did.
  *
  * Each candle's prices are read once as integers of their own scale (every Binance price has at most 15 digits,
- * which a double holds exactly) and their differences from open written as PostgreSQL writes them
- * (writer/copy-bytes.ts scaled); the volumes, which the client checked are decimal strings, are copied as they are.
+ * which a double holds exactly) and their differences from open written as numerics of the larger scale
+ * (writer/copy-bytes.ts scaled); the volumes, which the client checked are decimal strings, as numerics of their
+ * own digits and scale.
  */
 export function restCopyRows(seriesId: number, interval: string, candles: readonly Candle[]): CandleCopyRows {
   const rows = new CandleCopyRowsBuilder(seriesId, candles.length);
@@ -41,25 +42,19 @@ export function restCopyRows(seriesId: number, interval: string, candles: readon
       others.push(c);
       continue;
     }
-    out.ensure(LINE_BYTES + c.volume.length + c.quoteVolume.length + 16 + c.takerBuyBaseVolume.length + c.takerBuyQuoteVolume.length + rows.lineEndBytes);
+    out.ensure(LINE_BYTES + numericBytes(c.open.length) + numericBytes(c.volume.length) + numericBytes(c.quoteVolume.length) + numericBytes(c.takerBuyBaseVolume.length) + numericBytes(c.takerBuyQuoteVolume.length) + rows.lineEndBytes);
+    rows.beginDirect();
     out.time(c.openTime);
-    out.byte(COMMA);
-    out.ascii(c.open);
+    out.decimalText(c.open);
     for (let k = 1; k <= 3; k++) {
       const s = scale[k]!;
-      out.byte(COMMA);
       out.scaled(value[k]! - value[0]! * POW10[s - scale[0]!]!, s);
     }
-    out.byte(COMMA);
-    out.ascii(c.volume);
-    out.byte(COMMA);
-    out.ascii(c.quoteVolume);
-    out.byte(COMMA);
-    out.ascii(String(c.trades));
-    out.byte(COMMA);
-    out.ascii(c.takerBuyBaseVolume);
-    out.byte(COMMA);
-    out.ascii(c.takerBuyQuoteVolume);
+    out.decimalText(c.volume);
+    out.decimalText(c.quoteVolume);
+    out.int4(c.trades);
+    out.decimalText(c.takerBuyBaseVolume);
+    out.decimalText(c.takerBuyQuoteVolume);
     rows.endDirect(c.openTime);
   }
   const direct = rows.take();

@@ -40,7 +40,7 @@ export async function writeCopyRows(db: Kysely<Database>, series: Pick<Series, '
   // or not the COPY then commits.
   if (!skipStored && direct.count > 0 && span !== null && staged.count === 0 && !hasPageParts(page)) {
     await clearOrphanedIrregular(db, series.id, span);
-    await copyIn(db, 'candle_data', DIRECT_COLUMNS, direct.pieces, 'commas');
+    await copyIn(db, 'candle_data', DIRECT_COLUMNS, direct.pieces, 'binary');
     return direct.count;
   }
   return db.transaction().execute(async (trx) => {
@@ -48,7 +48,7 @@ export async function writeCopyRows(db: Kysely<Database>, series: Pick<Series, '
     if (direct.count > 0 && span !== null) {
       await clearOrphanedIrregular(trx, series.id, span);
       const copied = skipStored ? withoutStored(direct.pieces, await storedWithin(trx, series.id, span)) : direct;
-      if (copied.count > 0) await copyIn(trx, 'candle_data', DIRECT_COLUMNS, copied.pieces, 'commas');
+      if (copied.count > 0) await copyIn(trx, 'candle_data', DIRECT_COLUMNS, copied.pieces, 'binary');
       written += copied.count;
     }
     return written + (await runPageStatement(trx, series, page, await stagedSource(trx, staged, span), skipStored));

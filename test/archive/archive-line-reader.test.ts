@@ -7,6 +7,7 @@ import { ArchiveLineReader } from '../../src/archive/archive-line-reader.ts';
 import { parseArchiveRow } from '../../src/archive/parse-archive-row.ts';
 import { checkCandleValues, type QualityFinding } from '../../src/planner/validate-page.ts';
 import { CandleCopyRowsBuilder } from '../../src/writer/candle-copy-rows.ts';
+import { directRowsText } from '../support/direct-rows-text.ts';
 import { seededDecimals } from '../support/seeded-decimals.ts';
 
 const MS = '1704067200000,42283.58000000,42298.62000000,42261.02000000,42298.61000000,35.92724000,1704067259999,1519573.28203800,1327,23.04327000,974625.01281720,0';
@@ -23,7 +24,7 @@ function lines(b: CandleCopyRowsBuilder): { direct: string[]; staged: string[] }
   const rows = b.take();
   const split = (pieces: readonly (string | Uint8Array)[]): string[] =>
     pieces.map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('latin1'))).join('').split('\n').filter((l) => l !== '');
-  return { direct: split(rows.direct.pieces), staged: split(rows.staged.pieces) };
+  return { direct: directRowsText(rows.direct.pieces), staged: split(rows.staged.pieces) };
 }
 
 /** The COPY rows the general path makes of a row, for comparison. */

@@ -2,28 +2,18 @@
 // (COPY FROM '/dev/blob'): rows whose text is cut anywhere between pieces arrive whole and exact, inside the
 // transaction that copied them, and a COPY the server refuses fails with the documented translation, leaving nothing.
 import assert from 'node:assert/strict';
-import { after, before, it } from 'node:test';
+import { it } from 'node:test';
 import { sql } from 'kysely';
 import { copyIn } from '../../src/db/copy-in.ts';
 import { DatabaseFailure } from '../../src/db/database-failure.ts';
-import { openDatabase, type DatabaseHandle } from '../../src/db/open-database.ts';
 import { describeOnEachDb } from '../support/describe-on-each-db.ts';
-import { makeTarget, type Target } from '../support/targets.ts';
+import { suiteDatabase } from '../support/suite-database.ts';
 
 describeOnEachDb('COPY through the database boundary', (kind) => {
-  let target: Target;
-  let handle: DatabaseHandle;
-  before(async () => {
-    target = await makeTarget(kind, 'http://127.0.0.1:1');
-    handle = await openDatabase({ databaseUrl: target.databaseUrl, dataDir: target.dataDir, poolSize: 2 });
-  });
-  after(async () => {
-    await handle.close();
-    await target.cleanup();
-  });
+  const db = suiteDatabase(kind, 2);
 
   it('pieces cut mid-row and mid-field make whole rows, exact decimals, visible in the transaction', async () => {
-    const rows = await handle.db.transaction().execute(async (trx) => {
+    const rows = await db().db.transaction().execute(async (trx) => {
       await sql`create temp table copied (n int8, d numeric) on commit drop`.execute(trx);
       await copyIn(trx, 'pg_temp.copied', ['n', 'd'], ['1\t0.10000000\n2', '\t123456789012.345678901234\n3\t0', '\n']);
       return (await sql<{ n: string; d: string }>`select n::text, d::text from pg_temp.copied order by n`.execute(trx)).rows;
@@ -36,8 +26,8 @@ describeOnEachDb('COPY through the database boundary', (kind) => {
   });
 
   it('a row the server refuses: the documented line with its SQLSTATE, and the transaction keeps nothing', async () => {
-    await sql`create table copied_kept (n int8 primary key)`.execute(handle.db);
-    const failed = await handle.db
+    await sql`create table copied_kept (n int8 primary key)`.execute(db().db);
+    const failed = await db().db
       .transaction()
       .execute(async (trx) => {
         await sql`insert into copied_kept values (7)`.execute(trx);
@@ -52,10 +42,10 @@ describeOnEachDb('COPY through the database boundary', (kind) => {
     assert.equal(failed.exitCode, 1);
     assert.equal(failed.sqlstate, '22P02');
     assert.match(failed.message, /^the database reported an error: invalid input syntax for type bigint: "x" \(SQLSTATE 22P02\)$/);
-    const { rows } = await sql<{ n: number }>`select count(*)::int as n from copied_kept`.execute(handle.db);
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from copied_kept`.execute(db().db);
     assert.deepEqual(rows, [{ n: 0 }]);
     // The connection is usable again after the failed COPY.
-    await copyIn(handle.db, 'copied_kept', ['n'], ['9\n']);
-    assert.deepEqual((await sql<{ n: string }>`select n::text from copied_kept`.execute(handle.db)).rows, [{ n: '9' }]);
+    await copyIn(db().db, 'copied_kept', ['n'], ['9\n']);
+    assert.deepEqual((await sql<{ n: string }>`select n::text from copied_kept`.execute(db().db)).rows, [{ n: '9' }]);
   });
 });

@@ -3,12 +3,11 @@
 // same digits and the same display scale, on both stores, for every length of number (the double fast path and the
 // BigInt one) and every mix of scales.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { openDatabase, type DatabaseHandle } from '../../src/db/open-database.ts';
 import { decimalDifference } from '../../src/writer/decimal-difference.ts';
 import { describeOnEachDb } from '../support/describe-on-each-db.ts';
-import { makeTarget, type Target } from '../support/targets.ts';
+import { suiteDatabase } from '../support/suite-database.ts';
 
 describe('decimalDifference', () => {
   const cases: Array<[string, string, string]> = [
@@ -51,23 +50,14 @@ function pairs(n: number): Array<[string, string]> {
 }
 
 describeOnEachDb('decimalDifference against the database’s numeric subtraction', (kind) => {
-  let target: Target;
-  let handle: DatabaseHandle;
-  before(async () => {
-    target = await makeTarget(kind, 'http://127.0.0.1:1');
-    handle = await openDatabase({ databaseUrl: target.databaseUrl, dataDir: target.dataDir, poolSize: 1 });
-  });
-  after(async () => {
-    await handle.close();
-    await target.cleanup();
-  });
+  const db = suiteDatabase(kind);
 
   it('gives the same text for 4,000 pairs of every length and scale', async () => {
     const all = pairs(4000);
     const { rows } = await sql<{ d: string }>`
       select (a::numeric - b::numeric)::text as d
         from unnest(${all.map((p) => p[0])}::text[], ${all.map((p) => p[1])}::text[]) with ordinality as t(a, b, i)
-       order by i`.execute(handle.db);
+       order by i`.execute(db().db);
     const mine = all.map(([a, b]) => decimalDifference(a, b));
     assert.equal(rows.length, all.length);
     const differing = all.filter((_, i) => mine[i] !== rows[i]!.d).map(([a, b], i) => `${a} - ${b}: ${mine[i]} vs ${rows[i]!.d}`);

@@ -7,23 +7,22 @@ import type { Candle } from '../../src/domain.ts';
 import { CandleCopyRowsBuilder } from '../../src/writer/candle-copy-rows.ts';
 import { restCopyRows } from '../../src/writer/rest-copy-rows.ts';
 import { minuteCandle } from '../support/minute-candle.ts';
+import { directRowsText } from '../support/direct-rows-text.ts';
 import { seededDecimals } from '../support/seeded-decimals.ts';
 
 const T0 = Date.UTC(2024, 0, 1);
-const text = (pieces: readonly (string | Uint8Array)[]): string[] =>
-  pieces.map((p) => (typeof p === 'string' ? p : Buffer.from(p).toString('latin1'))).join('').split('\n').filter((l) => l !== '');
 
 function general(seriesId: number, interval: string, candles: readonly Candle[]): { direct: string[]; staged: number } {
   const b = new CandleCopyRowsBuilder(seriesId);
   for (const c of candles) b.push(c, interval);
   const rows = b.take();
-  return { direct: text(rows.direct.pieces), staged: rows.staged.count };
+  return { direct: directRowsText(rows.direct.pieces), staged: rows.staged.count };
 }
 
 describe('a REST page as COPY rows', () => {
   it('writes candle_data’s line: ISO open time, open, the three differences, the volumes, trades, the series', () => {
     const rows = restCopyRows(9, '1m', [minuteCandle(T0, 0), minuteCandle(T0, 1, { open: '101', high: '101.25', low: '99.5', close: '101' })]);
-    assert.deepEqual(text(rows.direct.pieces), [
+    assert.deepEqual(directRowsText(rows.direct.pieces), [
       '2024-01-01T00:00:00Z,100.10000000,0.90000000,-0.60000000,0.10000000,3.25000000,325.81250000,17,1.00000000,100.15000000,9',
       '2024-01-01T00:01:00Z,101,0.25,-1.5,0,3.25000000,325.81250000,18,1.00000000,100.15000000,9',
     ]);
@@ -48,7 +47,7 @@ describe('a REST page as COPY rows', () => {
   it('writes a price of more than 15 digits that fits the compact row the general way, exactly', () => {
     const rows = restCopyRows(9, '1m', [minuteCandle(T0, 0, { high: '1234567890123.00000000' })]);
     assert.deepEqual([rows.direct.count, rows.staged.count], [1, 0]);
-    assert.equal(text(rows.direct.pieces)[0], '2024-01-01T00:00:00Z,100.10000000,1234567890022.90000000,-0.60000000,0.10000000,3.25000000,325.81250000,17,1.00000000,100.15000000,9');
+    assert.equal(directRowsText(rows.direct.pieces)[0], '2024-01-01T00:00:00Z,100.10000000,1234567890022.90000000,-0.60000000,0.10000000,3.25000000,325.81250000,17,1.00000000,100.15000000,9');
   });
 
   it('makes the general path’s lines of 20,000 generated candles, and keeps the same ones aside', () => {
@@ -81,7 +80,7 @@ describe('a REST page as COPY rows', () => {
         const page = candles.slice(at, at + 1000);
         const rows = restCopyRows(3, interval, page);
         const want = general(3, interval, page);
-        assert.deepEqual({ direct: text(rows.direct.pieces), staged: rows.staged.count }, want);
+        assert.deepEqual({ direct: directRowsText(rows.direct.pieces), staged: rows.staged.count }, want);
         assert.equal(rows.count, page.length);
         seen.direct += rows.direct.count;
         seen.staged += rows.staged.count;
