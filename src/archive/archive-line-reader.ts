@@ -19,8 +19,8 @@ const DOT_ALLOWED = Uint8Array.from([0, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1]);
  *
  * A row that fits candle_data's compact row becomes its row in candle_data's form (writer/candle-copy-rows.ts
  * DIRECT_COLUMNS), in COPY's binary format (writer/copy-bytes.ts): the time in microseconds, the differences and
- * the other decimals as numerics read from their digits, the trade count an integer. Another becomes the staging table's line, the row's own text
- * when its times are in ms. One reader is reused for every row of a file.
+ * the other decimals as numerics read from their digits, the trade count an integer. Another becomes the staging
+ * table's line, the row's own text when its times are in ms. One reader is reused for every row of a file.
  */
 export class ArchiveLineReader {
   openTime = 0;

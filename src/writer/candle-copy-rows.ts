@@ -167,7 +167,7 @@ export class CandleCopyRowsBuilder {
 
   /** A candle regularRow says fits, its prices unsigned, as its direct line, in open-time order. */
   pushDirect(c: Candle): void {
-    // The price differences computed exactly here (writer/decimal-difference.ts): the database only parses them.
+    // The price differences computed exactly here (writer/decimal-difference.ts): the database only stores them.
     const decimals = [c.open, ...[c.high, c.low, c.close].map((p) => decimalDifference(p, c.open)), c.volume, c.quoteVolume];
     const taker = [c.takerBuyBaseVolume, c.takerBuyQuoteVolume];
     const out = this.direct;

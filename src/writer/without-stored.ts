@@ -1,5 +1,5 @@
 import type { CopyPiece } from '../db/copy-in.js';
-import { PG_EPOCH_MS, TWO_32 } from './copy-bytes.js';
+import { binaryTimeAt } from './copy-bytes.js';
 
 /**
  * The direct rows (writer/candle-copy-rows.ts) but those whose open time is in `stored`, with how many are left:
@@ -18,8 +18,8 @@ export function withoutStored(pieces: readonly CopyPiece[], stored: ReadonlySet<
     let start = 0;
     while (start < bytes.length) {
       const fields = bytes.readInt16BE(start);
-      // The open time: the first field, 8 bytes after its length.
-      const openTime = (bytes.readInt32BE(start + 6) * TWO_32 + bytes.readUInt32BE(start + 10)) / 1000 + PG_EPOCH_MS;
+      // The open time: the first field, after the field count and its length.
+      const openTime = binaryTimeAt(bytes, start + 6);
       let end = start + 2;
       for (let f = 0; f < fields; f++) end += 4 + bytes.readInt32BE(end);
       if (stored.has(openTime)) {
