@@ -4,6 +4,9 @@
  * rather than splitting and padding strings.
  */
 export function compareDecimal(a: string, b: string): number {
+  // Two unsigned decimals of one length with the dot in one place (a candle's prices, as the exchange writes them)
+  // compare as their characters do.
+  if (a.length === b.length && a.charCodeAt(0) !== 45 && b.charCodeAt(0) !== 45 && a.indexOf('.') === b.indexOf('.')) return a < b ? -1 : a > b ? 1 : 0;
   const negA = a.charCodeAt(0) === 45; // '-'
   const negB = b.charCodeAt(0) === 45;
   const signA = isZero(a, negA ? 1 : 0) ? 0 : negA ? -1 : 1;

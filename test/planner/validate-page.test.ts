@@ -24,6 +24,35 @@ describe('compareDecimal', () => {
     assert.equal(compareDecimal(a, b), want);
     assert.equal(compareDecimal(b, a), -want || 0);
   });
+
+  it('decimals of one shape (length and dot, as prices come) and of different shapes: as exact integers compare', () => {
+    let seed = 5;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    const digits = (n: number): string => Array.from({ length: n }, () => String(next(next(3) === 0 ? 2 : 10))).join('');
+    /** The decimal as an integer of 40 decimals, and its sign. */
+    const exact = (s: string): bigint => {
+      const neg = s.startsWith('-');
+      const [int = '', frac = ''] = (neg ? s.slice(1) : s).split('.');
+      const v = BigInt(int + frac.padEnd(40, '0'));
+      return neg ? -v : v;
+    };
+    for (let k = 0; k < 3000; k++) {
+      const intLen = 1 + next(6);
+      const fracLen = next(9);
+      const shape = (): string => digits(intLen) + (fracLen > 0 ? `.${digits(fracLen)}` : '');
+      const a = shape();
+      // Mostly the same shape; sometimes another length, or a sign.
+      const b = k % 5 === 0 ? `${next(2) === 0 ? '-' : ''}${digits(1 + next(6))}.${digits(1 + next(8))}` : shape();
+      const x = exact(a);
+      const y = exact(b);
+      const want = x < y ? -1 : x > y ? 1 : 0;
+      assert.equal(compareDecimal(a, b), want, `${a} vs ${b}`);
+      assert.equal(compareDecimal(b, a), -want || 0, `${b} vs ${a}`);
+    }
+  });
 });
 
 const H = 3_600_000;
