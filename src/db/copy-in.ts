@@ -5,7 +5,7 @@ import type { Database } from './schema.js';
  * How a `COPY … FROM STDIN` travels through Kysely: as an ordinary statement whose one parameter is its data (the
  * text-format rows, in pieces). Kysely, its transactions and the database boundary's translation
  * (db/translating-dialect.ts) see a statement like any other; the client under each dialect recognises it and
- * streams the pieces — pg through pg-copy-streams (db/copy-capable-pool.ts), PGlite as `COPY … FROM '/dev/blob'`
+ * streams the pieces — pg through pg-copy-streams (db/copy-capable-pool.ts), PGlite as a COPY from a device of ours
  * (db/pglite-script-client.ts). So a COPY failure is the same documented line as any statement's, on either store.
  */
 export const COPY_FROM_STDIN = /^\s*copy\s[^;]*\sfrom\s+stdin\b[^;]*$/i;

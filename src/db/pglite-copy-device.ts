@@ -1,4 +1,5 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { InternalError } from '../errors.js';
 
 /** The calls of Emscripten's file system API (PGlite's `Module.FS`) that make a character device. */
 interface DeviceFS {
@@ -27,8 +28,8 @@ const EINVAL = 28;
  * CPU-s of the 12 the embedded headline job takes, on the thread that also runs PostgreSQL), and needs the pieces
  * joined into one buffer first; this one reads straight from the pieces, each read a native copy.
  *
- * Only Emscripten's documented device calls are used. A PGlite without them gets no device (install returns null),
- * and the COPY goes through `/dev/blob` as before.
+ * Only Emscripten's documented device calls are used; a PGlite without them is refused at its start, as a bug of
+ * the package (test/db/pglite-copy-device.test.ts checks the PGlite it installs).
  */
 export class PgliteCopyDevice {
   static readonly PATH = '/dev/cryptocollect-copy';
@@ -41,10 +42,12 @@ export class PgliteCopyDevice {
 
   private constructor() {}
 
-  /** Makes the device in `pg`'s file system; null when its Emscripten module offers no device calls. */
-  static install(pg: PGlite): PgliteCopyDevice | null {
+  /** Makes the device in `pg`'s file system. */
+  static install(pg: PGlite): PgliteCopyDevice {
     const fs = (pg.Module as unknown as { FS?: Partial<DeviceFS> }).FS;
-    if (typeof fs?.makedev !== 'function' || typeof fs.registerDevice !== 'function' || typeof fs.mkdev !== 'function' || typeof fs.ErrnoError !== 'function') return null;
+    if (typeof fs?.makedev !== 'function' || typeof fs.registerDevice !== 'function' || typeof fs.mkdev !== 'function' || typeof fs.ErrnoError !== 'function') {
+      throw new InternalError('this PGlite offers no file system device calls for the embedded database to COPY from');
+    }
     const { ErrnoError } = fs;
     const device = new PgliteCopyDevice();
     // Major 64 is PGlite's /dev/blob (minor 0); Emscripten's own devices are majors 1, 5 and 6.

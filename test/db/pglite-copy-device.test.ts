@@ -35,7 +35,7 @@ function cut(bytes: Buffer, next: () => number, most: number): Buffer[] {
 describe('the embedded store’s COPY device', () => {
   let dir = '';
   let pg: PGlite | undefined;
-  let device: PgliteCopyDevice | null = null;
+  let device: PgliteCopyDevice | undefined;
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'cc-copy-device-'));
     pg = (await openPglite(dir, path.join(dir, 'pgdata'))).pg;
