@@ -79,12 +79,13 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
   const large = source.largePages;
   let heldCandles = 0;
   // A series may have as many pages waiting as it has on the wire, and the run twice that: at most about three
-  // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range.
+  // times the concurrency in pages are held (on the wire, waiting, or being written), however long the range, and
+  // at most twice the concurrency of one series — what a kill loses of it — written out of turn or not.
   // Large pages wait in the places they hold, so the candles they hold bound them; one that waited long for a page
   // still on the wire (hung) is written out of turn rather than holding its room.
   const buffer = large
     ? { waiting: 0, perSeries: Math.max(1, concurrency - 1), total: Math.max(1, concurrency - 1), patienceMs: LARGE_PAGE_PATIENCE_MS }
-    : { waiting: 0, perSeries: concurrency, total: concurrency * 2 };
+    : { waiting: 0, perSeries: concurrency, total: concurrency * 2, held: concurrency * 2 };
   let fatal: { error: unknown } | null = null;
   const shared = opts.share
     ? new ClaimedWork(claiming(source), opts.share, stop, () => pump(), (err) => {
@@ -158,9 +159,11 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       if (!large) onWire--;
       job.fetched(task);
     }
+    // The answer takes its place in the buffer before the next request is picked, which sees it full or not.
+    const turn = job.gate(task);
     pump();
     try {
-      await job.gate(task);
+      await turn;
       if (answer && !fatal) await store(job, task, answer.prepared, answer.sorted);
     } catch (err) {
       fail(job, err);

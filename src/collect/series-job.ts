@@ -56,6 +56,11 @@ export interface WriteBuffer {
   readonly perSeries: number;
   readonly total: number;
   /**
+   * Tasks a series may hold at once — on the wire, waiting, or being written — before it asks for another page:
+   * what a run killed at any instant loses of it at most. Absent: the other bounds alone hold it (large pages).
+   */
+  readonly held?: number;
+  /**
    * Pages hold room others need while they wait (large pages: collect-series.ts): one that has waited this long for
    * a page still on the wire is written before it.
    */
@@ -199,6 +204,8 @@ export class SeriesJob {
     // Fetching ahead waits for room in the buffer, unless the page whose turn it is is still on the wire: then the
     // series is held up by one slow or hung request, and what arrives while the buffer is full is written at once.
     if (this.nextSeq !== this.nextWrite && this.bufferFull() && !this.onWire.has(this.nextWrite)) return null;
+    // Pages written out of turn are in flight too: however the answers come back, a series holds at most `held`.
+    if (this.nextSeq !== this.nextWrite && this.buffer.held !== undefined && this.alive >= this.buffer.held) return null;
     const range = this.cursor.next();
     if (range) return this.task('page', range, false);
     if (this.alive > 0 || this.open) return null;

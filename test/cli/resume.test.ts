@@ -37,7 +37,7 @@ describeOnEachDb('resume after kill -9', (kind) => {
 
     assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), expected);
     assert.ok(secondRequests < totalPages, `the second run re-fetched everything (${secondRequests} requests)`);
-    // In flight = on the wire (CONCURRENCY) or fetched and waiting for their write (as many again).
+    // In flight: on the wire, waiting for their turn or being written — at most twice the concurrency (collect-series.ts).
     const inFlight = 2 * CONCURRENCY;
     assert.ok(
       firstRequests + secondRequests <= totalPages + inFlight,

@@ -33,7 +33,15 @@ interface Call {
  * A `1m` source whose every fetch waits until the test answers it, as the exchange would: the oldest PAGE candles
  * from the page's start (none in `holes`), the still-open candle's time as the answer's own time.
  */
-function controlledSource(opts: { holes?: readonly Range[]; emptyAnswers?: CandleSource['emptyAnswers']; end: number; answerAtOnce?: boolean }) {
+function controlledSource(opts: {
+  holes?: readonly Range[];
+  emptyAnswers?: CandleSource['emptyAnswers'];
+  end: number;
+  /** Which fetches (by their order) are answered as soon as they are made. */
+  answerAtOnce?: boolean | ((index: number) => boolean);
+  /** Called as each fetch is made, before it may be answered. */
+  onFetch?: (calls: readonly Call[]) => void;
+}) {
   const calls: Call[] = [];
   let arrived: (() => void) | null = null;
   const source: CandleSource = {
@@ -57,7 +65,9 @@ function controlledSource(opts: { holes?: readonly Range[]; emptyAnswers?: Candl
           fail: reject,
         };
         calls.push(call);
-        if (opts.answerAtOnce) call.answer();
+        opts.onFetch?.(calls);
+        const atOnce = opts.answerAtOnce;
+        if (atOnce === true || (typeof atOnce === 'function' && atOnce(calls.length - 1))) call.answer();
         arrived?.();
       }),
   };
@@ -122,6 +132,74 @@ describe('the collect engine', () => {
       events.filter((e) => e.type === 'series-planned' || e.type === 'series-finished').map((e) => e.type),
       ['series-planned', 'series-finished'],
     );
+  });
+
+  const written = (events: readonly RunEvent[]) => events.filter((e): e is Extract<RunEvent, { type: 'page-written' }> => e.type === 'page-written');
+  const pageStarts = (count: number) => Array.from({ length: count }, (_, i) => T0 + i * PAGE * M);
+
+  const pages = 20;
+  /** A series of `pages` pages collected four requests at a time, and at each request the pages asked and not yet written: what a kill then would lose. */
+  const deepSeries = async (answerAtOnce?: (index: number) => boolean) => {
+    const [s] = await newSeries();
+    assert.ok(s);
+    const end = T0 + pages * PAGE * M;
+    const events: RunEvent[] = [];
+    const held: number[] = [];
+    const ctl = controlledSource({ end: end + M, ...(answerAtOnce ? { answerAtOnce } : {}), onFetch: (calls) => held.push(calls.length - written(events).length) });
+    const done = collectSeries({ db: handle.db, source: ctl.source, concurrency: 4, stop: new AbortController().signal, emit: (e) => events.push(e) }, [job(s, end)]);
+    return { s, events, held, ctl, done };
+  };
+
+  it('asks no page while a series holds twice the concurrency asked and not written, counting the answer just in', async () => {
+    const { s, events, held, ctl, done } = await deepSeries();
+    const answered = new Set<number>();
+    const answer = (i: number): void => {
+      if (answered.has(i)) return;
+      answered.add(i);
+      ctl.calls[i]?.answer();
+    };
+    await ctl.fetched(4);
+    // Three answers ahead of their turn wait; three more pages go on the wire in their place.
+    for (const i of [1, 2, 3]) answer(i);
+    await ctl.fetched(7);
+    // The page whose turn it is comes in and is being written while three more come in behind it.
+    for (const i of [0, 4, 5, 6]) answer(i);
+    let finished = false;
+    const settled = done.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
+    while (!finished) {
+      ctl.calls.forEach((_, i) => answer(i));
+      await Promise.race([settled, new Promise((r) => setTimeout(r, 2))]);
+    }
+    const [outcome] = await done;
+    assert.equal(outcome?.result.status, 'success');
+    assert.equal(ctl.calls.length, pages, 'each page asked once');
+    assert.ok(Math.max(...held) <= 8, `held ${Math.max(...held)} pages asked and not written, at most 8`);
+    assert.deepEqual(
+      written(events).map((e) => e.from),
+      pageStarts(pages),
+    );
+    assert.deepEqual(await stored(s), Array.from({ length: pages * PAGE }, (_, i) => T0 + i * M));
+  });
+
+  it('while the page whose turn it is hangs, the pages after it are written out of turn, never more than twice the concurrency held', async () => {
+    const { s, events, held, ctl, done } = await deepSeries((i) => i !== 0);
+    // Four pages behind the hung one wait for their turn; each one after them is written as it comes.
+    while (written(events).length < pages - 5) await new Promise((r) => setTimeout(r, 2));
+    assert.equal(ctl.calls.length, pages);
+    assert.ok(Math.max(...held) <= 8, `held ${Math.max(...held)} pages asked and not written, at most 8`);
+    ctl.calls[0]?.answer();
+    const [outcome] = await done;
+    assert.equal(outcome?.result.status, 'success');
+    const order = written(events).map((e) => e.from);
+    assert.deepEqual(
+      [...order.slice(0, pages - 5)].sort((a, b) => a - b),
+      pageStarts(pages).slice(5),
+    );
+    assert.deepEqual(order.slice(pages - 5), pageStarts(5), 'the hung page, then those that waited for it, in order');
+    assert.deepEqual(await stored(s), Array.from({ length: pages * PAGE }, (_, i) => T0 + i * M));
   });
 
   it('a run-ending error stops every series: nothing more is asked or stored, and the error is thrown', async () => {
