@@ -138,6 +138,7 @@ describe('the collect engine', () => {
   const pageStarts = (count: number) => Array.from({ length: count }, (_, i) => T0 + i * PAGE * M);
 
   const pages = 20;
+  // A series that stalled would wait for its answers forever: these two tests have a timeout to fail on instead.
   /** A series of `pages` pages collected four requests at a time, and at each request the pages asked and not yet written: what a kill then would lose. */
   const deepSeries = async (answerAtOnce?: (index: number) => boolean) => {
     const [s] = await newSeries();
@@ -150,7 +151,7 @@ describe('the collect engine', () => {
     return { s, events, held, ctl, done };
   };
 
-  it('asks no page while a series holds twice the concurrency asked and not written, counting the answer just in', async () => {
+  it('asks no page while a series holds twice the concurrency asked and not written, counting the answer just in', { timeout: 60_000 }, async () => {
     const { s, events, held, ctl, done } = await deepSeries();
     const answered = new Set<number>();
     const answer = (i: number): void => {
@@ -184,7 +185,7 @@ describe('the collect engine', () => {
     assert.deepEqual(await stored(s), Array.from({ length: pages * PAGE }, (_, i) => T0 + i * M));
   });
 
-  it('while the page whose turn it is hangs, the pages after it are written out of turn, never more than twice the concurrency held', async () => {
+  it('while the page whose turn it is hangs, the pages after it are written out of turn, never more than twice the concurrency held', { timeout: 60_000 }, async () => {
     const { s, events, held, ctl, done } = await deepSeries((i) => i !== 0);
     // Four pages behind the hung one wait for their turn; each one after them is written as it comes.
     while (written(events).length < pages - 5) await new Promise((r) => setTimeout(r, 2));
