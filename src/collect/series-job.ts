@@ -201,11 +201,13 @@ export class SeriesJob {
       this.headOut = true;
       return this.task('page', first, true);
     }
-    // Fetching ahead waits for room in the buffer, unless the page whose turn it is is still on the wire: then the
-    // series is held up by one slow or hung request, and what arrives while the buffer is full is written at once.
-    if (this.nextSeq !== this.nextWrite && this.bufferFull() && !this.onWire.has(this.nextWrite)) return null;
-    // Pages written out of turn are in flight too: however the answers come back, a series holds at most `held`.
-    if (this.nextSeq !== this.nextWrite && this.buffer.held !== undefined && this.alive >= this.buffer.held) return null;
+    if (this.nextSeq !== this.nextWrite) {
+      // Fetching ahead waits for room in the buffer, unless the page whose turn it is is still on the wire: then the
+      // series is held up by one slow or hung request, and what arrives while the buffer is full is written at once.
+      if (this.bufferFull() && !this.onWire.has(this.nextWrite)) return null;
+      // Pages written out of turn are in flight too: however the answers come back, a series holds at most `held`.
+      if (this.alive >= (this.buffer.held ?? Number.POSITIVE_INFINITY)) return null;
+    }
     const range = this.cursor.next();
     if (range) return this.task('page', range, false);
     if (this.alive > 0 || this.open) return null;

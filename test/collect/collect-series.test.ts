@@ -100,6 +100,9 @@ describe('the collect engine', () => {
   const stored = async (s: Series): Promise<number[]> =>
     (await handle.db.selectFrom('candle_data').select('open_time').where('series_id', '=', s.id).orderBy('open_time').execute()).map((r) => r.open_time.getTime());
 
+  const written = (events: readonly RunEvent[]) => events.filter((e): e is Extract<RunEvent, { type: 'page-written' }> => e.type === 'page-written');
+  const pageStarts = (count: number) => Array.from({ length: count }, (_, i) => T0 + i * PAGE * M);
+
   it('writes a series’ pages in the order planned, whatever order their answers come back in', async () => {
     const [s] = await newSeries();
     assert.ok(s);
@@ -110,19 +113,18 @@ describe('the collect engine', () => {
     const calls = await ctl.fetched(4);
     assert.deepEqual(
       calls.map((c) => c.range.from),
-      [0, 1, 2, 3].map((i) => T0 + i * PAGE * M),
+      pageStarts(4),
       'four pages on the wire at once',
     );
     // The newest answer first, the oldest last.
     for (const c of [...calls].reverse()) c.answer();
     const [outcome] = await done;
-    const written = events.filter((e): e is Extract<RunEvent, { type: 'page-written' }> => e.type === 'page-written');
     assert.deepEqual(
-      written.map((e) => e.from),
-      [0, 1, 2, 3].map((i) => T0 + i * PAGE * M),
+      written(events).map((e) => e.from),
+      pageStarts(4),
     );
     assert.deepEqual(
-      written.map((e) => e.candles),
+      written(events).map((e) => e.candles),
       [PAGE, PAGE, PAGE, PAGE],
     );
     assert.deepEqual(await stored(s), Array.from({ length: 4 * PAGE }, (_, i) => T0 + i * M));
@@ -134,12 +136,12 @@ describe('the collect engine', () => {
     );
   });
 
-  const written = (events: readonly RunEvent[]) => events.filter((e): e is Extract<RunEvent, { type: 'page-written' }> => e.type === 'page-written');
-  const pageStarts = (count: number) => Array.from({ length: count }, (_, i) => T0 + i * PAGE * M);
-
   const pages = 20;
-  // A series that stalled would wait for its answers forever: these two tests have a timeout to fail on instead.
-  /** A series of `pages` pages collected four requests at a time, and at each request the pages asked and not yet written: what a kill then would lose. */
+  /**
+   * A series of `pages` pages collected four requests at a time, and at each request the pages asked and not yet
+   * written: what a kill then would lose. A series that stalled would wait for its answers forever, so the tests
+   * using it have a timeout to fail on instead.
+   */
   const deepSeries = async (answerAtOnce?: (index: number) => boolean) => {
     const [s] = await newSeries();
     assert.ok(s);
@@ -220,7 +222,7 @@ describe('the collect engine', () => {
     ctl.calls[2]?.answer();
     await assert.rejects(done, (err) => err === banned);
     assert.equal(ctl.calls.length, 3, 'no request after the ban');
-    const writtenBefore = events.filter((e) => e.type === 'page-written').length;
+    const writtenBefore = written(events).length;
     assert.equal(writtenBefore, 1, 'only the page answered before the ban is stored');
     assert.equal((await stored(a)).length + (await stored(b)).length, PAGE);
   });
