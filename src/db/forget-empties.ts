@@ -3,13 +3,21 @@ import type { Range, Series } from '../domain.js';
 import type { Database } from './schema.js';
 
 /**
+ * A span's end as a timestamptz: an end past any date PostgreSQL reads (`gaps --recheck` without `--until` reaches
+ * to the end of time, planner/series-coverage.ts FOREVER) as `infinity`, which every stored time is before. As a
+ * Date it would be sent as year +275760, which the server refuses (SQLSTATE 22009).
+ */
+const LAST_DATE_MS = Date.UTC(9999, 11, 31);
+const endOf = (ms: number) => (ms > LAST_DATE_MS ? sql<Date>`'infinity'::timestamptz` : sql<Date>`${new Date(ms)}::timestamptz`);
+
+/**
  * Forgets the exchange-empty ranges a series remembers within `span` (a range reaching past it keeps its parts
  * outside), and takes the watermark back to where the first forgotten part began, so the forgotten ground is a gap
  * again: `gaps --recheck`, when a remembered answer is in doubt. Returns the parts forgotten. Under the series' lock.
  */
 export async function forgetEmpties(db: Kysely<Database>, series: Pick<Series, 'id'>, span: Range): Promise<Range[]> {
   const from = new Date(span.from);
-  const to = new Date(span.to);
+  const to = endOf(span.to);
   return db.transaction().execute(async (trx) => {
     const gone = await sql<{ from_ms: unknown; to_ms: unknown }>`
       delete from exchange_empty where series_id = ${series.id} and from_time < ${to} and to_time > ${from}

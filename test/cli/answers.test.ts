@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { defaultSymbols, usdtSymbol } from '../support/fake-exchange/index.ts';
+import { describeOnEachDb } from '../support/describe-on-each-db.ts';
 import { jsonOf } from '../support/run-cli.ts';
 import { scenario } from '../support/scenario.ts';
 import { countCandles, query, storedKlines } from '../support/stored-rows.ts';
@@ -13,6 +14,16 @@ const H = 60 * M;
 const NOW = Date.UTC(2024, 5, 1, 0, 30, 30);
 const SINCE = Date.UTC(2024, 4, 31);
 const KLINES = '/api/v3/klines';
+
+/** HALTUSDT, halted for two hours on 2024-05-31. */
+const halted = () => usdtSymbol('HALTUSDT', Date.UTC(2020, 0, 1), { halts: [{ from: SINCE + 6 * H, to: SINCE + 8 * H }] });
+
+/** The exchange-empty ranges stored, as epoch-ms strings. */
+const emptiesOf = (target: Parameters<typeof query>[0]) =>
+  query<{ from_ms: string; to_ms: string }>(
+    target,
+    `select (extract(epoch from from_time) * 1000)::int8::text as from_ms, (extract(epoch from to_time) * 1000)::int8::text as to_ms from exchange_empty order by from_time`,
+  );
 
 interface RunJson {
   status: string;
@@ -24,19 +35,14 @@ describe('answers that cannot be trusted', { concurrency: false }, () => {
     db: 'postgres',
     exchange: {
       now: NOW,
-      // HALTUSDT is halted for two hours on 2024-05-31.
-      symbols: [...defaultSymbols(), usdtSymbol('HALTUSDT', Date.UTC(2020, 0, 1), { halts: [{ from: SINCE + 6 * H, to: SINCE + 8 * H }] })],
+      symbols: [...defaultSymbols(), halted()],
     },
     fresh: 'each',
   });
 
   const backfill = (symbols: string, ...extra: string[]) =>
     scene.run(['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', symbols, '--interval', '1m', '--json', ...extra]);
-  const empties = () =>
-    query<{ from_ms: string; to_ms: string }>(
-      scene.target,
-      `select (extract(epoch from from_time) * 1000)::int8::text as from_ms, (extract(epoch from to_time) * 1000)::int8::text as to_ms from exchange_empty order by from_time`,
-    );
+  const empties = () => emptiesOf(scene.target);
 
   it('a server whose clock lags: its open candle is not stored, the newest ones are "not yet", and forward gets them', async () => {
     const lagMs = 5 * M;
@@ -123,5 +129,26 @@ describe('answers that cannot be trusted', { concurrency: false }, () => {
     assert.equal(res.code, 0, res.stderr);
     assert.ok((jsonOf<{ retries: number }>(res).retries ?? 0) >= 1);
     assert.deepEqual(await storedKlines(scene.target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', SINCE, NOW));
+  });
+});
+
+// On both stores: the end of time is sent to each as a time it takes (the embedded one refused year +275760).
+describeOnEachDb('gaps --recheck over all time', (kind) => {
+  const scene = scenario({ db: kind, exchange: { now: NOW, symbols: [halted()] } });
+
+  it('gaps --recheck without --since and --until forgets every remembered range of the series, to the end of time', async () => {
+    const res = await scene.run(['backfill', '--since', new Date(SINCE).toISOString(), '--symbols', 'HALTUSDT', '--interval', '1m', '--json']);
+    assert.equal(res.code, 0, res.stderr);
+    assert.deepEqual(await emptiesOf(scene.target), [{ from_ms: String(SINCE + 6 * H), to_ms: String(SINCE + 8 * H) }]);
+
+    scene.fake.addSymbol(usdtSymbol('HALTUSDT', Date.UTC(2020, 0, 1)));
+    const recheck = await scene.run(['gaps', '--recheck', '--symbols', 'HALTUSDT', '--json']);
+    assert.equal(recheck.code, 0, recheck.stderr);
+    const listed = jsonOf<{ forgotten: Array<{ from: string; to: string; candles: number }> }>(recheck);
+    assert.deepEqual(listed.forgotten.map((f) => [f.from, f.to, f.candles]), [[new Date(SINCE + 6 * H).toISOString(), new Date(SINCE + 8 * H - M).toISOString(), 120]]);
+    assert.deepEqual(await emptiesOf(scene.target), []);
+    const forward = await scene.run(['forward', '--json']);
+    assert.equal(forward.code, 0, forward.stderr);
+    assert.deepEqual(await storedKlines(scene.target, 'HALTUSDT', '1m'), scene.fake.expectedKlines('HALTUSDT', '1m', SINCE, NOW));
   });
 });
