@@ -7,7 +7,9 @@ import type { MetricFamily } from './collect-metrics.js';
  * node_exporter reports the host's own).
  */
 export async function renderMetrics(families: readonly MetricFamily[]): Promise<string> {
-  const { Counter, Gauge, Registry } = await import('prom-client');
+  // CommonJS: its exports are the default export. Node also offers them by name, the bundle (dist/bin) does not.
+  const { default: prom } = await import('prom-client');
+  const { Counter, Gauge, Registry } = prom;
   const registry = new Registry();
   for (const f of families) {
     const config = { name: f.name, help: f.help, labelNames: [...f.labelNames], registers: [registry] };

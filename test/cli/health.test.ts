@@ -2,7 +2,8 @@
 // judge each condition (lag, gaps, the last run of each command) and ignore untracked and delisted series; the
 // metrics file passes promtool and says what the run documents and status say; JSON log lines each parse, carry the
 // run id and never the database password; --on-failure gets a partial run's document, is not run on success, and a
-// hook that hangs is cut off without changing the run's exit code.
+// hook that hangs is cut off without changing the run's exit code; and the installed program (the bundle) does the
+// same as the sources.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { usdtSymbol } from '../support/fake-exchange/index.ts';
 import { scenario } from '../support/scenario.ts';
+import { runCli } from '../support/run-cli.ts';
 import { query } from '../support/stored-rows.ts';
 import type { Target } from '../support/targets.ts';
 import { documentOf, runTarget } from '../contract/run-in-process.ts';
@@ -281,6 +283,31 @@ describe('health: status --check, gaps --check, metrics, JSON logs, --on-failure
       assert.deepEqual([line?.level, line?.event, line?.code, line?.exit_code], ['error', 'error', 'usage', 2], r.stderr);
     }
     assert.doesNotMatch(failed.stderr, /hunter2/);
+  });
+
+  // The tests above run the CLI in this process, from the sources; users run the bundle (dist/bin), which loads
+  // prom-client, pino and the hook's runner lazily and differently (a CommonJS package's exports only as its default).
+  it('the installed program, spawned as cron runs it, writes the metrics file and JSON logs and runs the hook', async () => {
+    const file = path.join(dir, 'spawned.prom');
+    const hookOut = path.join(dir, 'spawned-hook.json');
+    scene.fake.injectFault({ path: '/api/v3/klines', symbol: 'ETHUSDT', kind: 'status500', times: 1000 });
+    const res = await runCli({ ...target, env: { ...target.env, CRYPTOCOLLECT_RETRIES: '0' } }, [
+      'backfill', '--since', iso(REAL - 6 * H), '--symbols', 'BTCUSDT,ETHUSDT', '--interval', '1m',
+      '--quiet', '--metrics-file', file, '--log-format', 'json', '--on-failure', `cat > '${hookOut}'`,
+    ]);
+    scene.fake.clearFaults();
+    assert.equal(res.code, 3, res.stderr);
+    // --quiet is silent on success only: a partial run says so.
+    assert.match(res.stdout, /^backfill partial: 360 candles written to 2 series/m);
+    const entries = res.stderr.trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string; run_id: number | null });
+    const finished = entries.find((e) => e.event === 'run-finished');
+    assert.ok(finished?.run_id, res.stderr);
+    const text = readFileSync(file, 'utf8');
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    assert.deepEqual([lint.status, lint.stdout, lint.stderr], [0, '', ''], text);
+    assert.match(text, /^cryptocollect_last_run_success\{command="backfill"\} 0$/m);
+    const hooked = JSON.parse(readFileSync(hookOut, 'utf8')) as { run_id: number; status: string };
+    assert.deepEqual([hooked.run_id, hooked.status], [finished.run_id, 'partial']);
   });
 });
 
