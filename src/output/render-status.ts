@@ -108,8 +108,10 @@ function statsTable(stats: RunStatsReport): string {
 /** Why the series are tracked and which are not polled: one line, the details are `cryptocollect series`'. */
 function trackingLine(result: StatusResult): string {
   if (result.series.length === 0) return '';
-  const byUniverse = result.series.filter((s) => s.tracked_by === 'universe').length;
-  const parts = [`tracked by name: ${result.series.length - byUniverse}`, `by universe: ${byUniverse}`];
+  // An untracked series is tracked neither way (it keeps how it was tracked, for a later backfill): counted apart.
+  const tracked = result.series.filter((s) => s.state !== 'untracked');
+  const byUniverse = tracked.filter((s) => s.tracked_by === 'universe').length;
+  const parts = [`tracked by name: ${tracked.length - byUniverse}`, `by universe: ${byUniverse}`];
   // Counts, not names: the line fits 80 columns however many there are; `cryptocollect series` lists them.
   for (const state of ['untracked', 'delisted'] as const) {
     const these = result.series.filter((s) => s.state === state).length;

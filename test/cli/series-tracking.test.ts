@@ -67,6 +67,8 @@ describeOnEachDb('series tracking', (kind) => {
     assert.deepEqual([eth1h?.state, eth1h?.untrack_reason], ['untracked', 'untrack']);
     const status = jsonOf<{ series: Array<{ symbol: string; state: string }> }>(await scene.run(['status', '--json']));
     assert.equal(status.series.find((s) => s.symbol === 'ETHUSDT')?.state, 'untracked');
+    // An untracked series is counted apart, not as tracked by name too.
+    assert.match((await scene.run(['status'])).stdout, /^tracked by name: 2; by universe: 0; untracked: 1 \(cryptocollect series\)$/m);
     // Naming it to forward says how to track it again.
     const named = await scene.run(['forward', '--symbols', 'ETHUSDT']);
     assert.equal(named.code, 2);
