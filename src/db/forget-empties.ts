@@ -1,14 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Range, Series } from '../domain.js';
+import { FOREVER } from '../planner/series-coverage.js';
 import type { Database } from './schema.js';
-
-/**
- * A span's end as a timestamptz: an end past any date PostgreSQL reads (`gaps --recheck` without `--until` reaches
- * to the end of time, planner/series-coverage.ts FOREVER) as `infinity`, which every stored time is before. As a
- * Date it would be sent as year +275760, which the server refuses (SQLSTATE 22009).
- */
-const LAST_DATE_MS = Date.UTC(9999, 11, 31);
-const endOf = (ms: number) => (ms > LAST_DATE_MS ? sql<Date>`'infinity'::timestamptz` : sql<Date>`${new Date(ms)}::timestamptz`);
 
 /**
  * Forgets the exchange-empty ranges a series remembers within `span` (a range reaching past it keeps its parts
@@ -17,10 +10,12 @@ const endOf = (ms: number) => (ms > LAST_DATE_MS ? sql<Date>`'infinity'::timesta
  */
 export async function forgetEmpties(db: Kysely<Database>, series: Pick<Series, 'id'>, span: Range): Promise<Range[]> {
   const from = new Date(span.from);
-  const to = endOf(span.to);
+  // A span to the end of time (`gaps --recheck` without `--until`) bounds nothing there, as loadEmpties' open end: as
+  // a Date, FOREVER would go as year +275760, which PostgreSQL refuses (SQLSTATE 22009).
+  const before = span.to >= FOREVER ? sql`` : sql` and from_time < ${new Date(span.to)}`;
   return db.transaction().execute(async (trx) => {
     const gone = await sql<{ from_ms: unknown; to_ms: unknown }>`
-      delete from exchange_empty where series_id = ${series.id} and from_time < ${to} and to_time > ${from}
+      delete from exchange_empty where series_id = ${series.id} and to_time > ${from}${before}
       returning (extract(epoch from from_time) * 1000)::int8 as from_ms, (extract(epoch from to_time) * 1000)::int8 as to_ms`.execute(trx);
     const rows = gone.rows.map((r) => ({ from: Number(r.from_ms), to: Number(r.to_ms) })).sort((a, b) => a.from - b.from);
     const keep = rows.flatMap((r) => [
