@@ -36,8 +36,11 @@ export async function unpackTemplate(store: string, template = EMBEDDED_TEMPLATE
   const aside = path.join(store, `${MARK}.unpacking`);
   await rm(aside, { recursive: true, force: true });
   await mkdir(aside);
-  await x({ file: template, cwd: store, strict: true, maxReadSize: READ_SIZE, filter: (p) => !isMark(p) });
-  await x({ file: template, cwd: aside, strict: true, maxReadSize: READ_SIZE, filter: isMark });
+  // Synchronously: the store is a thousand files, and tar's asynchronous unpacking sends each file's open, write,
+  // futimes and close to libuv's threads one after the other, idling the process between them: a first use spent
+  // about 1 s of its 2 s here, 0.3 s this way (nothing else runs before the store is open).
+  x({ file: template, cwd: store, strict: true, maxReadSize: READ_SIZE, filter: (p) => !isMark(p), sync: true });
+  x({ file: template, cwd: aside, strict: true, maxReadSize: READ_SIZE, filter: isMark, sync: true });
   await rename(path.join(aside, MARK), path.join(store, MARK));
   await rm(aside, { recursive: true, force: true });
   return true;
