@@ -1,15 +1,17 @@
 // The file system of the embedded database filling up, on a private tmpfs: the run ends by itself with exit 1 and
 // one "out of disk space" line naming the data directory (PGlite used to spin at 100 % CPU for ever, deaf to
 // SIGTERM), a start on the still-full disk ends the same way (it used to print an error and never exit), SIGTERM is
-// handled on a full disk, and once space is freed the next run resumes and the store ends exact.
+// handled on a full disk, and once space is freed the next run resumes and the store ends exact. A first use that
+// cannot unpack the store ends the same way and leaves nothing that would start half made.
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { endsWithin } from '../support/ends-within.ts';
 import { copyPgliteTemplate } from '../support/pglite-template.ts';
 import { withPrivateTmpfs, type PrivateTmpfs } from '../support/private-tmpfs.ts';
-import { startCli, type CliTarget } from '../support/run-cli.ts';
+import { jsonOf, startCli, type CliTarget } from '../support/run-cli.ts';
 import { scenario } from '../support/scenario.ts';
 import { releaseStore, storedKlines } from '../support/stored-rows.ts';
 import { waitForKlineRequests } from '../support/wait-for-requests.ts';
@@ -68,6 +70,30 @@ describe('the embedded database running out of disk space', () => {
       assert.equal(resumed.code, 0, resumed.stderr);
       assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1m'), expected);
     }),
+  );
+
+  it(
+    'a first use on a disk without room for the store: exit 1 and the one line, no store left to start; with room, the next command unpacks it whole',
+    () =>
+      withPrivateTmpfs([{ at: '', sizeMb: 256 }], async (disk) => {
+        const target = { baseUrl: scene.fake.url, dataDir: path.join(disk.dir, 'cc') };
+        await mkdir(target.dataDir);
+        // The store unpacks to about 40 MB: 8 MB of room runs out among its files.
+        await disk.fill('filler', 8 * MB);
+        const full = await endsWithin(startCli(target, ['status']));
+        assert.equal(full.code, 1, full.stderr);
+        assert.match(full.stderr, onlyDiskFull(target.dataDir));
+        assert.equal(existsSync(path.join(target.dataDir, 'pgdata', 'PG_VERSION')), false, 'the half-unpacked store is not marked complete');
+
+        await rm(path.join(disk.dir, 'filler'));
+        const fresh = await endsWithin(startCli(target, ['status', '--json']));
+        assert.equal(fresh.code, 0, fresh.stderr);
+        assert.deepEqual(jsonOf<{ series: unknown[] }>(fresh).series, []);
+        const forward = await endsWithin(startCli(target, backfill('2024-05-31')));
+        assert.equal(forward.code, 0, forward.stderr);
+        assert.deepEqual(await storedKlines(target, 'BTCUSDT', '1m'), scene.fake.expectedKlines('BTCUSDT', '1m', Date.UTC(2024, 4, 31), NOW));
+        await releaseStore(target.dataDir);
+      }),
   );
 
   it(
