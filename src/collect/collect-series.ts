@@ -4,6 +4,7 @@ import type { Range } from '../domain.js';
 import { CryptocollectError, DatabaseError, errorMessage, ExchangeError, RUN_ENDING_EXCHANGE_CODES } from '../errors.js';
 import { countSlots } from '../planner/intervals.js';
 import type { SeriesResult } from '../runlog/run-log.js';
+import { clearOrphanedIrregular } from '../writer/clear-orphaned-irregular.js';
 import { writePage } from '../writer/write-page.js';
 import type { CandleSource, ClaimShape } from './candle-source.js';
 import type { PreparedPage } from './prepare-page.js';
@@ -128,11 +129,30 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     return { prepared, sorted: job.sort(task, prepared.page) };
   };
 
+  // A run that has its series alone clears each one's orphaned irregular rows once, over the hull of what it is to
+  // collect, before its first page, instead of each page doing it (writer/write-copy-rows.ts).
+  const cleared = new Map<SeriesJob, Promise<Range | undefined>>();
+  const clearOnce = (job: SeriesJob, what: string): Promise<Range | undefined> => {
+    let done = cleared.get(job);
+    if (!done) {
+      done = clearOrphans(db, job, what, stop, emit);
+      cleared.set(job, done);
+    }
+    return done;
+  };
+
   const store = async (job: SeriesJob, task: Task, prepared: PreparedPage, sorted: SortedAnswer): Promise<void> => {
     const { symbol, interval } = job.series;
-    const write = { candles: prepared.candles, empties: sorted.remember, findings: prepared.findings, ...(prepared.provenance ? { provenance: prepared.provenance } : {}) };
-    const begun = performance.now();
     const what = `storing ${symbol} ${interval} candles`;
+    const orphansCleared = shared ? undefined : await clearOnce(job, what);
+    const write = {
+      candles: prepared.candles,
+      empties: sorted.remember,
+      findings: prepared.findings,
+      ...(prepared.provenance ? { provenance: prepared.provenance } : {}),
+      ...(orphansCleared ? { orphansCleared } : {}),
+    };
+    const begun = performance.now();
     const n = await retryTransient(what, () => writePage(db, job.series, write), {
       ...DEFAULT_DB_RETRY,
       signal: stop,
@@ -255,4 +275,17 @@ function claiming(source: CandleSource): CandleSource & { readonly claims: Claim
 
 function hasClaims(source: CandleSource): source is CandleSource & { readonly claims: ClaimShape } {
   return source.claims !== undefined;
+}
+
+/** Clears the job's orphaned irregular rows within the hull of its missing ranges; that hull, or undefined if none. */
+async function clearOrphans(db: Db, job: SeriesJob, what: string, stop: AbortSignal, emit: EmitRunEvent): Promise<Range | undefined> {
+  const { missing } = job.job;
+  if (missing.length === 0) return undefined;
+  const hull = missing.reduce((h, r) => ({ from: Math.min(h.from, r.from), to: Math.max(h.to, r.to) }), missing[0]!);
+  await retryTransient(what, () => clearOrphanedIrregular(db, job.series.id, { first: hull.from, last: hull.to - 1 }), {
+    ...DEFAULT_DB_RETRY,
+    signal: stop,
+    onRetry: (attempt, err) => emit({ type: 'database-retry', what, attempt, reason: errorMessage(err) }),
+  });
+  return hull;
 }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Series } from '../domain.js';
+import type { Range, Series } from '../domain.js';
 import { copyIn } from '../db/copy-in.js';
 import { InternalError } from '../errors.js';
 import type { Database } from '../db/schema.js';
@@ -9,9 +9,8 @@ import { hasPageParts, runPageStatement, type RowSource } from './page-statement
 import { stageCopyRows, STAGED_ROWS } from './stage-copy-rows.js';
 import { unnestColumns } from './unnest-columns.js';
 import { withoutStored } from './without-stored.js';
+import { clearOrphanedIrregular, type OpenTimeSpan } from './clear-orphaned-irregular.js';
 import type { PageWrite } from './write-page.js';
-
-type Span = { readonly first: number; readonly last: number };
 
 /**
  * Stores a page of COPY rows (a REST page's thousand candles, an archive file's tens of thousands) in one
@@ -37,9 +36,10 @@ export async function writeCopyRows(db: Kysely<Database>, series: Pick<Series, '
   // Nearly every REST page holds only direct rows: its COPY alone is its transaction, and the begin and commit around
   // it would be two more statements (on the embedded store, about 5 % of a page's time). The orphaned irregular
   // rows are deleted first, in a statement of its own: they belong to no candle, so removing them is right whether
-  // or not the COPY then commits.
+  // or not the COPY then commits. A run that cleared them for the whole of what it collects (page.orphansCleared)
+  // spares each page that statement: on the embedded store a tenth of a page's time.
   if (!skipStored && direct.count > 0 && span !== null && staged.count === 0 && !hasPageParts(page)) {
-    await clearOrphanedIrregular(db, series.id, span);
+    if (!within(span, page.orphansCleared)) await clearOrphanedIrregular(db, series.id, span);
     await copyIn(db, 'candle_data', DIRECT_COLUMNS, direct.pieces, 'binary');
     return direct.count;
   }
@@ -56,7 +56,7 @@ export async function writeCopyRows(db: Kysely<Database>, series: Pick<Series, '
 }
 
 /** The staged rows as the page statement's row source: columns as parameters, or archive rows through the staging table. */
-async function stagedSource(trx: Kysely<Database>, staged: CopyPieces | CandleColumns, span: Span | null): Promise<RowSource | null> {
+async function stagedSource(trx: Kysely<Database>, staged: CopyPieces | CandleColumns, span: OpenTimeSpan | null): Promise<RowSource | null> {
   if (staged.count === 0) return null;
   if ('pieces' in staged) {
     await stageCopyRows(trx, staged);
@@ -65,20 +65,8 @@ async function stagedSource(trx: Kysely<Database>, staged: CopyPieces | CandleCo
   return { rows: unnestColumns(staged), materialize: true, span, count: staged.count };
 }
 
-/**
- * Deletes the series' irregular rows within the span that belong to no stored candle (left by a delete straight
- * from candle_data): an index range that holds no row, nearly always. A stored candle's own irregular row stays.
- */
-async function clearOrphanedIrregular(trx: Kysely<Database>, seriesId: number, span: Span): Promise<void> {
-  await sql`
-    delete from irregular_candles x
-     where x.series_id = ${seriesId}::int4
-       and x.open_time between ${new Date(span.first)}::timestamptz and ${new Date(span.last)}::timestamptz
-       and not exists (select 1 from candle_data d where d.series_id = x.series_id and d.open_time = x.open_time)`.execute(trx);
-}
-
 /** The open times (epoch ms) of the series' candles stored within the span. */
-async function storedWithin(trx: Kysely<Database>, seriesId: number, span: Span): Promise<Set<number>> {
+async function storedWithin(trx: Kysely<Database>, seriesId: number, span: OpenTimeSpan): Promise<Set<number>> {
   const r = await sql<{ t: number }>`
     select (extract(epoch from open_time) * 1000)::float8 as t
       from candle_data
@@ -86,3 +74,5 @@ async function storedWithin(trx: Kysely<Database>, seriesId: number, span: Span)
        and open_time between ${new Date(span.first)}::timestamptz and ${new Date(span.last)}::timestamptz`.execute(trx);
   return new Set(r.rows.map((row) => Number(row.t)));
 }
+
+const within = (span: OpenTimeSpan, cleared: Range | undefined): boolean => cleared !== undefined && span.first >= cleared.from && span.last < cleared.to;

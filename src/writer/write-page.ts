@@ -17,6 +17,11 @@ export interface PageWrite {
   readonly findings: readonly QualityFinding[];
   /** The archive file the candles come from, recorded in the same statement (absent: from REST). */
   readonly provenance?: ArchiveProvenance;
+  /**
+   * Open times in which the run deleted, before its first page, the irregular rows that belong to no stored candle
+   * (writer/clear-orphaned-irregular.ts), and that no other run writes to: a page within them need not do it again.
+   */
+  readonly orphansCleared?: Range;
 }
 
 /**

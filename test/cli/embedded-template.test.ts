@@ -36,6 +36,15 @@ describe('the embedded store template', () => {
     for (const m of applied) assert.ok(Number(m.at) < before, `${m.name} was applied at ${new Date(Number(m.at)).toISOString()}, by this command`);
   });
 
+  it('the unpacked store holds the one database PGlite opens, without initdb\'s two templates, and a backfill and a VACUUM work on it', async () => {
+    const t = await scene.makeTarget('embedded', {}, { store: 'empty' });
+    const backfill = await runCli(t, ['backfill', '--since', '2024-05-31', '--symbols', 'BTCUSDT', '--interval', '1h', '--quiet']);
+    assert.equal(backfill.code, 0, backfill.stderr);
+    assert.deepEqual(await query<{ datname: string }>(t, `select datname from pg_database order by datname`), [{ datname: 'postgres' }]);
+    await query(t, `vacuum`);
+    assert.deepEqual(await query<{ n: number }>(t, `select count(*)::int as n from candles`), [{ n: 24 }]);
+  });
+
   it('a store whose unpacking was cut short (no PG_VERSION yet, files missing) is unpacked again and works', async () => {
     const t = await scene.makeTarget('embedded', {}, { store: 'empty' });
     const first = await runCli(t, ['status', '--json']);
