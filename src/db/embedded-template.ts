@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,6 +21,14 @@ export function storeComplete(store: string): boolean {
 }
 
 /**
+ * The mark as the template holds it: under another name, so that unpacking never puts it in place before the rest;
+ * renamed to MARK once everything else is written.
+ */
+const PACKED_MARK = `${MARK}.packed`;
+/** Where an older version of this function kept the mark while it unpacked (a store it left half made may hold it). */
+const OLD_ASIDE = `${MARK}.unpacking`;
+
+/**
  * Unpacks the template into `store` (which may exist, empty or holding an unpacking cut short), putting the mark in
  * place last and whole (a rename): a store without it is unpacked again at the next start, never started half
  * made. False when this build has no template (a checkout compiled with tsc alone): PGlite then creates the store
@@ -29,20 +37,20 @@ export function storeComplete(store: string): boolean {
 export async function unpackTemplate(store: string, template = EMBEDDED_TEMPLATE): Promise<boolean> {
   if (!existsSync(template)) return false;
   const { x } = await import('tar');
-  const isMark = (p: string): boolean => p.replace(/^\.\//, '') === MARK;
   await mkdir(store, { recursive: true });
-  // Made first: a store folder that cannot be written says so here, in Node's words (tar reports a refused
-  // mkdir as the ENOENT of the lstat it tries next).
-  const aside = path.join(store, `${MARK}.unpacking`);
-  await rm(aside, { recursive: true, force: true });
-  await mkdir(aside);
-  // Synchronously: the store is a thousand files, and tar's asynchronous unpacking sends each file's open, write,
+  // Written first: a store folder that cannot be written says so here, in Node's words (tar reports a refused
+  // file as the ENOENT of the lstat it tries next). tar writes it again from the template.
+  const packedMark = path.join(store, PACKED_MARK);
+  await writeFile(packedMark, '');
+  await rm(path.join(store, OLD_ASIDE), { recursive: true, force: true });
+  // Synchronously: the store is hundreds of files, and tar's asynchronous unpacking sends each file's open, write,
   // futimes and close to libuv's threads one after the other, idling the process between them: a first use spent
-  // about 1 s of its 2 s here, 0.3 s this way (nothing else runs before the store is open).
-  x({ file: template, cwd: store, strict: true, maxReadSize: READ_SIZE, filter: (p) => !isMark(p), sync: true });
-  x({ file: template, cwd: aside, strict: true, maxReadSize: READ_SIZE, filter: isMark, sync: true });
-  await rename(path.join(aside, MARK), path.join(store, MARK));
-  await rm(aside, { recursive: true, force: true });
+  // about 1 s of its 2 s here, 0.3 s this way (nothing else runs before the store is open). One pass: the mark is
+  // in the template under its packed name. A mark under its own name (a template packed otherwise) is left out, so
+  // that it can never be written before the files it vouches for.
+  x({ file: template, cwd: store, strict: true, maxReadSize: READ_SIZE, filter: (p) => p.replace(/^\.\//, '') !== MARK, sync: true });
+  if ((await stat(packedMark)).size === 0) throw new Error(`the embedded store template ${template} holds no ${MARK}: rebuild it (npm run build)`);
+  await rename(packedMark, path.join(store, MARK));
   return true;
 }
 
@@ -53,9 +61,14 @@ export async function unpackTemplate(store: string, template = EMBEDDED_TEMPLATE
  */
 const READ_SIZE = 256 * 1024;
 
-/** Packs the complete store `store` into `file`, its files relative to the store. */
+/** Packs the complete store `store` into `file`, its files relative to the store, its mark as PACKED_MARK. */
 export async function packTemplate(store: string, file: string): Promise<void> {
   const { c } = await import('tar');
   await rm(file, { force: true });
-  await c({ file, cwd: store, gzip: { level: 9 }, portable: true }, ['.']);
+  await rename(path.join(store, MARK), path.join(store, PACKED_MARK));
+  try {
+    await c({ file, cwd: store, gzip: { level: 9 }, portable: true }, ['.']);
+  } finally {
+    await rename(path.join(store, PACKED_MARK), path.join(store, MARK));
+  }
 }

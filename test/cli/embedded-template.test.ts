@@ -3,7 +3,7 @@
 // start rather than leaving a store that never starts.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { runCli } from '../support/run-cli.ts';
@@ -54,9 +54,13 @@ describe('the embedded store template', () => {
     // What kill -9 during the unpacking leaves: the mark goes in last, so without it files may be missing too.
     await rm(path.join(store, 'PG_VERSION'));
     await rm(path.join(store, 'global'), { recursive: true });
+    // The mark as the template holds it, not renamed yet; and the folder an older version kept it in meanwhile.
+    await writeFile(path.join(store, 'PG_VERSION.packed'), '17');
+    await mkdir(path.join(store, 'PG_VERSION.unpacking'));
     const backfill = await runCli(t, ['backfill', '--since', '2024-05-31', '--symbols', 'BTCUSDT', '--interval', '1h']);
     assert.equal(backfill.code, 0, backfill.stderr);
     assert.ok(existsSync(path.join(store, 'PG_VERSION')));
+    assert.deepEqual([existsSync(path.join(store, 'PG_VERSION.packed')), existsSync(path.join(store, 'PG_VERSION.unpacking'))], [false, false]);
     const stored = await query<{ n: number }>(t, `select count(*)::int as n from candles`);
     assert.deepEqual(stored, [{ n: 24 }]);
   });
