@@ -57,17 +57,20 @@ function countedFrom(b: BoundsRow | undefined): Pick<SeriesCoverage, 'candleCoun
 async function loadHoles(db: Kysely<Database>, series: Series, from: number, to?: number): Promise<Range[]> {
   const since = new Date(from);
   const before = to === undefined ? sql`` : sql` and open_time < ${new Date(to)}`;
-  // The window runs over candle_data alone, in index order; the few irregular close times are joined after it.
+  // The window runs over candle_data alone, in index order; the few irregular close times are joined after it. The
+  // test is on timestamps, and only the holes are turned into epoch milliseconds: extract() gives a numeric, and
+  // computing two of them for every row was most of the statement (status on the embedded headline's 732,000
+  // candles: 1.5–1.9 s of it, 1.0 s this way). Stored times are whole milliseconds, so `next open > close + 1 ms`
+  // is the same test as on the milliseconds.
   const rows = await sql<{ from_ms: unknown; to_ms: unknown }>`
-    select from_ms, to_ms from (
-      select (extract(epoch from coalesce(x.close_time, t.nominal_close)) * 1000)::int8 + 1 as from_ms,
-             (extract(epoch from t.next_open) * 1000)::int8 as to_ms
-        from (select open_time,
-                     candle_nominal_close(open_time, ${series.interval}::text) as nominal_close,
-                     lead(open_time) over (order by open_time) as next_open
-                from candle_data where series_id = ${series.id} and open_time >= ${since}${before}) t
-        left join irregular_candles x on x.series_id = ${series.id} and x.open_time = t.open_time
-    ) h where to_ms > from_ms order by to_ms`.execute(db);
+    select (extract(epoch from h.close_at) * 1000)::int8 + 1 as from_ms,
+           (extract(epoch from h.next_open) * 1000)::int8 as to_ms
+      from (select coalesce(x.close_time, candle_nominal_close(t.open_time, ${series.interval}::text)) as close_at, t.next_open
+              from (select open_time, lead(open_time) over (order by open_time) as next_open
+                      from candle_data where series_id = ${series.id} and open_time >= ${since}${before}) t
+              left join irregular_candles x on x.series_id = ${series.id} and x.open_time = t.open_time) h
+     where h.next_open > h.close_at + interval '1 millisecond'
+     order by h.next_open`.execute(db);
   return rows.rows.map((r): Range => ({ from: toMs(r.from_ms), to: toMs(r.to_ms) }));
 }
 

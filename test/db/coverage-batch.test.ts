@@ -53,8 +53,9 @@ describeOnEachDb('coverage of many series at once', (kind) => {
     const write = (s: Series, candles: Candle[], empties: Array<{ from: number; to: number }> = []): Promise<number> =>
       writePage(handle.db, s, { candles: candleColumns(candles), empties, findings: [] });
     await write(one, [candle(T0 + 5 * H, H)]);
-    // Slots 0–9 less 3, 6 and 7; the newest (9) closes half an hour early; the exchange had nothing in 12–14, 20–22.
-    const kept = [0, 1, 2, 4, 5, 8].map((i) => candle(T0 + i * H, H));
+    // Slots 0–9 less 3, 6 and 7; 1 and the newest (9) close half an hour early (what 1 leaves before 2 opens is a hole
+    // too); the exchange had nothing in 12–14, 20–22.
+    const kept = [0, 1, 2, 4, 5, 8].map((i) => (i === 1 ? candle(T0 + H, H, T0 + H + 30 * M - 1) : candle(T0 + i * H, H)));
     await write(holes, [...kept, candle(T0 + 9 * H, H, T0 + 9 * H + 30 * M - 1)], [
       { from: T0 + 12 * H, to: T0 + 14 * H },
       { from: T0 + 20 * H, to: T0 + 22 * H },
@@ -87,6 +88,7 @@ describeOnEachDb('coverage of many series at once', (kind) => {
       lastOpen: T0 + 9 * H,
       candlesEnd: T0 + 9 * H + 30 * M,
       holes: [
+        { from: T0 + H + 30 * M, to: T0 + 2 * H },
         { from: T0 + 3 * H, to: T0 + 4 * H },
         { from: T0 + 6 * H, to: T0 + 8 * H },
       ],
