@@ -129,13 +129,24 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
     return { prepared, sorted: job.sort(task, prepared.page) };
   };
 
+  // Every database write of the run is retried the same way, each retry a run event.
+  const retried = <T>(what: string, write: () => Promise<T>): Promise<T> =>
+    retryTransient(what, write, {
+      ...DEFAULT_DB_RETRY,
+      signal: stop,
+      onRetry: (attempt, err) => emit({ type: 'database-retry', what, attempt, reason: errorMessage(err) }),
+    });
+
   // A run that has its series alone clears each one's orphaned irregular rows once, over the hull of what it is to
-  // collect, before its first page, instead of each page doing it (writer/write-copy-rows.ts).
+  // collect, before its first page, instead of each page doing it (writer/write-copy-rows.ts). Undefined: nothing
+  // was cleared (no missing range).
   const cleared = new Map<SeriesJob, Promise<Range | undefined>>();
   const clearOnce = (job: SeriesJob, what: string): Promise<Range | undefined> => {
     let done = cleared.get(job);
     if (!done) {
-      done = clearOrphans(db, job, what, stop, emit);
+      const { missing } = job.job;
+      const hull = missing.length === 0 ? undefined : missing.reduce((h, r) => ({ from: Math.min(h.from, r.from), to: Math.max(h.to, r.to) }), missing[0]!);
+      done = hull ? retried(what, () => clearOrphanedIrregular(db, job.series.id, { first: hull.from, last: hull.to - 1 })).then(() => hull) : Promise.resolve(undefined);
       cleared.set(job, done);
     }
     return done;
@@ -153,11 +164,7 @@ export async function collectSeries(opts: CollectOptions, jobs: readonly Collect
       ...(orphansCleared ? { orphansCleared } : {}),
     };
     const begun = performance.now();
-    const n = await retryTransient(what, () => writePage(db, job.series, write), {
-      ...DEFAULT_DB_RETRY,
-      signal: stop,
-      onRetry: (attempt, err) => emit({ type: 'database-retry', what, attempt, reason: errorMessage(err) }),
-    });
+    const n = await retried(what, () => writePage(db, job.series, write));
     job.stored(task, sorted);
     job.findings += prepared.findings.length;
     job.written += n;
@@ -275,17 +282,4 @@ function claiming(source: CandleSource): CandleSource & { readonly claims: Claim
 
 function hasClaims(source: CandleSource): source is CandleSource & { readonly claims: ClaimShape } {
   return source.claims !== undefined;
-}
-
-/** Clears the job's orphaned irregular rows within the hull of its missing ranges; that hull, or undefined if none. */
-async function clearOrphans(db: Db, job: SeriesJob, what: string, stop: AbortSignal, emit: EmitRunEvent): Promise<Range | undefined> {
-  const { missing } = job.job;
-  if (missing.length === 0) return undefined;
-  const hull = missing.reduce((h, r) => ({ from: Math.min(h.from, r.from), to: Math.max(h.to, r.to) }), missing[0]!);
-  await retryTransient(what, () => clearOrphanedIrregular(db, job.series.id, { first: hull.from, last: hull.to - 1 }), {
-    ...DEFAULT_DB_RETRY,
-    signal: stop,
-    onRetry: (attempt, err) => emit({ type: 'database-retry', what, attempt, reason: errorMessage(err) }),
-  });
-  return hull;
 }
